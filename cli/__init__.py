@@ -1,0 +1,62 @@
+"""The ``influence`` command line: a thin click layer over the :mod:`influence` library.
+
+Installed as the import package ``influence_cli`` (this folder is ``cli/`` in the repository). Each
+command module imports the heavy parts of influence inside its functions, so ``influence --help``
+does not load networkx, scipy or scikit-learn.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from influence import __version__
+
+from ._common import translate_errors
+
+
+class InfluenceGroup(click.Group):
+    """Maps influence errors to exit codes (2: the user's input, 1: other failures) and keeps
+    ``influence ... | head`` free of BrokenPipeError tracebacks."""
+
+    def invoke(self, ctx: click.Context):
+        return translate_errors(lambda: super(InfluenceGroup, self).invoke(ctx))
+
+    def main(self, *args, **kwargs):
+        try:
+            return super().main(*args, **kwargs)
+        except BrokenPipeError:
+            # The reader went away (e.g. `| head`): stop quietly. Point stdout at devnull so the
+            # interpreter's final flush does not raise again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
+
+
+@click.group(cls=InfluenceGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="influence")
+def cli() -> None:
+    """Find the opinion leaders of a sector and map its competitors.
+
+    SECTOR arguments take a sector file (sector.toml), a store file (sector.db) or `demo`, the
+    bundled synthetic specialty-coffee sector.
+
+    \b
+    Start here:
+      influence demo                          rank the demo sector's opinion leaders
+      influence import coffee.toml data.csv   load your interactions into a sector
+      influence shortlist coffee.toml --top 20 --format csv
+    """
+
+
+from . import analyze, data  # noqa: E402  (registers the commands)
+
+cli.add_command(analyze.demo)
+cli.add_command(analyze.rank_cmd)
+cli.add_command(analyze.shortlist_cmd)
+cli.add_command(data.import_cmd)
+cli.add_command(data.export_cmd)
+
+__all__ = ["cli"]

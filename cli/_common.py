@@ -1,0 +1,210 @@
+"""Shared CLI plumbing: error mapping, output formats, sector and config options.
+
+Only click and the light parts of influence are imported here, so ``influence --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from influence.errors import (
+    ConfigError,
+    EmptyGraphError,
+    InfluenceError,
+    InputDataError,
+    StoreError,
+)
+
+OUTPUT_FORMATS = ("table", "csv", "json", "jsonl")
+
+
+class UserError(click.ClickException):
+    """Bad input from the user: one line on stderr, exit code 2 (like click's UsageError)."""
+
+    exit_code = 2
+
+
+#: Our errors that are the user's input (exit 2); every other InfluenceError exits 1.
+USER_ERRORS = (ConfigError, InputDataError, StoreError, EmptyGraphError)
+
+
+def translate_errors(fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
+    except USER_ERRORS as exc:
+        raise UserError(str(exc)) from None
+    except InfluenceError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def echo_err(message: str, ctx_quiet: bool = False) -> None:
+    """A message for the person at the terminal (stderr), unless --quiet."""
+    if not ctx_quiet:
+        click.echo(message, err=True)
+
+
+# -- options ---------------------------------------------------------------------------------------
+
+
+def output_options(default_top: int) -> Callable:
+    """``--format``, ``--top`` and ``-o/--output`` for every tabular command."""
+
+    def decorator(f: Callable) -> Callable:
+        f = click.option(
+            "-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+            help="Write to this file instead of stdout (a FILE.manifest.json is written beside it).",
+        )(f)
+        f = click.option(
+            "--top", type=click.IntRange(min=0), default=default_top, show_default=True,
+            help="How many actors to list; 0 lists all.",
+        )(f)
+        f = click.option(
+            "-f", "--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None,
+            help="Output format. Default: table on a terminal, json otherwise.",
+        )(f)
+        return f
+
+    return decorator
+
+
+def config_options(f: Callable) -> Callable:
+    """``--config FILE`` and repeatable ``--set key=value``."""
+    f = click.option(
+        "--set", "assignments", multiple=True, metavar="KEY=VALUE",
+        help="Override one ranking parameter, e.g. --set measures.pagerank=0.5 --set pagerank.alpha=0.9 "
+             "(repeatable; see docs/ranking.md for the keys).",
+    )(f)
+    f = click.option(
+        "--config", "config_file", type=click.Path(dir_okay=False), default=None,
+        help="TOML file with ranking parameters (a [ranking] table, or the keys at top level).",
+    )(f)
+    return f
+
+
+def quiet_option(f: Callable) -> Callable:
+    return click.option("-q", "--quiet", is_flag=True, help="Print no progress or summary on stderr.")(f)
+
+
+def resolve_config(base, config_file: str | None, assignments: Sequence[str], seed: int | None = None):
+    """sector's [ranking] -> --config file -> --set overrides -> --seed."""
+    from influence.config import RankingConfig, load_toml
+
+    cfg = base if base is not None else RankingConfig()
+    if config_file is not None:
+        if not os.path.exists(config_file):
+            raise UserError(f"{config_file}: no such config file")
+        try:
+            data = load_toml(config_file)
+        except ValueError as exc:
+            raise UserError(f"{config_file}: invalid TOML: {exc}") from None
+        table = data.get("ranking", data)
+        try:
+            cfg = cfg.with_values(_flatten_table(table))
+        except ConfigError as exc:
+            raise UserError(f"{os.path.basename(config_file)}: {exc}") from None
+    if assignments:
+        try:
+            cfg = cfg.with_overrides(assignments)
+        except ConfigError as exc:
+            raise UserError(f"--set: {exc}") from None
+    if seed is not None:
+        cfg = cfg.with_values({"seed": seed})
+    return cfg
+
+
+def _flatten_table(table) -> dict:
+    from influence.config import _flatten
+
+    if not isinstance(table, dict):
+        raise UserError("the [ranking] config must be a table")
+    return _flatten(table)
+
+
+def open_sector_arg(spec: str, *, create: bool = False, readonly: bool = False, seed: int = 0):
+    from influence.sector import open_sector
+
+    return translate_errors(lambda: open_sector(spec, create=create, readonly=readonly, seed=seed))
+
+
+# -- writing rows ----------------------------------------------------------------------------------
+
+
+def choose_format(fmt: str | None, output: str | None) -> str:
+    if fmt is not None:
+        return fmt
+    if output is not None:
+        ext = os.path.splitext(output)[1].lower().lstrip(".")
+        return ext if ext in OUTPUT_FORMATS else "csv" if ext == "tsv" else "json"
+    return "table" if sys.stdout.isatty() else "json"
+
+
+def render(records: list[dict], columns: Sequence[str], fmt: str) -> str:
+    """Render row dicts in a format. JSON keeps nested values; table/CSV show ``columns``."""
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    flat = [{c: _cell(r.get(c)) for c in columns} for r in records]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
+        w.writeheader()
+        w.writerows(flat)
+        return buf.getvalue()
+    return _table(flat, columns)
+
+
+def _cell(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.4f}"
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, ensure_ascii=False)
+    return v
+
+
+def _table(rows: list[dict], columns: Sequence[str], max_width: int = 60) -> str:
+    if not rows:
+        return "(no rows)\n"
+    texts = [[str(r[c]) for c in columns] for r in rows]
+    widths = [min(max_width, max(len(c), *(len(t[i]) for t in texts))) for i, c in enumerate(columns)]
+    # the last column (usually `why`) may run long: do not pad it, do not cut it
+    def line(cells):
+        out = []
+        for i, cell in enumerate(cells):
+            if i == len(cells) - 1:
+                out.append(cell)
+            else:
+                cell = cell if len(cell) <= widths[i] else cell[: widths[i] - 1] + "…"
+                out.append(cell.ljust(widths[i]))
+        return "  ".join(out).rstrip()
+
+    head = line(list(columns))
+    rule = "  ".join("-" * w for w in widths[:-1] + [len(columns[-1])])
+    return "\n".join([head, rule] + [line(t) for t in texts]) + "\n"
+
+
+def emit(text: str, output: str | None, manifest: dict | None, quiet: bool) -> None:
+    """Write to stdout or to ``output`` (+ its manifest)."""
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    from influence.manifest import write_manifest
+
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        if manifest is not None:
+            write_manifest(output, manifest)
+    except OSError as exc:
+        raise UserError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    echo_err(f"Wrote {output}", quiet)

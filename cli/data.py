@@ -1,0 +1,143 @@
+"""``influence import`` and ``influence export``."""
+
+from __future__ import annotations
+
+import click
+
+from ._common import (
+    UserError,
+    config_options,
+    echo_err,
+    open_sector_arg,
+    quiet_option,
+    resolve_config,
+    translate_errors,
+)
+
+
+@click.command("import")
+@click.argument("sector")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--type", "record_type", type=click.Choice(["interactions", "posts", "actors"]), default=None,
+              help="What the CSV/JSON Lines file holds. Default: told by its columns.")
+@click.option("--input-format", "input_format",
+              type=click.Choice(["csv", "tsv", "jsonl", "graphml", "gexf", "gml", "edgelist"]), default=None,
+              help="Format of the files. Default: from the extension.")
+@click.option("--platform", default="import", show_default=True,
+              help="Platform of actor ids that are not canonical (e.g. `42` becomes `import:42`).")
+@click.option("--kind", default=None,
+              help="Interaction kind for rows or edges that give none (graph files default to mention).")
+@click.option("--skip-bad-rows", is_flag=True,
+              help="Skip and count malformed rows instead of stopping without writing anything.")
+@quiet_option
+def import_cmd(sector, files, record_type, input_format, platform, kind, skip_bad_rows, quiet):
+    """Import interactions, posts or actors from FILES into SECTOR.
+
+    SECTOR is a sector file (its store is created if needed) or a store file (created if it does
+    not exist). Each file is imported in one transaction: a malformed row stops the import with
+    its line number and nothing of that file is written, unless --skip-bad-rows. Importing the
+    same file again changes nothing.
+
+    \b
+    Interactions CSV header: source,target,kind,timestamp[,weight,platform,post_id]
+    Posts: id,author[,timestamp,text,title,url,language,likes,reshares,replies,parent,format]
+    Actors: id[,name,url,followers,competitor,language,bio]
+    Also JSON Lines with the same keys, GraphML, GEXF, GML and `source target [weight]` edge lists.
+
+    \b
+    Example:
+      influence import coffee.toml interactions.csv
+      influence import blogs.db polblogs.gml --platform web --kind link
+    """
+    from influence.importers import import_file
+
+    if sector == "demo":
+        raise UserError("the demo sector is built in memory and cannot be imported into; "
+                        "give a sector file or a store path")
+    with open_sector_arg(sector, create=True) as sec:
+        for path in files:
+            rep = translate_errors(lambda: import_file(
+                sec.store, path, skip_bad_rows=skip_bad_rows, fmt=input_format,
+                record_type=record_type, platform=platform, kind=kind,
+            ))
+            new = rep.new
+            echo_err(
+                f"{path}: {rep.rows} {rep.record_type} rows read; new in store: "
+                f"{new['actors']} actors, {new['posts']} posts, {new['interactions']} interactions"
+                + (f"; {rep.skipped} bad rows skipped" if rep.skipped else ""),
+                quiet,
+            )
+            for msg in rep.errors[:5]:
+                echo_err(f"  skipped: {msg}", quiet)
+            if rep.skipped > 5:
+                echo_err(f"  ... and {rep.skipped - 5} more", quiet)
+            if rep.ignored_columns:
+                echo_err(f"  ignored unknown columns: {', '.join(rep.ignored_columns)}", quiet)
+        counts = sec.store.counts()
+        echo_err(
+            f"Store {sec.store.path}: {counts['actors']} actors, {counts['posts']} posts, "
+            f"{counts['interactions']} interactions",
+            quiet,
+        )
+
+
+@click.command("export")
+@click.argument("sector")
+@click.option("-f", "--format", "fmt", type=click.Choice(["graphml", "gexf", "csv", "json"]), default=None,
+              help="Graph format. Default: from the output file's extension.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="File to write (`-` for stdout with csv/json). A FILE.manifest.json goes beside it.")
+@config_options
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the demo sector.")
+@quiet_option
+def export_cmd(sector, fmt, output, config_file, assignments, seed, quiet):
+    """Export SECTOR's interaction graph (for Gephi, igraph, spreadsheets).
+
+    Edges carry `weight` (after kind weights and time decay), `count` and per-kind counts
+    `n_reply`, `n_mention`...; nodes carry name, platform, is_competitor and followers. The graph
+    options come from the sector's [ranking] table, --config and --set (graph.kinds, graph.since,
+    graph.until, graph.half_life_days, graph.platforms, edge_weights.<kind>).
+
+    \b
+    Example:
+      influence export demo --format graphml -o demo.graphml
+      influence export coffee.toml -o replies.csv --set graph.kinds='["reply"]'
+    """
+    import os
+
+    from influence import build_graph
+    from influence.export import EXPORT_FORMATS, export_graph
+    from influence.manifest import make_manifest, write_manifest
+
+    if fmt is None:
+        ext = os.path.splitext(output)[1].lower().lstrip(".")
+        if ext not in EXPORT_FORMATS:
+            raise UserError(f"cannot tell the format from {output!r}; give --format "
+                            f"({', '.join(EXPORT_FORMATS)})")
+        fmt = ext
+    if output == "-" and fmt in ("graphml", "gexf"):
+        raise UserError(f"--format {fmt} needs an output file (-o FILE)")
+    with open_sector_arg(sector, seed=seed or 0) as sec:
+        cfg = resolve_config(sec.ranking, config_file, assignments, seed)
+        G = build_graph(sec.store, cfg, competitors=sec.competitor_map())
+        manifest = make_manifest(command=f"export {fmt}", sector=sec, config=cfg, seed=cfg.seed)
+        if output == "-":
+            import sys
+
+            if fmt == "csv":
+                from influence.export import write_edge_csv
+
+                write_edge_csv(G, sys.stdout)
+            else:
+                import json
+
+                import networkx as nx
+
+                click.echo(json.dumps(nx.node_link_data(G, edges="edges"), ensure_ascii=False, sort_keys=True))
+            return
+        try:
+            export_graph(G, output, fmt, manifest=manifest)
+            write_manifest(output, manifest)
+        except OSError as exc:
+            raise UserError(f"{output}: cannot write: {exc.strerror or exc}") from None
+        echo_err(f"Wrote {output}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges ({fmt})", quiet)

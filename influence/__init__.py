@@ -1,0 +1,98 @@
+"""influence: influencer and competitor discovery.
+
+Crawl a sector's public sources into a store of actors, posts and interactions, build its
+interaction graph, and rank its opinion leaders with explainable scores.
+
+>>> import influence
+>>> sector = influence.open_sector("demo")
+>>> G = influence.build_graph(sector.store, sector.ranking)
+>>> result = influence.rank(G, sector.ranking)
+>>> len(influence.shortlist(result, top=10))
+10
+
+The public names are re-exported here and loaded lazily, so ``import influence`` (and the CLI's
+``--help``) stays fast: networkx, scipy and scikit-learn load only when used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+from .errors import (
+    ConfigError,
+    EmptyGraphError,
+    InfluenceError,
+    InputDataError,
+    SchemaVersionError,
+    SectorFileError,
+    StoreError,
+)
+from .records import Actor, Interaction, Kind, Post, actor_id, parse_actor_id
+
+# name -> module that defines it (imported on first use)
+_LAZY = {
+    "RankingConfig": "config",
+    "Store": "store",
+    "Sector": "sector",
+    "Competitor": "sector",
+    "load_sector": "sector",
+    "open_sector": "sector",
+    "build_graph": "graph",
+    "rank": "ranking",
+    "shortlist": "ranking",
+    "RankingResult": "ranking",
+    "RankedActor": "ranking",
+    "import_file": "importers",
+    "read_records": "importers",
+    "export_graph": "export",
+    "make_manifest": "manifest",
+}
+_SUBMODULES = {"datasets", "measures", "records", "store", "graph", "ranking", "config", "sector",
+               "importers", "export", "manifest", "errors"}
+
+__all__ = [
+    "__version__",
+    "Actor",
+    "Post",
+    "Interaction",
+    "Kind",
+    "actor_id",
+    "parse_actor_id",
+    "InfluenceError",
+    "ConfigError",
+    "SectorFileError",
+    "InputDataError",
+    "StoreError",
+    "SchemaVersionError",
+    "EmptyGraphError",
+    *_LAZY,
+    "datasets",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'influence' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from . import datasets
+    from .config import RankingConfig
+    from .export import export_graph
+    from .graph import build_graph
+    from .importers import import_file, read_records
+    from .manifest import make_manifest
+    from .ranking import RankedActor, RankingResult, rank, shortlist
+    from .sector import Competitor, Sector, load_sector, open_sector
+    from .store import Store

@@ -1,0 +1,415 @@
+"""``RankingConfig``: every parameter of graph building and ranking, in one validated object.
+
+A config is a frozen dataclass. It is built from keywords, from a nested dict (the ``[ranking]``
+table of a sector file, or a separate TOML file), and patched with dotted ``key=value`` overrides as
+the CLI's ``--set`` does. ``to_dict()`` gives the nested dict back, so a config round-trips through
+TOML and goes into every result's manifest.
+
+Parameters and defaults
+-----------------------
+========================== ============ ==========================================================
+key                        default      why
+========================== ============ ==========================================================
+``measures.pagerank``      0.6          recursive attention: being noticed by the noticed counts
+``measures.in_strength``   0.4          raw weighted attention received; robust and explainable
+``measures.in_degree``     0.0          distinct actors giving attention (off: redundant with the
+                                        two above, available for researchers)
+``normalization``          ``"rank"``   percentiles are robust to the heavy tails of attention
+``pagerank.alpha``         0.85         the usual damping factor (Brin & Page 1998)
+``pagerank.tol``           1e-10        L1 change between iterations (not per node), so large
+                                        graphs are not stopped early
+``pagerank.max_iter``      1000         generous; convergence is normally reached in < 100
+``edge_weights.reshare``   1.0          amplifying someone's post is the strongest endorsement
+``edge_weights.quote``     1.0          a reshare with a comment
+``edge_weights.link``      1.0          a hyperlink is a deliberate, lasting citation
+``edge_weights.reply``     0.8          engagement, sometimes disagreement
+``edge_weights.mention``   0.8          naming someone draws attention to them
+``edge_weights.comment``   0.8          like a reply, on a web page
+``edge_weights.like``      0.3          cheap, one click
+``edge_weights.follow``    0.2          old and static; says little about today's conversation
+``graph.kinds``            all kinds    e.g. ``["reshare"]`` for a retweet-only network
+``graph.since/until``      none         ISO dates bounding the time window (until is exclusive)
+``graph.half_life_days``   0 (none)     exponential time decay; 0 disables it
+``graph.platforms``        all          keep interactions whose source is on these platforms
+``filters.min_interactions`` 0          drop actors who received fewer interactions
+``filters.exclude_competitors`` true    brands are watched, not shortlisted as influencers
+``filters.platforms``      all          only list actors of these platforms
+``seed``                   0            for the randomised measures (sampling); fixed for
+                                        reproducible runs
+========================== ============ ==========================================================
+
+Examples
+--------
+>>> cfg = RankingConfig().with_overrides(["measures.pagerank=1", "pagerank.alpha=0.9"])
+>>> cfg.pagerank_alpha, cfg.measures["pagerank"]
+(0.9, 1.0)
+>>> RankingConfig.from_dict(cfg.to_dict()) == cfg
+True
+>>> RankingConfig.from_dict({"pagerank": {"alpha": 2}})
+Traceback (most recent call last):
+...
+influence.errors.ConfigError: pagerank.alpha must be a number in the open interval (0, 1), got 2
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ConfigError
+from .records import KINDS, parse_timestamp
+
+__all__ = ["RankingConfig", "MEASURE_NAMES", "DEFAULT_EDGE_WEIGHTS", "NORMALIZATIONS", "load_toml"]
+
+#: Measures the composite knows, in display order. ``influence.measures`` implements them.
+MEASURE_NAMES: tuple[str, ...] = ("pagerank", "in_strength", "in_degree")
+
+NORMALIZATIONS: tuple[str, ...] = ("rank", "minmax", "zscore")
+
+DEFAULT_MEASURES: dict[str, float] = {"pagerank": 0.6, "in_strength": 0.4, "in_degree": 0.0}
+
+DEFAULT_EDGE_WEIGHTS: dict[str, float] = {
+    "mention": 0.8,
+    "reply": 0.8,
+    "reshare": 1.0,
+    "quote": 1.0,
+    "like": 0.3,
+    "link": 1.0,
+    "comment": 0.8,
+    "follow": 0.2,
+}
+
+
+def _show(value: Any) -> str:
+    """Show a bad value the way the user wrote it: strings in double quotes, like TOML."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return repr(value)
+
+
+class _Bad(Exception):
+    """Internal: a constraint failed; carries the 'must be ...' phrase."""
+
+
+def _number(v: Any, lo: float | None = None, hi: float | None = None, *, open_lo=False, open_hi=False,
+            phrase: str) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise _Bad(phrase)
+    x = float(v)
+    if not math.isfinite(x):
+        raise _Bad(phrase)
+    if lo is not None and (x < lo or (open_lo and x == lo)):
+        raise _Bad(phrase)
+    if hi is not None and (x > hi or (open_hi and x == hi)):
+        raise _Bad(phrase)
+    return x
+
+
+def _nonneg(v):
+    return _number(v, 0.0, phrase="a number >= 0")
+
+
+def _positive(v):
+    return _number(v, 0.0, open_lo=True, phrase="a number > 0")
+
+
+def _alpha(v):
+    return _number(v, 0.0, 1.0, open_lo=True, open_hi=True, phrase="a number in the open interval (0, 1)")
+
+
+def _count(v):
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        raise _Bad("a whole number >= 0")
+    return int(v)
+
+
+def _iterations(v):
+    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+        raise _Bad("a whole number >= 1")
+    return int(v)
+
+
+def _boolean(v):
+    if not isinstance(v, bool):
+        raise _Bad("true or false")
+    return v
+
+
+def _seed(v):
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        raise _Bad("a whole number >= 0")
+    return int(v)
+
+
+def _normalization(v):
+    if v not in NORMALIZATIONS:
+        raise _Bad("one of " + ", ".join(f'"{n}"' for n in NORMALIZATIONS))
+    return v
+
+
+def _date(v):
+    if v is None or v == "":
+        return None
+    if not isinstance(v, str):
+        # tomllib gives datetime/date objects for bare TOML dates
+        v = v.isoformat() if hasattr(v, "isoformat") else v
+    if not isinstance(v, str):
+        raise _Bad("an ISO 8601 date or time string")
+    try:
+        parse_timestamp(v)
+    except ValueError:
+        raise _Bad("an ISO 8601 date or time string") from None
+    return v
+
+
+def _str_list(v, allowed: Iterable[str] | None = None):
+    if v is None:
+        return None
+    if isinstance(v, str):
+        v = [v]
+    allowed = tuple(allowed) if allowed is not None else None
+    phrase = "a list of strings" + (" from: " + ", ".join(allowed) if allowed else "")
+    if not isinstance(v, (list, tuple)) or not all(isinstance(x, str) for x in v):
+        raise _Bad(phrase)
+    if allowed is not None and any(x not in allowed for x in v):
+        raise _Bad(phrase)
+    return tuple(v)
+
+
+def _kinds(v):
+    return _str_list(v, KINDS)
+
+
+# Scalar parameters: dotted key -> (field name, checker).
+_SCALARS: dict[str, tuple[str, Any]] = {
+    "normalization": ("normalization", _normalization),
+    "seed": ("seed", _seed),
+    "pagerank.alpha": ("pagerank_alpha", _alpha),
+    "pagerank.tol": ("pagerank_tol", _positive),
+    "pagerank.max_iter": ("pagerank_max_iter", _iterations),
+    "graph.kinds": ("kinds", _kinds),
+    "graph.since": ("since", _date),
+    "graph.until": ("until", _date),
+    "graph.half_life_days": ("half_life_days", _nonneg),
+    "graph.platforms": ("platforms", _str_list),
+    "filters.min_interactions": ("min_interactions", _count),
+    "filters.exclude_competitors": ("exclude_competitors", _boolean),
+    "filters.platforms": ("output_platforms", _str_list),
+}
+# Mapping parameters: section -> (field name, allowed sub-keys, checker).
+_MAPPINGS: dict[str, tuple[str, tuple[str, ...], Any]] = {
+    "measures": ("measures", MEASURE_NAMES, _nonneg),
+    "edge_weights": ("edge_weights", KINDS, _nonneg),
+}
+_FIELD_TO_KEY = {f: k for k, (f, _) in _SCALARS.items()}
+
+
+@dataclass(frozen=True)
+class RankingConfig:
+    """Parameters of graph building and ranking (see the module docs for each key and its default).
+
+    Every argument is a keyword with a default and is stored as given after validation;
+    ``dataclasses.replace(cfg, ...)`` re-validates, like scikit-learn's ``set_params``.
+
+    Raises
+    ------
+    ConfigError
+        Naming the dotted key, e.g. ``pagerank.alpha must be a number in the open interval
+        (0, 1), got 2``.
+    """
+
+    measures: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_MEASURES))
+    normalization: str = "rank"
+    pagerank_alpha: float = 0.85
+    pagerank_tol: float = 1e-10
+    pagerank_max_iter: int = 1000
+    edge_weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_EDGE_WEIGHTS))
+    kinds: tuple[str, ...] | None = None
+    since: str | None = None
+    until: str | None = None
+    half_life_days: float = 0.0
+    platforms: tuple[str, ...] | None = None
+    min_interactions: int = 0
+    exclude_competitors: bool = True
+    output_platforms: tuple[str, ...] | None = None
+    seed: int | None = 0
+
+    def __post_init__(self) -> None:
+        for key, (fname, check) in _SCALARS.items():
+            value = getattr(self, fname)
+            if fname in ("pagerank_max_iter", "min_interactions") and isinstance(value, float) \
+                    and value.is_integer():
+                value = int(value)
+            object.__setattr__(self, fname, _check(key, check, value))
+        for section, (fname, allowed, check) in _MAPPINGS.items():
+            given = getattr(self, fname)
+            if not isinstance(given, Mapping):
+                raise ConfigError(
+                    f"{section} must be a table of {', '.join(allowed)}, got {_show(given)}", key=section
+                )
+            defaults = DEFAULT_MEASURES if fname == "measures" else DEFAULT_EDGE_WEIGHTS
+            merged = dict(defaults) if fname == "edge_weights" else {}
+            for name, value in given.items():
+                if name not in allowed:
+                    raise ConfigError(
+                        f"unknown key {section}.{name} (known: {', '.join(allowed)})",
+                        key=f"{section}.{name}",
+                    )
+                merged[name] = _check(f"{section}.{name}", check, value)
+            if fname == "measures":
+                merged = {m: merged.get(m, 0.0) for m in MEASURE_NAMES}
+                if sum(merged.values()) <= 0:
+                    raise ConfigError("measures must give at least one measure a weight > 0", key="measures")
+            object.__setattr__(self, fname, merged)
+        if self.since and self.until and parse_timestamp(self.since) >= parse_timestamp(self.until):
+            raise ConfigError(
+                f"graph.since ({self.since}) must be before graph.until ({self.until})", key="graph.since"
+            )
+
+    # -- dict / TOML -----------------------------------------------------------------------------
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RankingConfig:
+        """Build a config from a nested dict such as a sector file's ``[ranking]`` table.
+
+        Unknown keys are errors naming the key. Missing keys take their defaults.
+        """
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"ranking must be a table, got {_show(data)}", key="")
+        return cls().with_values(_flatten(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Nested dict of every parameter (TOML-ready: unset values are left out)."""
+        out: dict[str, Any] = {}
+        for section, (fname, _allowed, _check) in _MAPPINGS.items():
+            out[section] = dict(getattr(self, fname))
+        for key, (fname, _check) in _SCALARS.items():
+            value = getattr(self, fname)
+            if value is None:
+                continue
+            if isinstance(value, tuple):
+                value = list(value)
+            _assign(out, key, value)
+        return out
+
+    def with_values(self, values: Mapping[str, Any]) -> RankingConfig:
+        """Return a copy with dotted keys set, e.g. ``{"pagerank.alpha": 0.9}``."""
+        changes: dict[str, Any] = {}
+        mappings = {fname: dict(getattr(self, fname)) for _s, (fname, _a, _c) in _MAPPINGS.items()}
+        for key, value in values.items():
+            if key in _SCALARS:
+                changes[_SCALARS[key][0]] = value
+                continue
+            section, _, name = key.partition(".")
+            if section in _MAPPINGS and name:
+                fname, allowed, _c = _MAPPINGS[section]
+                if name not in allowed:
+                    raise ConfigError(
+                        f"unknown key {key} (known {section}: {', '.join(allowed)})", key=key
+                    )
+                mappings[fname][name] = value
+                continue
+            raise ConfigError(f"unknown key {key} (known: {', '.join(known_keys())})", key=key)
+        for fname, m in mappings.items():
+            if m != dict(getattr(self, fname)):
+                changes[fname] = m
+        return dataclasses.replace(self, **changes)
+
+    def with_overrides(self, assignments: Iterable[str]) -> RankingConfig:
+        """Apply ``key=value`` strings (the CLI's ``--set``). Values use TOML syntax; a bare word
+        is a string (``normalization=minmax``), lists are ``graph.kinds=["reply","mention"]``.
+        """
+        values: dict[str, Any] = {}
+        for item in assignments:
+            key, sep, raw = item.partition("=")
+            key = key.strip()
+            if not sep or not key:
+                raise ConfigError(f"--set expects key=value, got {_show(item)}")
+            values[key] = parse_value(raw.strip())
+        return self.with_values(values)
+
+    def to_toml(self) -> str:
+        """The config as a TOML document with a ``[ranking]`` table."""
+        import tomli_w
+
+        return tomli_w.dumps({"ranking": self.to_dict()})
+
+    def graph_options(self) -> dict[str, Any]:
+        """Keyword arguments for :func:`influence.build_graph` taken from this config."""
+        return {
+            "edge_weights": dict(self.edge_weights),
+            "kinds": self.kinds,
+            "since": self.since,
+            "until": self.until,
+            "half_life_days": self.half_life_days,
+            "platforms": self.platforms,
+        }
+
+
+def known_keys() -> list[str]:
+    """Every dotted key a config accepts."""
+    keys = list(_SCALARS)
+    for section, (_f, allowed, _c) in _MAPPINGS.items():
+        keys += [f"{section}.{a}" for a in allowed]
+    return sorted(keys)
+
+
+def parse_value(raw: str) -> Any:
+    """Parse a ``--set`` value with TOML syntax; a bare word that is not TOML is a string.
+
+    >>> parse_value("0.9"), parse_value("true"), parse_value("minmax"), parse_value('["a", "b"]')
+    (0.9, True, 'minmax', ['a', 'b'])
+    """
+    try:
+        return _tomllib().loads(f"v = {raw}")["v"]
+    except Exception:  # tomllib.TOMLDecodeError, but also odd input
+        return raw
+
+
+def _tomllib():
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    return tomllib
+
+
+def load_toml(path) -> dict[str, Any]:
+    """Read a TOML file (raises OSError or the TOML decode error)."""
+    with open(path, "rb") as fh:
+        return _tomllib().load(fh)
+
+
+def _check(key: str, check, value):
+    try:
+        return check(value)
+    except _Bad as bad:
+        raise ConfigError(f"{key} must be {bad}, got {_show(value)}", key=key) from None
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, Mapping):
+            if key in _SCALARS:
+                out[key] = v  # let the checker reject it by name
+            else:
+                out.update(_flatten(v, key + "."))
+        else:
+            out[key] = v
+    return out
+
+
+def _assign(out: dict, key: str, value: Any) -> None:
+    parts = key.split(".")
+    node = out
+    for p in parts[:-1]:
+        node = node.setdefault(p, {})
+    node[parts[-1]] = value

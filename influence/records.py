@@ -1,0 +1,491 @@
+"""Records: the contract between crawling and analysis.
+
+Every source (crawler or file import) produces the same three record types, :class:`Actor`,
+:class:`Post` and :class:`Interaction`, so the analysis never knows where data came from.
+
+Direction convention
+--------------------
+An interaction ``u -> v`` means **u gives attention to v**: u mentions, replies to, reshares, quotes,
+likes, links to, comments on or follows v. Attention, and so influence, is credited to **v**, the
+target. In the interaction graph an edge ``u -> v`` therefore points *towards* the influential actor,
+and in-degree / in-strength / PageRank measure received attention. Spreading simulations that need
+"who can influence whom" use the reverse orientation and say so where they do.
+
+Actor ids
+---------
+Actors are identified by canonical ids of the form ``platform:handle``:
+
+========== ====================================== ===================================
+platform   example id                             normalisation
+========== ====================================== ===================================
+web        ``web:example.com``                    a URL gives its host, lower-cased, without
+                                                  ``www.`` and port; a bare ``host/path`` keeps
+                                                  its path (blogs on shared hosts)
+mastodon   ``mastodon:@ana@mastodon.social``      ``@user@domain``, lower-cased
+bluesky    ``bluesky:ana.bsky.social``            handle lower-cased, leading ``@`` dropped
+reddit     ``reddit:u/name``                      ``u/`` prefix, name lower-cased
+hackernews ``hackernews:pg``                      as given (HN user names are case-sensitive)
+others     ``import:42``                          stripped; case kept
+========== ====================================== ===================================
+
+Use :func:`actor_id` to build one and :func:`parse_actor_id` to read a value that may or may not
+already be canonical.
+
+Examples
+--------
+>>> actor_id("mastodon", "Ana@Mastodon.Social")
+'mastodon:@ana@mastodon.social'
+>>> actor_id("web", "https://www.Example.com:443/blog/post?id=1")
+'web:example.com'
+>>> parse_actor_id("42", default_platform="import")
+'import:42'
+>>> Kind.parse("retweet")
+<Kind.RESHARE: 'reshare'>
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from .errors import InputDataError
+
+__all__ = [
+    "Kind",
+    "KINDS",
+    "PLATFORMS",
+    "Actor",
+    "Post",
+    "Interaction",
+    "actor_id",
+    "parse_actor_id",
+    "split_actor_id",
+    "parse_timestamp",
+    "format_timestamp",
+]
+
+
+class Kind(str, enum.Enum):
+    """Interaction kinds. The value is the name stored and printed.
+
+    Every kind reads "source gives attention to target".
+    """
+
+    MENTION = "mention"  #: source's post names target (@handle, h-card, mention facet)
+    REPLY = "reply"  #: source replies to a post of target
+    RESHARE = "reshare"  #: source reshares target's post (boost, retweet, repost)
+    QUOTE = "quote"  #: source quotes target's post with its own comment
+    LIKE = "like"  #: source likes / favourites target's post
+    LINK = "link"  #: source's page or post links to target (hyperlink)
+    COMMENT = "comment"  #: source comments on target's page or article
+    FOLLOW = "follow"  #: source follows target
+
+    def __str__(self) -> str:  # so f"{kind}" prints "reply", not "Kind.REPLY"
+        return self.value
+
+    @classmethod
+    def parse(cls, value: str | Kind) -> Kind:
+        """Return the kind named by ``value``, accepting common synonyms.
+
+        Synonyms: boost, retweet, repost, rt -> reshare; favourite, favorite, fav -> like;
+        hyperlink -> link; at, mentions -> mention; replies -> reply.
+
+        Raises
+        ------
+        ValueError
+            If ``value`` names no kind; the message lists the valid ones.
+        """
+        if isinstance(value, Kind):
+            return value
+        key = str(value).strip().lower()
+        key = _KIND_SYNONYMS.get(key, key)
+        try:
+            return cls(key)
+        except ValueError:
+            valid = ", ".join(k.value for k in cls)
+            raise ValueError(f"unknown interaction kind {value!r} (expected one of: {valid})") from None
+
+
+_KIND_SYNONYMS = {
+    "boost": "reshare",
+    "reblog": "reshare",
+    "retweet": "reshare",
+    "repost": "reshare",
+    "rt": "reshare",
+    "share": "reshare",
+    "favourite": "like",
+    "favorite": "like",
+    "fav": "like",
+    "hyperlink": "link",
+    "mentions": "mention",
+    "replies": "reply",
+    "comments": "comment",
+    "quotes": "quote",
+    "likes": "like",
+}
+
+#: All kind names, in declaration order.
+KINDS: tuple[str, ...] = tuple(k.value for k in Kind)
+
+#: Platforms with a known id normalisation. Other platform names are accepted as given.
+PLATFORMS: tuple[str, ...] = ("web", "mastodon", "bluesky", "reddit", "hackernews", "twitter", "import")
+
+_PLATFORM_RE = re.compile(r"^[a-z][a-z0-9_.-]{0,31}$")
+
+
+def _web_id(handle: str) -> str:
+    """A URL (with a scheme) names its site: the host. A bare ``host/path`` is kept as a sub-site,
+    because blogs on shared hosts (``home.example.net/~ana``) are distinct actors."""
+    text = handle.strip()
+    is_url = "://" in text
+    parts = urlsplit(text if is_url else "//" + text)
+    try:
+        host = (parts.hostname or "").lower().rstrip(".")
+    except ValueError:
+        host = ""
+    if host.startswith("www."):
+        host = host[4:]
+    if is_url or not host:
+        return host
+    path = parts.path.rstrip("/")
+    return host + path
+
+
+def actor_id(platform: str, handle: str) -> str:
+    """Return the canonical id ``platform:handle`` of an actor.
+
+    Parameters
+    ----------
+    platform : str
+        Platform name, e.g. ``"mastodon"``, ``"web"``, ``"reddit"``. Lower-cased.
+    handle : str
+        The actor's handle on that platform, in any usual spelling (``@ana@host``, ``ana@host``,
+        ``u/name``, ``/u/name``, a URL for the web).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If the platform name is invalid or the handle is empty.
+
+    Examples
+    --------
+    >>> actor_id("reddit", "/u/SomeOne")
+    'reddit:u/someone'
+    >>> actor_id("bluesky", "@Ana.bsky.social")
+    'bluesky:ana.bsky.social'
+    """
+    p = str(platform).strip().lower()
+    if not _PLATFORM_RE.match(p):
+        raise ValueError(f"invalid platform name {platform!r}")
+    h = str(handle).strip()
+    if p == "web":
+        h = _web_id(h)
+    elif p == "mastodon":
+        h = h.lower().lstrip("@")
+        if "@" not in h:
+            raise ValueError(f"mastodon handle {handle!r} must be user@domain")
+        h = "@" + h
+    elif p == "bluesky":
+        h = h.lower().lstrip("@")
+    elif p == "reddit":
+        h = h.lower().lstrip("/")
+        if h.startswith("u/"):
+            h = h[2:]
+        elif h.startswith("user/"):
+            h = h[5:]
+        h = "u/" + h if h else ""
+    if not h or h in ("@",):
+        raise ValueError(f"empty handle for platform {p!r}")
+    return f"{p}:{h}"
+
+
+def split_actor_id(aid: str) -> tuple[str, str]:
+    """Split a canonical id into ``(platform, handle)``.
+
+    >>> split_actor_id("mastodon:@ana@mastodon.social")
+    ('mastodon', '@ana@mastodon.social')
+    """
+    platform, sep, handle = aid.partition(":")
+    if not sep:
+        return "", aid
+    return platform, handle
+
+
+def parse_actor_id(value: str, default_platform: str = "import") -> str:
+    """Read an actor id that may already be canonical.
+
+    A value that starts with a known platform prefix (``web:``, ``mastodon:`` ...) is normalised
+    as that platform; anything else is a handle on ``default_platform``. A URL
+    (``https://...``) on the ``web`` platform becomes its host.
+
+    >>> parse_actor_id("web:WWW.Example.com")
+    'web:example.com'
+    >>> parse_actor_id("https://blog.example.org/a", default_platform="web")
+    'web:blog.example.org'
+    >>> parse_actor_id("0", default_platform="karate")
+    'karate:0'
+    """
+    text = str(value).strip()
+    if not text:
+        raise ValueError("empty actor id")
+    prefix, sep, rest = text.partition(":")
+    if sep and prefix.lower() in PLATFORMS and not rest.startswith("//"):
+        return actor_id(prefix, rest)
+    return actor_id(default_platform, text)
+
+
+def parse_timestamp(value: object) -> float | None:
+    """Parse a timestamp into UTC epoch seconds.
+
+    Accepts ``None``/empty (unknown time), ISO 8601 strings (``2024-05-01``,
+    ``2024-05-01T10:00:00Z``, ``2024-05-01 10:00:00+02:00``; a naive time is taken as UTC),
+    :class:`datetime` objects, and numbers (epoch seconds; values above 1e11 are read as
+    milliseconds).
+
+    Raises
+    ------
+    ValueError
+        If the value cannot be read as a time.
+
+    Examples
+    --------
+    >>> parse_timestamp("2024-05-01T10:00:00+02:00")
+    1714550400.0
+    >>> parse_timestamp("") is None
+    True
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        dt = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return dt.timestamp()
+    if isinstance(value, bool):
+        raise ValueError(f"invalid timestamp {value!r}")
+    if isinstance(value, (int, float)):
+        x = float(value)
+        if not math.isfinite(x):
+            raise ValueError(f"invalid timestamp {value!r}")
+        return x / 1000.0 if abs(x) > 1e11 else x
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return parse_timestamp(float(text))
+    except ValueError:
+        pass
+    iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        dt = datetime.fromisoformat(iso)
+    except ValueError:
+        raise ValueError(f"invalid timestamp {value!r} (expected ISO 8601, e.g. 2024-05-01T10:00:00Z)") from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.timestamp()
+
+
+def format_timestamp(ts: float | None) -> str | None:
+    """Format UTC epoch seconds as ISO 8601 with a ``Z`` suffix (``None`` stays ``None``).
+
+    >>> format_timestamp(1714550400.0)
+    '2024-05-01T08:00:00Z'
+    """
+    if ts is None:
+        return None
+    dt = datetime.fromtimestamp(ts, tz=timezone.utc)
+    if dt.microsecond:
+        return dt.isoformat().replace("+00:00", "Z")
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _check_count(name: str, value: object) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a whole number >= 0, got {value!r}") from None
+    if not math.isfinite(f) or f < 0 or f != int(f):
+        raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+    return int(f)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Someone who publishes or receives attention: a person, a brand, a site.
+
+    Parameters
+    ----------
+    id : str
+        Canonical id ``platform:handle`` (see :func:`actor_id`).
+    name : str, optional
+        Display name.
+    url : str, optional
+        Profile or home page.
+    followers : int, optional
+        Follower / subscriber count where the platform gives it; ``None`` when unknown.
+    competitor : str, optional
+        Name of the competitor brand this actor belongs to (from the sector file), if any.
+    language : str, optional
+        Main language (ISO 639-1, e.g. ``"es"``).
+    bio : str, optional
+        Profile description.
+    """
+
+    id: str
+    name: str | None = None
+    url: str | None = None
+    followers: int | None = None
+    competitor: str | None = None
+    language: str | None = None
+    bio: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or ":" not in self.id:
+            raise ValueError(f"actor id must be 'platform:handle', got {self.id!r}")
+        object.__setattr__(self, "followers", _check_count("followers", self.followers))
+
+    @property
+    def platform(self) -> str:
+        """The platform part of the id."""
+        return split_actor_id(self.id)[0]
+
+    @property
+    def handle(self) -> str:
+        """The handle part of the id."""
+        return split_actor_id(self.id)[1]
+
+    def to_dict(self) -> dict:
+        """Plain dict of the fields (JSON-ready)."""
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A piece of content: a status, a blog article, a comment, a feed item.
+
+    Parameters
+    ----------
+    id : str
+        Unique id, conventionally ``platform:native-id`` or the page URL.
+    author : str
+        Canonical actor id of the author.
+    timestamp : float, optional
+        Publication time, UTC epoch seconds (see :func:`parse_timestamp`).
+    text : str
+        Plain text (HTML stripped).
+    title, url, language : str, optional
+    likes, reshares, replies : int, optional
+        Engagement counts reported by the platform; ``None`` when unknown (not zero).
+    parent : str, optional
+        Id of the post this one replies to or comments on.
+    format : str, optional
+        Content format where the source says: ``text``, ``link``, ``image``, ``video``.
+    """
+
+    id: str
+    author: str
+    timestamp: float | None = None
+    text: str = ""
+    title: str | None = None
+    url: str | None = None
+    language: str | None = None
+    likes: int | None = None
+    reshares: int | None = None
+    replies: int | None = None
+    parent: str | None = None
+    format: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ValueError("post id must not be empty")
+        if not isinstance(self.author, str) or ":" not in self.author:
+            raise ValueError(f"post author must be an actor id 'platform:handle', got {self.author!r}")
+        object.__setattr__(self, "timestamp", parse_timestamp(self.timestamp))
+        for name in ("likes", "reshares", "replies"):
+            object.__setattr__(self, name, _check_count(name, getattr(self, name)))
+        if self.text is None:
+            object.__setattr__(self, "text", "")
+
+    @property
+    def platform(self) -> str:
+        return split_actor_id(self.author)[0]
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["timestamp"] = format_timestamp(self.timestamp)
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """``source`` gives attention to ``target`` (see the direction convention above).
+
+    Parameters
+    ----------
+    source, target : str
+        Canonical actor ids.
+    kind : Kind or str
+        One of :data:`KINDS` (synonyms accepted, see :meth:`Kind.parse`).
+    timestamp : float, optional
+        UTC epoch seconds; ``None`` when unknown.
+    post : str, optional
+        Id of the post that carries the interaction (the reply, the reshare...).
+    weight : float
+        How many interactions this record stands for (default 1). Aggregated data such as SNAP's
+        weighted edge lists put their count here.
+
+    Notes
+    -----
+    The store identifies an interaction by ``(source, target, kind, timestamp, post)``; storing the
+    same one twice keeps one row, so re-importing or re-crawling changes no counts.
+    """
+
+    source: str
+    target: str
+    kind: Kind
+    timestamp: float | None = None
+    post: str | None = None
+    weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name in ("source", "target"):
+            v = getattr(self, name)
+            if not isinstance(v, str) or ":" not in v:
+                raise ValueError(f"interaction {name} must be an actor id 'platform:handle', got {v!r}")
+        object.__setattr__(self, "kind", Kind.parse(self.kind))
+        object.__setattr__(self, "timestamp", parse_timestamp(self.timestamp))
+        try:
+            w = float(self.weight)
+        except (TypeError, ValueError):
+            raise ValueError(f"weight must be a number > 0, got {self.weight!r}") from None
+        if not math.isfinite(w) or w <= 0:
+            raise ValueError(f"weight must be a number > 0, got {self.weight!r}")
+        object.__setattr__(self, "weight", w)
+        if self.post == "":
+            object.__setattr__(self, "post", None)
+
+    @property
+    def platform(self) -> str:
+        return split_actor_id(self.source)[0]
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["kind"] = self.kind.value
+        d["timestamp"] = format_timestamp(self.timestamp)
+        return d
+
+
+def _raise_row(exc: Exception, path: str | None, line: int | None) -> InputDataError:
+    """Wrap a record validation error as an :class:`InputDataError` with its location."""
+    return InputDataError(str(exc), path=path, line=line)

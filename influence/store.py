@@ -1,0 +1,494 @@
+"""The sector store: one SQLite database per sector.
+
+The store is the only mutable state of influence. Crawlers and importers append to it through
+idempotent upserts; the analysis only reads it.
+
+Guarantees
+----------
+- **Idempotent.** Writing the same records twice changes no counts. Actors are keyed by their id,
+  posts by their id, interactions by ``(source, target, kind, timestamp, post)``.
+- **Transactional.** Each :meth:`Store.write` call is one transaction: a process killed in the
+  middle leaves the store as it was before the call, and re-running the call completes it.
+- **Versioned.** The schema version is kept in ``PRAGMA user_version``; opening an older store
+  migrates it forward (in a transaction), opening a newer one raises
+  :class:`~influence.errors.SchemaVersionError`.
+
+File databases use WAL journaling, so readers never block the writer.
+
+Within one :meth:`Store.write` call, interactions with the same key are *one* interaction whose
+weight is the sum of the rows' weights (a file that lists the same unweighted edge three times means
+weight 3). Across calls, a later write of the same key *replaces* the weight, so importing the same
+file again leaves the store unchanged.
+
+Examples
+--------
+>>> from influence.records import Interaction
+>>> store = Store(":memory:")
+>>> store.write([Interaction("web:a.example", "web:b.example", "link")])
+{'actors': 2, 'posts': 0, 'interactions': 1}
+>>> store.write([Interaction("web:a.example", "web:b.example", "link")])  # again: no change
+{'actors': 0, 'posts': 0, 'interactions': 0}
+>>> store.counts()
+{'actors': 2, 'posts': 0, 'interactions': 1}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import SchemaVersionError, StoreError
+from .records import Actor, Interaction, Post, split_actor_id
+
+__all__ = ["Store", "SCHEMA_VERSION", "is_store_file"]
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# Unknown timestamps are NULL in the table; the unique key folds them to this sentinel because SQL
+# NULLs are all distinct in a UNIQUE index, which would make every timeless row "new".
+_NO_TS = -1.0e300
+
+
+def _script(conn: sqlite3.Connection, sql: str) -> None:
+    # Not executescript(): it COMMITs first, which would break the migration's transaction.
+    for statement in sql.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    _script(
+        conn,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE actors (
+            num        INTEGER PRIMARY KEY,
+            id         TEXT NOT NULL UNIQUE,
+            platform   TEXT NOT NULL,
+            name       TEXT,
+            url        TEXT,
+            followers  INTEGER,
+            competitor TEXT,
+            language   TEXT,
+            bio        TEXT
+        );
+        CREATE TABLE posts (
+            id        TEXT PRIMARY KEY,
+            author    INTEGER NOT NULL REFERENCES actors(num),
+            ts        REAL,
+            text      TEXT NOT NULL DEFAULT '',
+            title     TEXT,
+            url       TEXT,
+            language  TEXT,
+            likes     INTEGER,
+            reshares  INTEGER,
+            replies   INTEGER,
+            parent    TEXT,
+            format    TEXT
+        );
+        CREATE INDEX posts_author ON posts(author);
+        CREATE TABLE interactions (
+            src    INTEGER NOT NULL REFERENCES actors(num),
+            dst    INTEGER NOT NULL REFERENCES actors(num),
+            kind   TEXT NOT NULL,
+            ts     REAL,
+            post   TEXT,
+            weight REAL NOT NULL DEFAULT 1.0
+        );
+        CREATE UNIQUE INDEX interactions_key
+            ON interactions(src, dst, kind, ifnull(ts, -1.0e300), ifnull(post, ''));
+        CREATE INDEX interactions_dst ON interactions(dst);
+        CREATE TABLE crawl_state (
+            source  TEXT NOT NULL,
+            key     TEXT NOT NULL,
+            value   TEXT,
+            PRIMARY KEY (source, key)
+        );
+        """
+    )
+
+
+#: Migrations, in order. ``_MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``.
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+
+#: The schema version this code writes.
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+def is_store_file(path: str | os.PathLike) -> bool:
+    """True if ``path`` is an existing SQLite database file."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == _SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+class Store:
+    """A sector's SQLite store.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Database file (created if missing, with its parent folder) or ``":memory:"``.
+    readonly : bool, default=False
+        Open an existing file read-only (never creates or migrates it).
+
+    Raises
+    ------
+    StoreError
+        If the file is not a SQLite database or cannot be opened.
+    SchemaVersionError
+        If the store was written by a newer version of influence.
+    """
+
+    def __init__(self, path: str | os.PathLike = ":memory:", *, readonly: bool = False):
+        self.path = str(path)
+        memory = self.path == ":memory:"
+        if not memory:
+            p = Path(self.path)
+            if p.exists() and p.stat().st_size > 0 and not is_store_file(p):
+                raise StoreError(f"{self.path}: not a SQLite database (is it the right file?)")
+            if readonly and not p.exists():
+                raise StoreError(f"{self.path}: no such store")
+            if not readonly:
+                p.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if readonly:
+                uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+                self._conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            else:
+                self._conn = sqlite3.connect(self.path, isolation_level=None)
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            if not memory and not readonly:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate(readonly)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open store: {exc}") from exc
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def _migrate(self, readonly: bool) -> None:
+        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{self.path}: store schema version {version} is newer than this influence "
+                f"understands ({SCHEMA_VERSION}); upgrade influence"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if readonly:
+            raise StoreError(f"{self.path}: store needs a migration but was opened read-only")
+        with self.transaction() as conn:
+            for step in range(version, SCHEMA_VERSION):
+                _MIGRATIONS[step](conn)
+            # PRAGMA does not take parameters; the value is our own integer.
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @property
+    def schema_version(self) -> int:
+        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        """Close the connection (the store object is unusable afterwards)."""
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.path!r})"
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a block in one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``, rollback on error)."""
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def write(self, records: Iterable[Actor | Post | Interaction]) -> dict[str, int]:
+        """Upsert records in one transaction.
+
+        Parameters
+        ----------
+        records : iterable of Actor, Post or Interaction
+            Consumed lazily inside the transaction. If iterating raises (for instance an
+            :class:`~influence.errors.InputDataError` from a file reader), nothing is written.
+
+        Returns
+        -------
+        dict
+            How many actors, posts and interactions are **new** (rows that did not exist before).
+
+        Notes
+        -----
+        Actors: a later write fills in fields that are ``None`` and updates those it gives
+        (``followers`` changes over time). Posts: likewise, so a re-crawl refreshes the metrics.
+        Actors referenced by posts or interactions but never described get a bare row.
+        """
+        before = self.counts()
+        with self.transaction() as conn:
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS _stage "
+                "(src TEXT, dst TEXT, kind TEXT, ts REAL, post TEXT, weight REAL)"
+            )
+            conn.execute("DELETE FROM _stage")
+            actors: list[tuple] = []
+            posts: list[tuple] = []
+            stage: list[tuple] = []
+            bare: set[str] = set()
+            for rec in records:
+                if isinstance(rec, Interaction):
+                    stage.append(
+                        (rec.source, rec.target, rec.kind.value, rec.timestamp, rec.post, rec.weight)
+                    )
+                    bare.add(rec.source)
+                    bare.add(rec.target)
+                elif isinstance(rec, Post):
+                    posts.append(rec)
+                    bare.add(rec.author)
+                elif isinstance(rec, Actor):
+                    actors.append(
+                        (rec.id, rec.platform, rec.name, rec.url, rec.followers, rec.competitor,
+                         rec.language, rec.bio)
+                    )
+                else:
+                    raise TypeError(f"cannot store {type(rec).__name__}: expected Actor, Post or Interaction")
+                if len(stage) >= 50_000:
+                    conn.executemany(
+                        "INSERT OR IGNORE INTO actors(id, platform) VALUES (?, ?)",
+                        ((a, split_actor_id(a)[0]) for a in bare),
+                    )
+                    bare.clear()
+                    conn.executemany("INSERT INTO _stage VALUES (?, ?, ?, ?, ?, ?)", stage)
+                    stage.clear()
+            conn.executemany(
+                """
+                INSERT INTO actors(id, platform, name, url, followers, competitor, language, bio)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET
+                    name = coalesce(excluded.name, name),
+                    url = coalesce(excluded.url, url),
+                    followers = coalesce(excluded.followers, followers),
+                    competitor = coalesce(excluded.competitor, competitor),
+                    language = coalesce(excluded.language, language),
+                    bio = coalesce(excluded.bio, bio)
+                """,
+                actors,
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO actors(id, platform) VALUES (?, ?)",
+                ((a, split_actor_id(a)[0]) for a in bare),
+            )
+            conn.executemany(
+                """
+                INSERT INTO posts(id, author, ts, text, title, url, language, likes, reshares,
+                                  replies, parent, format)
+                VALUES (?, (SELECT num FROM actors WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET
+                    author = excluded.author,
+                    ts = coalesce(excluded.ts, ts),
+                    text = CASE WHEN excluded.text != '' THEN excluded.text ELSE text END,
+                    title = coalesce(excluded.title, title),
+                    url = coalesce(excluded.url, url),
+                    language = coalesce(excluded.language, language),
+                    likes = coalesce(excluded.likes, likes),
+                    reshares = coalesce(excluded.reshares, reshares),
+                    replies = coalesce(excluded.replies, replies),
+                    parent = coalesce(excluded.parent, parent),
+                    format = coalesce(excluded.format, format)
+                """,
+                (
+                    (p.id, p.author, p.timestamp, p.text, p.title, p.url, p.language, p.likes,
+                     p.reshares, p.replies, p.parent, p.format)
+                    for p in posts
+                ),
+            )
+            conn.executemany("INSERT INTO _stage VALUES (?, ?, ?, ?, ?, ?)", stage)
+            # "WHERE true" is required: without it SQLite parses ON CONFLICT as a join constraint.
+            conn.execute(
+                """
+                INSERT INTO interactions(src, dst, kind, ts, post, weight)
+                SELECT a.num, b.num, s.kind, s.ts, s.post, sum(s.weight)
+                FROM _stage s JOIN actors a ON a.id = s.src JOIN actors b ON b.id = s.dst
+                WHERE true
+                GROUP BY a.num, b.num, s.kind, ifnull(s.ts, -1.0e300), ifnull(s.post, '')
+                ON CONFLICT(src, dst, kind, ifnull(ts, -1.0e300), ifnull(post, ''))
+                DO UPDATE SET weight = excluded.weight
+                """
+            )
+            conn.execute("DELETE FROM _stage")
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('generation', '1') ON CONFLICT(key) "
+                "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
+        after = self.counts()
+        return {k: after[k] - before[k] for k in after}
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a metadata value (sector name, creator version...)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return default if row is None else row[0]
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Row counts: ``{"actors": ..., "posts": ..., "interactions": ...}``."""
+        c = self._conn
+        return {
+            "actors": c.execute("SELECT count(*) FROM actors").fetchone()[0],
+            "posts": c.execute("SELECT count(*) FROM posts").fetchone()[0],
+            "interactions": c.execute("SELECT count(*) FROM interactions").fetchone()[0],
+        }
+
+    def actors(self) -> Iterator[Actor]:
+        """All actors, ordered by id."""
+        for row in self._conn.execute(
+            "SELECT id, name, url, followers, competitor, language, bio FROM actors ORDER BY id"
+        ):
+            yield Actor(*row)
+
+    def posts(self) -> Iterator[Post]:
+        """All posts, ordered by id."""
+        for row in self._conn.execute(
+            """SELECT p.id, a.id, p.ts, p.text, p.title, p.url, p.language, p.likes, p.reshares,
+                      p.replies, p.parent, p.format
+               FROM posts p JOIN actors a ON a.num = p.author ORDER BY p.id"""
+        ):
+            yield Post(*row)
+
+    def interactions(
+        self,
+        *,
+        kinds: Iterable[str] | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        platforms: Iterable[str] | None = None,
+    ) -> Iterator[Interaction]:
+        """Interactions, optionally filtered, in a stable order.
+
+        Parameters
+        ----------
+        kinds : iterable of str, optional
+            Keep only these kinds.
+        since, until : float, optional
+            Keep interactions with ``since <= timestamp < until`` (UTC epoch seconds).
+            Interactions with an unknown timestamp are dropped when either bound is given.
+        platforms : iterable of str, optional
+            Keep interactions whose source actor is on one of these platforms.
+        """
+        sql, params = self._interaction_query(kinds, since, until, platforms)
+        for src, dst, kind, ts, post, weight in self._conn.execute(sql, params):
+            yield Interaction(src, dst, kind, ts, post, weight)
+
+    def interaction_rows(
+        self,
+        *,
+        kinds: Iterable[str] | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        platforms: Iterable[str] | None = None,
+    ) -> Iterator[tuple[str, str, str, float | None, float]]:
+        """Like :meth:`interactions` but yields plain ``(source, target, kind, ts, weight)`` tuples.
+
+        This is the fast path the graph builder uses (no record validation per row).
+        """
+        sql, params = self._interaction_query(kinds, since, until, platforms)
+        for src, dst, kind, ts, _post, weight in self._conn.execute(sql, params):
+            yield src, dst, kind, ts, weight
+
+    def _interaction_query(self, kinds, since, until, platforms) -> tuple[str, list]:
+        where, params = [], []
+        if kinds is not None:
+            kinds = list(kinds)
+            where.append(f"i.kind IN ({','.join('?' * len(kinds))})")
+            params += kinds
+        if since is not None:
+            where.append("i.ts >= ?")
+            params.append(float(since))
+        if until is not None:
+            where.append("i.ts < ?")
+            params.append(float(until))
+        if platforms is not None:
+            platforms = list(platforms)
+            where.append(f"a.platform IN ({','.join('?' * len(platforms))})")
+            params += platforms
+        sql = (
+            "SELECT a.id, b.id, i.kind, i.ts, i.post, i.weight FROM interactions i "
+            "JOIN actors a ON a.num = i.src JOIN actors b ON b.num = i.dst"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY i.src, i.dst, i.kind, ifnull(i.ts, -1.0e300), ifnull(i.post, '')"
+        return sql, params
+
+    def actor_attributes(
+        self, ids: Iterable[str] | None = None
+    ) -> dict[str, tuple[str | None, str, int | None, str | None]]:
+        """``{id: (name, platform, followers, competitor)}`` for the given actors (default: all)."""
+        rows = self._conn.execute(
+            "SELECT id, name, platform, followers, competitor FROM actors"
+        )
+        wanted = set(ids) if ids is not None else None
+        return {
+            r[0]: (r[1], r[2], r[3], r[4]) for r in rows if wanted is None or r[0] in wanted
+        }
+
+    def time_range(self) -> tuple[float | None, float | None]:
+        """Earliest and latest known interaction timestamp (``(None, None)`` when there is none)."""
+        return tuple(self._conn.execute("SELECT min(ts), max(ts) FROM interactions").fetchone())
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the store's contents (actors, posts, interactions), independent of row order.
+
+        Two stores with the same records have the same fingerprint, so a result's manifest can
+        say which data it was computed from. Cached per write generation.
+        """
+        gen = self.get_meta("generation", "0")
+        cached = self.get_meta("fingerprint")
+        if cached and cached.startswith(gen + ":"):
+            return cached.split(":", 1)[1]
+        h = hashlib.sha256()
+        queries = (
+            "SELECT id, name, url, followers, competitor, language, bio FROM actors ORDER BY id",
+            """SELECT p.id, a.id, p.ts, p.text, p.title, p.url, p.language, p.likes, p.reshares,
+                      p.replies, p.parent, p.format
+               FROM posts p JOIN actors a ON a.num = p.author ORDER BY p.id""",
+            """SELECT a.id, b.id, i.kind, i.ts, i.post, i.weight FROM interactions i
+               JOIN actors a ON a.num = i.src JOIN actors b ON b.num = i.dst
+               ORDER BY a.id, b.id, i.kind, ifnull(i.ts, -1.0e300), ifnull(i.post, '')""",
+        )
+        for q in queries:
+            h.update(b"\x1e")
+            for row in self._conn.execute(q):
+                h.update(repr(row).encode("utf-8"))
+                h.update(b"\n")
+        digest = h.hexdigest()
+        try:
+            self.set_meta("fingerprint", f"{gen}:{digest}")
+        except sqlite3.OperationalError:  # read-only store: just do not cache
+            pass
+        return digest
