@@ -224,12 +224,12 @@ def parse_actor_id(value: str, default_platform: str = "import") -> str:
     """Read an actor id that may already be canonical.
 
     A value that starts with a known platform prefix (``web:``, ``mastodon:`` ...) is normalised
-    as that platform; anything else is a handle on ``default_platform``. A URL
-    (``https://...``) on the ``web`` platform becomes its host.
+    as that platform; an ``http(s)://`` URL is the web actor of its host, whatever the default;
+    anything else is a handle on ``default_platform``.
 
     >>> parse_actor_id("web:WWW.Example.com")
     'web:example.com'
-    >>> parse_actor_id("https://blog.example.org/a", default_platform="web")
+    >>> parse_actor_id("https://blog.example.org/a")
     'web:blog.example.org'
     >>> parse_actor_id("0", default_platform="karate")
     'karate:0'
@@ -238,6 +238,8 @@ def parse_actor_id(value: str, default_platform: str = "import") -> str:
     if not text:
         raise ValueError("empty actor id")
     prefix, sep, rest = text.partition(":")
+    if sep and prefix.lower() in ("http", "https") and rest.startswith("//"):
+        return actor_id("web", text)
     if sep and prefix.lower() in PLATFORMS and not rest.startswith("//"):
         return actor_id(prefix, rest)
     return actor_id(default_platform, text)

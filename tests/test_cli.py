@@ -1,0 +1,236 @@
+"""The CLI: exit codes, stdout/stderr separation, formats, manifests."""
+
+import json
+import subprocess
+import sys
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from influence.store import Store
+from influence_cli import cli
+
+KEYS = {"rank", "actor", "name", "platform", "score", "why"}
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    rows = ["source,target,kind,timestamp"]
+    rows += [f"u{i},leader,reply,2026-01-{i + 1:02d}T10:00:00Z" for i in range(9)]
+    rows += [f"u{i},second,mention,2026-01-{i + 1:02d}T11:00:00Z" for i in range(4)]
+    rows += ["leader,second,reshare,2026-01-10T10:00:00Z", "second,leader,like,"]
+    p = tmp_path / "interactions.csv"
+    p.write_text("\n".join(rows) + "\n")
+    return p
+
+
+def test_demo_json_is_pure_and_deterministic(runner):
+    r1 = runner.invoke(cli, ["demo", "--format", "json"])
+    r2 = runner.invoke(cli, ["demo", "--format", "json"])
+    assert r1.exit_code == 0, r1.output
+    data = json.loads(r1.stdout)  # stdout is pure JSON; messages went to stderr
+    assert isinstance(data, list) and len(data) >= 20
+    assert all(KEYS <= set(row) for row in data)
+    assert [row["rank"] for row in data] == list(range(1, len(data) + 1))
+    assert r1.stdout == r2.stdout
+    assert "Sector demo" in r1.stderr
+
+
+def test_demo_finds_planted_leaders(runner):
+    from influence.datasets import make_sector
+
+    truth = make_sector(seed=0).truth
+    data = json.loads(runner.invoke(cli, ["demo", "--format", "json", "--top", "20"]).stdout)
+    top = {row["actor"] for row in data}
+    planted = set(truth.leaders)
+    assert len(top & planted) >= 0.6 * min(20, len(planted))
+    assert not top & set(truth.bots) and not top & set(truth.broadcasters)
+
+
+def test_import_twice_changes_nothing(runner, tmp_path, csv_file):
+    db = tmp_path / "s.db"
+    r = runner.invoke(cli, ["import", str(db), str(csv_file)])
+    assert r.exit_code == 0, r.output
+    counts = Store(db).counts()
+    assert counts == {"actors": 11, "posts": 0, "interactions": 15}
+    r = runner.invoke(cli, ["import", str(db), str(csv_file)])
+    assert r.exit_code == 0 and Store(db).counts() == counts
+    assert "new in store: 0 actors, 0 posts, 0 interactions" in r.stderr
+
+
+def test_malformed_row_7_exit_2_store_unchanged(runner, tmp_path, csv_file):
+    db = tmp_path / "s.db"
+    runner.invoke(cli, ["import", str(db), str(csv_file)])
+    before = Store(db).counts()
+    lines = csv_file.read_text().splitlines()
+    lines[6] = "u5,leader,reply,not-a-date"  # line 7 of the file
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([lines[0]] + [x.replace("u", "v") for x in lines[1:]]) + "\n")
+    r = runner.invoke(cli, ["import", str(db), str(bad)])
+    assert r.exit_code == 2
+    assert "line 7" in r.stderr and "Traceback" not in r.output
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert Store(db).counts() == before
+    r = runner.invoke(cli, ["import", str(db), str(bad), "--skip-bad-rows"])
+    assert r.exit_code == 0 and "1 bad rows skipped" in r.stderr
+
+
+def test_rank_top_zero_lists_everyone(runner, tmp_path, csv_file):
+    db = tmp_path / "s.db"
+    runner.invoke(cli, ["import", str(db), str(csv_file)])
+    r = runner.invoke(cli, ["rank", str(db), "--format", "json", "--top", "0"])
+    data = json.loads(r.stdout)
+    assert len(data) == 11 and data[0]["actor"] == "import:leader"
+    assert data[0]["measures"]["in_strength"]["value"] == pytest.approx(9 * 0.8 + 0.3)
+    assert data[0]["received"] == {"reply": 9, "like": 1}
+    r = runner.invoke(cli, ["rank", str(db), "--format", "json", "--top", "3"])
+    assert len(json.loads(r.stdout)) == 3
+
+
+def test_formats(runner, tmp_path, csv_file):
+    db = tmp_path / "s.db"
+    runner.invoke(cli, ["import", str(db), str(csv_file)])
+    r = runner.invoke(cli, ["shortlist", str(db), "--format", "csv", "--top", "2"])
+    lines = r.stdout.splitlines()
+    assert lines[0] == "rank,actor,name,platform,score,why" and lines[1].startswith("1,import:leader,")
+    r = runner.invoke(cli, ["shortlist", str(db), "--format", "table", "--top", "2"])
+    assert r.stdout.splitlines()[0].split() == ["rank", "actor", "name", "platform", "score", "why"]
+    r = runner.invoke(cli, ["shortlist", str(db), "--format", "jsonl"])
+    assert [json.loads(line)["rank"] for line in r.stdout.splitlines()][:2] == [1, 2]
+
+
+def test_output_file_gets_manifest(runner, tmp_path, csv_file):
+    db = tmp_path / "s.db"
+    runner.invoke(cli, ["import", str(db), str(csv_file)])
+    out = tmp_path / "short.json"
+    r = runner.invoke(cli, ["shortlist", str(db), "-o", str(out), "--set", "pagerank.alpha=0.9"])
+    assert r.exit_code == 0 and r.stdout == ""
+    assert json.loads(out.read_text())[0]["actor"] == "import:leader"
+    m = json.loads((tmp_path / "short.json.manifest.json").read_text())
+    assert m["config"]["pagerank"]["alpha"] == 0.9 and m["store_fingerprint"] == Store(db).fingerprint()
+    assert m["command"] == "shortlist" and m["influence_version"]
+
+
+def test_set_overrides_and_errors(runner):
+    r = runner.invoke(cli, ["rank", "demo", "--format", "json", "--top", "5", "--set", "measures.pagerank=1",
+                            "--set", "measures.in_strength=0"])
+    assert r.exit_code == 0
+    assert set(json.loads(r.stdout)[0]["measures"]) == {"pagerank"}
+    r = runner.invoke(cli, ["rank", "demo", "--set", "measures.pagerank=high"])
+    assert r.exit_code == 2 and "measures.pagerank" in r.stderr and "Traceback" not in r.output
+    r = runner.invoke(cli, ["rank", "demo", "--set", "pagerank.gamma=1"])
+    assert r.exit_code == 2 and "unknown key pagerank.gamma" in r.stderr
+
+
+def test_sector_file_errors(runner, tmp_path):
+    bad = tmp_path / "sector.toml"
+    bad.write_text('name = "x"\n[ranking.measures]\npagerank = "high"\n')
+    r = runner.invoke(cli, ["rank", str(bad)])
+    assert r.exit_code == 2
+    assert 'sector.toml: ranking.measures.pagerank must be a number >= 0, got "high"' in r.stderr
+    r = runner.invoke(cli, ["rank", str(tmp_path / "missing.toml")])
+    assert r.exit_code == 2 and "no such sector file" in r.stderr
+    r = runner.invoke(cli, ["rank", str(tmp_path / "missing.db")])
+    assert r.exit_code == 2 and "no store yet" in r.stderr
+    r = runner.invoke(cli, ["import", str(tmp_path / "s.db"), str(tmp_path / "nofile.csv")])
+    assert r.exit_code == 2 and "no such file" in r.stderr
+    r = runner.invoke(cli, ["import", "demo", str(bad)])
+    assert r.exit_code == 2 and "demo" in r.stderr
+
+
+def test_sector_file_workflow(runner, tmp_path, csv_file):
+    sector = tmp_path / "coffee.toml"
+    sector.write_text('name = "coffee"\n[[competitors]]\nname = "Leader Inc"\nhandles = ["import:leader"]\n')
+    r = runner.invoke(cli, ["import", str(sector), str(csv_file)])
+    assert r.exit_code == 0 and (tmp_path / "coffee.db").exists()
+    data = json.loads(runner.invoke(cli, ["shortlist", str(sector), "--format", "json"]).stdout)
+    assert "import:leader" not in {d["actor"] for d in data}  # a competitor, excluded
+    data = json.loads(runner.invoke(cli, ["shortlist", str(sector), "--format", "json", "--set",
+                                          "filters.exclude_competitors=false"]).stdout)
+    assert data[0]["actor"] == "import:leader"
+
+
+def test_config_file(runner, tmp_path, csv_file):
+    db = tmp_path / "s.db"
+    runner.invoke(cli, ["import", str(db), str(csv_file)])
+    cfg = tmp_path / "rank.toml"
+    cfg.write_text('[ranking.graph]\nkinds = ["mention"]\n')
+    data = json.loads(runner.invoke(cli, ["shortlist", str(db), "--config", str(cfg), "--format", "json"]).stdout)
+    assert data[0]["actor"] == "import:second"
+    cfg.write_text('[ranking.pagerank]\nalpha = "x"\n')
+    r = runner.invoke(cli, ["shortlist", str(db), "--config", str(cfg)])
+    assert r.exit_code == 2 and "rank.toml: pagerank.alpha" in r.stderr
+
+
+def test_export_graphml_round_trip(runner, tmp_path):
+    out = tmp_path / "g.graphml"
+    r = runner.invoke(cli, ["export", "demo", "--format", "graphml", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    import influence
+
+    sector = influence.open_sector("demo")
+    G = influence.build_graph(sector.store, sector.ranking, competitors=sector.competitor_map())
+    H = nx.read_graphml(out)
+    assert (H.number_of_nodes(), H.number_of_edges()) == (G.number_of_nodes(), G.number_of_edges())
+    u, v, d = next(iter(G.edges(data=True)))
+    assert H.edges[u, v]["weight"] == pytest.approx(d["weight"])
+    assert {k for k in H.edges[u, v] if k.startswith("n_")} == {k for k in d if k.startswith("n_")}
+    assert json.loads(H.graph["influence_manifest"])["command"] == "export graphml"
+    assert (tmp_path / "g.graphml.manifest.json").exists()
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "csv", "json"])
+def test_export_other_formats(runner, tmp_path, fmt):
+    out = tmp_path / f"g.{fmt}"
+    r = runner.invoke(cli, ["export", "demo", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    if fmt == "gexf":
+        assert nx.read_gexf(out).number_of_edges() > 10_000
+    elif fmt == "csv":
+        header = out.read_text().splitlines()[0].split(",")
+        assert header[:4] == ["source", "target", "weight", "count"] and "n_reply" in header
+    else:
+        assert len(json.loads(out.read_text())["edges"]) > 10_000
+
+
+def test_export_needs_known_format(runner, tmp_path):
+    r = runner.invoke(cli, ["export", "demo", "-o", str(tmp_path / "g.xyz")])
+    assert r.exit_code == 2 and "cannot tell the format" in r.stderr
+
+
+def test_every_command_has_help_with_example(runner):
+    for name, cmd in cli.commands.items():
+        r = runner.invoke(cli, [name, "--help"])
+        assert r.exit_code == 0 and "Example" in r.stdout, name
+        assert cmd.help and cmd.short_help != "", name
+
+
+def test_help_does_not_import_heavy_modules():
+    code = ("import sys; from click.testing import CliRunner; from influence_cli import cli; "
+            "CliRunner().invoke(cli, ['--help']); "
+            "print(sorted(m for m in ('networkx', 'scipy', 'sklearn', 'numpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_broken_pipe_is_quiet(tmp_path):
+    """`influence demo --format csv | head -1` prints no traceback."""
+    proc = subprocess.run(
+        f"{sys.executable} -m influence demo --format csv --top 0 | head -1",
+        shell=True, capture_output=True, text=True,
+    )
+    assert proc.stdout.startswith("rank,actor")
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+def test_python_dash_m_and_version():
+    out = subprocess.run([sys.executable, "-m", "influence", "--version"], capture_output=True, text=True)
+    import influence
+
+    assert out.returncode == 0 and influence.__version__ in out.stdout

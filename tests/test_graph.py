@@ -1,0 +1,99 @@
+import math
+
+import networkx as nx
+import pytest
+
+from influence.config import RankingConfig
+from influence.errors import ConfigError
+from influence.graph import build_graph
+from influence.records import Interaction
+
+ANA, BOB = "mastodon:@ana@coffee.example", "mastodon:@bob@coffee.example"
+CID, DAN = "mastodon:@cid@coffee.example", "mastodon:@dan@coffee.example"
+
+
+def test_weights_counts_and_attributes(store, small_records):
+    store.write(small_records)
+    G = build_graph(store, competitors={"web:aurora.example": "Café Aurora"})
+    assert isinstance(G, nx.DiGraph)
+    assert not list(nx.selfloop_edges(G))  # ana's self-mention dropped
+    assert G.number_of_edges() == 7 and G.number_of_nodes() == 5
+    e = G.edges[BOB, ANA]
+    assert e == {"weight": 0.8, "count": 1.0, "n_reply": 1.0}
+    assert G.edges[DAN, ANA]["weight"] == pytest.approx(0.3)
+    assert G.nodes[ANA]["name"] == "Ana" and G.nodes[ANA]["followers"] == 1200
+    assert G.nodes["web:aurora.example"]["is_competitor"] is True
+    assert G.nodes[CID]["is_competitor"] is False and "followers" not in G.nodes[CID]
+    assert G.nodes[CID]["name"] == CID  # unnamed actors show their id
+
+
+def test_kind_filter_and_weights(store, small_records):
+    store.write(small_records)
+    G = build_graph(store, kinds=["reshare"])
+    assert list(G.edges) == [(CID, ANA)]
+    G = build_graph(store, edge_weights={"reply": 5})
+    assert G.edges[BOB, ANA]["weight"] == 5.0
+    G = build_graph(store, RankingConfig().with_values({"edge_weights.like": 0}))
+    assert G.edges[DAN, ANA]["weight"] == 0.0 and G.edges[DAN, ANA]["n_like"] == 1.0
+
+
+def test_same_pair_aggregates_kinds(store):
+    store.write([
+        Interaction("import:a", "import:b", "reply", "2026-01-01"),
+        Interaction("import:a", "import:b", "reply", "2026-01-02"),
+        Interaction("import:a", "import:b", "like", "2026-01-02", weight=3),
+    ])
+    e = build_graph(store).edges["import:a", "import:b"]
+    assert e["count"] == 5.0 and e["n_reply"] == 2.0 and e["n_like"] == 3.0
+    assert e["weight"] == pytest.approx(2 * 0.8 + 3 * 0.3)
+
+
+def test_time_window(store, small_records):
+    store.write(small_records)
+    G = build_graph(store, since="2026-01-07", until="2026-01-08")
+    assert sorted(G.edges) == sorted([(ANA, BOB), (CID, BOB)])
+    assert G.graph["since"] == "2026-01-07T00:00:00Z"
+
+
+def test_time_decay_halves_per_half_life(store):
+    store.write([
+        Interaction("import:a", "import:b", "mention", "2026-03-01"),
+        Interaction("import:c", "import:b", "mention", "2026-02-20"),  # 9 days older
+        Interaction("import:d", "import:b", "mention", None),  # unknown time: not decayed
+    ])
+    G = build_graph(store, half_life_days=9)
+    assert G.edges["import:a", "import:b"]["weight"] == pytest.approx(0.8)
+    assert G.edges["import:c", "import:b"]["weight"] == pytest.approx(0.4)
+    assert G.edges["import:d", "import:b"]["weight"] == pytest.approx(0.8)
+    assert G.graph["reference_time"] == "2026-03-01T00:00:00Z"
+    # with an explicit `until` the decay is measured from it
+    G = build_graph(store, half_life_days=9, until="2026-03-10")
+    assert G.edges["import:a", "import:b"]["weight"] == pytest.approx(0.4)
+    assert "import:d" not in G  # unknown time dropped with a bound
+
+
+def test_platform_filter(store, small_records):
+    store.write(small_records + [Interaction("web:x.example", "web:aurora.example", "link")])
+    G = build_graph(store, platforms=["web"])
+    assert list(G.edges) == [("web:x.example", "web:aurora.example")]
+
+
+def test_bad_options(store):
+    with pytest.raises(ConfigError, match="edge_weights.poke"):
+        build_graph(store, edge_weights={"poke": 1})
+    with pytest.raises(ConfigError, match="graph.since"):
+        build_graph(store, since="not a date")
+    with pytest.raises(ValueError, match="unknown interaction kind"):
+        build_graph(store, kinds=["poke"])
+
+
+def test_pure_function_of_store_contents(small_records):
+    from influence.store import Store
+
+    a, b = Store(), Store()
+    a.write(small_records)
+    b.write(list(reversed(small_records)))
+    Ga, Gb = build_graph(a), build_graph(b)
+    assert list(Ga.nodes(data=True)) == list(Gb.nodes(data=True))
+    assert list(Ga.edges(data=True)) == list(Gb.edges(data=True))
+    assert all(math.isfinite(d["weight"]) for *_, d in Ga.edges(data=True))

@@ -1,0 +1,127 @@
+import math
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from influence.config import RankingConfig
+from influence.errors import EmptyGraphError
+from influence.graph import build_graph
+from influence.measures import in_degree, in_strength, pagerank
+from influence.ranking import rank, shortlist
+
+
+def test_pagerank_matches_networkx_on_karate():
+    G = nx.karate_club_graph().to_directed()
+    ours = pagerank(G)
+    ref = nx.pagerank(G, tol=1e-12, max_iter=10_000)
+    assert max(abs(ours[n] - ref[n]) for n in G) < 1e-8
+
+
+def test_pagerank_dangling_and_personalization():
+    G = nx.DiGraph([(1, 2), (2, 3), (4, 3)])  # 3 is dangling
+    ours = pagerank(G, alpha=0.7, personalization={1: 1.0, 4: 1.0})
+    ref = nx.pagerank(G, alpha=0.7, personalization={1: 1.0, 4: 1.0}, tol=1e-12, max_iter=10_000)
+    assert max(abs(ours[n] - ref[n]) for n in G) < 1e-8
+    with pytest.raises(ValueError):
+        pagerank(nx.DiGraph([(1, 2, {"weight": -1})]))
+    with pytest.raises(nx.PowerIterationFailedConvergence):
+        pagerank(nx.gnp_random_graph(50, 0.1, seed=1, directed=True), max_iter=2)
+
+
+def test_simple_measures():
+    G = nx.DiGraph([("a", "b", {"weight": 2.0}), ("c", "b", {"weight": 0.5}), ("b", "a")])
+    assert in_strength(G) == {"a": 1.0, "b": 2.5, "c": 0.0}
+    assert in_degree(G) == {"a": 1.0, "b": 2.0, "c": 0.0}
+
+
+def test_composite_contributions_add_up(store, small_records):
+    store.write(small_records)
+    G = build_graph(store)
+    cfg = RankingConfig(exclude_competitors=False)
+    result = rank(G, cfg)
+    assert [e.rank for e in result] == list(range(1, 6))
+    assert result[0].actor == "mastodon:@ana@coffee.example"
+    for e in result:
+        assert e.score == pytest.approx(sum(m.contribution for m in e.measures.values()))
+        assert set(e.measures) == {"pagerank", "in_strength"}
+        assert e.measures["pagerank"].contribution == pytest.approx(0.6 * e.measures["pagerank"].normalized)
+    scores = [e.score for e in result]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_why_uses_real_counts(store, small_records):
+    store.write(small_records)
+    result = rank(build_graph(store))
+    ana = result[0]
+    assert ana.givers == 3 and ana.received == {"reply": 1.0, "reshare": 1.0, "like": 1.0}
+    assert ana.why.startswith("attention from 3 actors (1 reply, 1 reshare, 1 like)")
+    assert "PageRank top" in ana.why
+
+
+def test_competitors_excluded_by_default(store, small_records):
+    store.write(small_records)
+    G = build_graph(store)
+    ids = {e.actor for e in rank(G)}
+    assert "web:aurora.example" not in ids
+    assert rank(G).excluded == {"competitors": 1}
+    assert "web:aurora.example" in {e.actor for e in rank(G, RankingConfig(exclude_competitors=False))}
+
+
+def test_filters_min_interactions_and_platforms(store, small_records):
+    store.write(small_records)
+    G = build_graph(store)
+    r = rank(G, RankingConfig(min_interactions=2))
+    assert {e.actor for e in r} == {"mastodon:@ana@coffee.example", "mastodon:@bob@coffee.example"}
+    r = rank(G, RankingConfig(output_platforms=("web",), exclude_competitors=False))
+    assert [e.actor for e in r] == ["web:aurora.example"]
+
+
+@pytest.mark.parametrize("normalization", ["rank", "minmax", "zscore"])
+def test_normalizations(normalization):
+    G = nx.gnp_random_graph(60, 0.08, seed=3, directed=True)
+    r = rank(G, RankingConfig(normalization=normalization))
+    norm = np.array([e.measures["in_strength"].normalized for e in r])
+    if normalization == "minmax":
+        assert norm.min() == pytest.approx(0) and norm.max() == pytest.approx(1)
+    elif normalization == "zscore":
+        assert norm.mean() == pytest.approx(0, abs=1e-9) and norm.std() == pytest.approx(1)
+    else:
+        assert 0 < norm.min() and norm.max() == pytest.approx(1)
+    assert all(math.isfinite(e.score) for e in r)
+
+
+def test_ranking_is_a_permutation_and_deterministic(seed):
+    G = nx.gnp_random_graph(200, 0.03, seed=seed, directed=True)
+    r1, r2 = rank(G), rank(G)
+    assert [e.actor for e in r1] == [e.actor for e in r2]
+    assert sorted(e.actor for e in r1) == sorted(str(n) for n in G)
+
+
+def test_accepts_plain_graphs():
+    r = rank(nx.karate_club_graph())  # undirected: read as reciprocal
+    assert {r[0].actor, r[1].actor} == {"0", "33"}
+    M = nx.MultiDiGraph([("a", "b"), ("a", "b"), ("c", "b"), ("b", "c")])
+    r = rank(M)
+    assert r[0].actor == "b" and r[0].measures["in_strength"].value == 3.0
+
+
+def test_rank_does_not_mutate_graph(store, small_records):
+    store.write(small_records)
+    G = build_graph(store)
+    before = (list(G.nodes(data=True)), list(G.edges(data=True)))
+    rank(G)
+    assert (list(G.nodes(data=True)), list(G.edges(data=True))) == before
+
+
+def test_empty_graph():
+    with pytest.raises(EmptyGraphError, match="nothing to rank"):
+        rank(nx.DiGraph())
+
+
+def test_shortlist():
+    r = rank(nx.gnp_random_graph(100, 0.05, seed=1, directed=True))
+    assert [e.actor for e in shortlist(r, top=5)] == [e.actor for e in r.entries[:5]]
+    assert len(shortlist(r, top=0)) == len(r)
+    with pytest.raises(ValueError):
+        shortlist(r, top=-1)
