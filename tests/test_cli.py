@@ -234,3 +234,15 @@ def test_python_dash_m_and_version():
     import influence
 
     assert out.returncode == 0 and influence.__version__ in out.stdout
+
+
+def test_cli_reference_is_up_to_date():
+    """docs/cli-reference.md is generated from --help; regenerate it when a command changes."""
+    from pathlib import Path
+
+    from influence_cli._reference import reference
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "cli-reference.md"
+    assert doc.read_text(encoding="utf-8") == reference(), (
+        "run: python -m influence_cli._reference > docs/cli-reference.md"
+    )
