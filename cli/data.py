@@ -54,12 +54,21 @@ def import_cmd(sector, files, record_type, input_format, platform, kind, skip_ba
     if sector == "demo":
         raise UserError("the demo sector is built in memory and cannot be imported into; "
                         "give a sector file or a store path")
+    import sys
+
+    def progress(rows: int) -> None:
+        # a live counter for people at a terminal; logs and pipes get the summary line only
+        if not quiet and sys.stderr.isatty():
+            click.echo(f"\r{path}: {rows:,} rows read", err=True, nl=False)
+
     with open_sector_arg(sector, create=True) as sec:
         for path in files:
             rep = translate_errors(lambda: import_file(
                 sec.store, path, skip_bad_rows=skip_bad_rows, fmt=input_format,
-                record_type=record_type, platform=platform, kind=kind,
+                record_type=record_type, platform=platform, kind=kind, progress=progress,
             ))
+            if not quiet and sys.stderr.isatty():
+                click.echo("\r", err=True, nl=False)
             new = rep.new
             echo_err(
                 f"{path}: {rep.rows} {rep.record_type} rows read; new in store: "

@@ -178,7 +178,7 @@ def read_records(
 
 
 def import_file(store, path: str | os.PathLike, *, skip_bad_rows: bool = False, max_errors: int = 20,
-                **options: Any) -> ImportReport:
+                progress: Callable[[int], None] | None = None, **options: Any) -> ImportReport:
     """Import a file into a store in one transaction.
 
     Parameters
@@ -190,6 +190,8 @@ def import_file(store, path: str | os.PathLike, *, skip_bad_rows: bool = False, 
         :class:`InputDataError` and the store is left unchanged.
     max_errors : int, default=20
         How many bad-row messages to keep in the report.
+    progress : callable, optional
+        Called with the number of rows read so far, every 10,000 rows and at the end.
     **options
         Passed to :func:`read_records` (``fmt``, ``record_type``, ``platform``, ``kind``).
 
@@ -205,8 +207,20 @@ def import_file(store, path: str | os.PathLike, *, skip_bad_rows: bool = False, 
             rep.errors.append(str(err))
 
     records = read_records(path, on_bad_row=skip if skip_bad_rows else None, report=rep, **options)
+    if progress is not None:
+        records = _with_progress(records, rep, progress)
     rep.new = store.write(records)
     return rep
+
+
+def _with_progress(records, rep: ImportReport, progress: Callable[[int], None]):
+    last = 0
+    for rec in records:
+        if rep.rows - last >= 10_000:
+            last = rep.rows
+            progress(last)
+        yield rec
+    progress(rep.rows)
 
 
 # -- tables ----------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -41,9 +41,8 @@ _PLURAL = {
 }
 
 
-@dataclass(frozen=True)
-class MeasureScore:
-    """One measure's part in an actor's score."""
+class MeasureScore(NamedTuple):
+    """One measure's part in an actor's score (a named tuple: cheap to make by the million)."""
 
     value: float  #: raw value of the measure (NaN when missing)
     normalized: float  #: value after normalisation
@@ -199,8 +198,15 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
     for m, w in weights.items():
         score += w * norm[m] / total
 
+    # plain lists: indexing numpy arrays element by element is slow on large graphs
+    raw_l = {m: raw[m].tolist() for m in weights}
+    norm_l = {m: norm[m].tolist() for m in weights}
+    contrib_l = {m: (weights[m] * norm[m] / total).tolist() for m in weights}
+    top_l = {m: toppct[m].tolist() for m in weights}
+    score_l = score.tolist()
     givers = dict(H.in_degree())
-    order = sorted(range(n), key=lambda i: (-score[i], str(nodes[i])))
+    received_all = _received_all(H)
+    order = sorted(range(n), key=lambda i: (-score_l[i], str(nodes[i])))
     excluded = {"competitors": 0, "min_interactions": 0, "platforms": 0}
     entries: list[RankedActor] = []
     for i in order:
@@ -215,19 +221,13 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
         if cfg.output_platforms is not None and platform not in cfg.output_platforms:
             excluded["platforms"] += 1
             continue
-        received = _received(H, v)
+        received = received_all.get(v, {})
         n_received = sum(received.values()) if received else float(givers[v])
         if n_received < cfg.min_interactions:
             excluded["min_interactions"] += 1
             continue
         ms = {
-            m: MeasureScore(
-                value=float(raw[m][i]),
-                normalized=float(norm[m][i]),
-                contribution=float(weights[m] * norm[m][i] / total),
-                top_percent=float(toppct[m][i]),
-            )
-            for m in weights
+            m: MeasureScore(raw_l[m][i], norm_l[m][i], contrib_l[m][i], top_l[m][i]) for m in weights
         }
         followers = data.get("followers")
         entries.append(
@@ -236,8 +236,8 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
                 actor=v if isinstance(v, str) else str(v),
                 name=str(data.get("name") or v),
                 platform=platform,
-                score=float(score[i]),
-                why=_why(givers[v], received, ms, H, v),
+                score=score_l[i],
+                why=_why(givers[v], received, ms),
                 measures=ms,
                 received=received,
                 givers=int(givers[v]),
@@ -338,26 +338,29 @@ def _top_percent(arr: np.ndarray) -> np.ndarray:
     return np.maximum(1.0, np.ceil(100.0 * (greater + 1) / n))
 
 
-def _received(H: nx.DiGraph, v) -> dict[str, float]:
-    counts: dict[str, float] = {}
-    for _u, _v, d in H.in_edges(v, data=True):
-        for k in KINDS:
-            c = d.get(f"n_{k}")
+def _received_all(H: nx.DiGraph) -> dict[object, dict[str, float]]:
+    """Per node, the interactions received per kind (from the ``n_<kind>`` edge attributes), in
+    one pass over the edges."""
+    attrs = [(k, f"n_{k}") for k in KINDS]
+    out: dict[object, dict[str, float]] = {}
+    for _u, v, d in H.edges(data=True):
+        counts = None
+        for k, a in attrs:
+            c = d.get(a)
             if c:
+                if counts is None:
+                    counts = out.setdefault(v, {})
                 counts[k] = counts.get(k, 0.0) + c
-    return {k: counts[k] for k in KINDS if k in counts}
+    return {v: {k: c[k] for k in KINDS if k in c} for v, c in out.items()}
 
 
-def _why(n_givers: int, received: dict[str, float], ms: dict[str, MeasureScore], H, v) -> str:
+def _why(n_givers: int, received: dict[str, float], ms: dict[str, MeasureScore]) -> str:
     if n_givers == 0:
         return "no attention received in this graph"
-    else:
-        head = f"attention from {n_givers} actor{'s' if n_givers != 1 else ''}"
-        if received:
-            parts = sorted(received.items(), key=lambda kv: (-kv[1], KINDS.index(kv[0])))
-            head += " (" + ", ".join(
-                f"{_num(c)} {_PLURAL[k] if c != 1 else k}" for k, c in parts[:3]
-            ) + ")"
+    head = f"attention from {n_givers} actor{'s' if n_givers != 1 else ''}"
+    if received:
+        parts = sorted(received.items(), key=lambda kv: (-kv[1], KINDS.index(kv[0])))
+        head += " (" + ", ".join(f"{_num(c)} {_PLURAL[k] if c != 1 else k}" for k, c in parts[:3]) + ")"
     best = sorted(ms.items(), key=lambda kv: (-kv[1].contribution, kv[0]))[:2]
     tail = ", ".join(f"{MEASURE_LABELS.get(m, m)} top {s.top_percent:.0f}%" for m, s in best)
     return f"{head}; {tail}" if tail else head

@@ -167,3 +167,11 @@ def test_records_types(tmp_path):
     p.write_text(CSV)
     assert all(isinstance(r, Interaction) for r in read_records(p))
     assert not any(isinstance(r, (Actor, Post)) for r in read_records(p))
+
+
+def test_progress_callback(tmp_path, store):
+    p = tmp_path / "big.edgelist"
+    p.write_text("".join(f"{i} {i + 1}\n" for i in range(25_000)))
+    seen = []
+    import_file(store, p, progress=seen.append)
+    assert seen == [10_000, 20_000, 25_000]
