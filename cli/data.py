@@ -49,45 +49,53 @@ def import_cmd(sector, files, record_type, input_format, platform, kind, skip_ba
       influence import coffee.toml interactions.csv
       influence import blogs.db polblogs.gml --platform web --kind link
     """
-    from influence.importers import import_file
-
     if sector == "demo":
         raise UserError("the demo sector is built in memory and cannot be imported into; "
                         "give a sector file or a store path")
-    import sys
-
-    def progress(rows: int) -> None:
-        # a live counter for people at a terminal; logs and pipes get the summary line only
-        if not quiet and sys.stderr.isatty():
-            click.echo(f"\r{path}: {rows:,} rows read", err=True, nl=False)
-
     with open_sector_arg(sector, create=True) as sec:
-        for path in files:
-            rep = translate_errors(lambda: import_file(
-                sec.store, path, skip_bad_rows=skip_bad_rows, fmt=input_format,
-                record_type=record_type, platform=platform, kind=kind, progress=progress,
-            ))
-            if not quiet and sys.stderr.isatty():
-                click.echo("\r", err=True, nl=False)
-            new = rep.new
-            echo_err(
-                f"{path}: {rep.rows} {rep.record_type} rows read; new in store: "
-                f"{new['actors']} actors, {new['posts']} posts, {new['interactions']} interactions"
-                + (f"; {rep.skipped} bad rows skipped" if rep.skipped else ""),
-                quiet,
-            )
-            for msg in rep.errors[:5]:
-                echo_err(f"  skipped: {msg}", quiet)
-            if rep.skipped > 5:
-                echo_err(f"  ... and {rep.skipped - 5} more", quiet)
-            if rep.ignored_columns:
-                echo_err(f"  ignored unknown columns: {', '.join(rep.ignored_columns)}", quiet)
+        try:
+            for path in files:
+                _import_one(sec, path, quiet=quiet, skip_bad_rows=skip_bad_rows, fmt=input_format,
+                            record_type=record_type, platform=platform, kind=kind)
+        except BaseException:
+            sec.discard_if_empty()  # a failed first import leaves no empty store behind
+            raise
         counts = sec.store.counts()
         echo_err(
             f"Store {sec.store.path}: {counts['actors']} actors, {counts['posts']} posts, "
             f"{counts['interactions']} interactions",
             quiet,
         )
+
+
+def _import_one(sec, path: str, *, quiet: bool, **options) -> None:
+    import sys
+
+    from influence.importers import import_file
+
+    live = not quiet and sys.stderr.isatty()
+
+    def progress(rows: int) -> None:
+        # a live counter for people at a terminal; logs and pipes get the summary line only
+        if live:
+            click.echo(f"\r{path}: {rows:,} rows read", err=True, nl=False)
+
+    rep = translate_errors(lambda: import_file(sec.store, path, progress=progress, **options))
+    if live:
+        click.echo("\r", err=True, nl=False)
+    new = rep.new
+    echo_err(
+        f"{path}: {rep.rows} {rep.record_type} rows read; new in store: "
+        f"{new['actors']} actors, {new['posts']} posts, {new['interactions']} interactions"
+        + (f"; {rep.skipped} bad rows skipped" if rep.skipped else ""),
+        quiet,
+    )
+    for msg in rep.errors[:5]:
+        echo_err(f"  skipped: {msg}", quiet)
+    if rep.skipped > 5:
+        echo_err(f"  ... and {rep.skipped - 5} more", quiet)
+    if rep.ignored_columns:
+        echo_err(f"  ignored unknown columns: {', '.join(rep.ignored_columns)}", quiet)
 
 
 @click.command("export")

@@ -11,7 +11,8 @@ Edge attributes
 ``count``
     Sum of the raw interaction weights (the number of interactions for unweighted data).
 ``n_<kind>``
-    The same, per kind (``n_reply``, ``n_reshare``...), present only for kinds that occur.
+    The same, per kind (``n_reply``, ``n_reshare``...), for every kind that occurs anywhere in the
+    graph (0 on edges without it), so ``G.in_degree(weight="n_reply")`` counts replies.
 
 All three are floats so that GraphML/GEXF exports keep one type per attribute.
 
@@ -172,12 +173,12 @@ def build_graph(
         if followers is not None:
             data["followers"] = int(followers)
         G.add_node(aid, **data)
+    present = [k for k in KINDS if any(k in e[2] for e in acc.values())]
     for (u, v) in sorted(acc):
         weight, count, per_kind = acc[(u, v)]
         data = {"weight": weight, "count": count}
-        for k in KINDS:
-            if k in per_kind:
-                data[f"n_{k}"] = per_kind[k]
+        for k in present:
+            data[f"n_{k}"] = per_kind.get(k, 0.0)
         G.add_edge(u, v, **data)
     return G
 

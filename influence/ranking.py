@@ -55,7 +55,7 @@ class RankedActor:
     """One row of a ranking."""
 
     rank: int
-    actor: str
+    actor: Any  #: the node id as given (a ``platform:handle`` string for sector graphs)
     name: str
     platform: str
     score: float
@@ -233,7 +233,7 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
         entries.append(
             RankedActor(
                 rank=len(entries) + 1,
-                actor=v if isinstance(v, str) else str(v),
+                actor=v,
                 name=str(data.get("name") or v),
                 platform=platform,
                 score=score_l[i],

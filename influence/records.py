@@ -19,8 +19,9 @@ Actors are identified by canonical ids of the form ``platform:handle``:
 platform   example id                             normalisation
 ========== ====================================== ===================================
 web        ``web:example.com``                    a URL gives its host, lower-cased, without
-                                                  ``www.`` and port; a bare ``host/path`` keeps
-                                                  its path (blogs on shared hosts)
+                                                  ``www.`` and port; a bare ``host/path?query``
+                                                  keeps its path and query as written (blogs on
+                                                  shared hosts); only the host is lower-cased
 mastodon   ``mastodon:@ana@mastodon.social``      ``@user@domain``, lower-cased
 bluesky    ``bluesky:ana.bsky.social``            handle lower-cased, leading ``@`` dropped
 reddit     ``reddit:u/name``                      ``u/`` prefix, name lower-cased
@@ -152,8 +153,9 @@ def _web_id(handle: str) -> str:
         host = host[4:]
     if is_url or not host:
         return host
+    # the path (and query: xanga.com/home.aspx?user=ana) tells blogs on one host apart
     path = parts.path.rstrip("/")
-    return host + path
+    return host + path + (f"?{parts.query}" if parts.query else "")
 
 
 def actor_id(platform: str, handle: str) -> str:

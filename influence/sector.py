@@ -118,6 +118,7 @@ class Sector:
     ranking: RankingConfig = field(default_factory=RankingConfig)
     allow_private_addresses: bool = False
     store: Store | None = None
+    created_store: bool = False  #: True when open_sector created the store file just now
 
     def competitor_map(self) -> dict[str, str]:
         """``{actor id: competitor name}`` for every declared competitor account."""
@@ -127,6 +128,22 @@ class Sector:
         if self.store is not None:
             self.store.close()
             self.store = None
+
+    def discard_if_empty(self) -> bool:
+        """Close and delete a store this process just created and never wrote to (a first import
+        that failed), so a failed command leaves no file behind. Returns True if it did."""
+        if not self.created_store or self.store is None:
+            return False
+        if any(self.store.counts().values()):
+            return False
+        path = self.store_path
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.remove(path + suffix)
+            except FileNotFoundError:
+                pass
+        return True
 
     def __enter__(self) -> Sector:
         return self
@@ -343,6 +360,7 @@ def open_sector(spec: str | os.PathLike, *, create: bool = False, readonly: bool
         raise StoreError(
             f"{sector.store_path}: no store yet{where}; import or crawl data into it first"
         )
+    sector.created_store = sector.store_path != ":memory:" and not Path(sector.store_path).exists()
     sector.store = Store(sector.store_path, readonly=readonly)
     if not readonly and sector.store.get_meta("sector") is None:
         sector.store.set_meta("sector", sector.name)

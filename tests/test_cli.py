@@ -246,3 +246,12 @@ def test_cli_reference_is_up_to_date():
     assert doc.read_text(encoding="utf-8") == reference(), (
         "run: python -m influence_cli._reference > docs/cli-reference.md"
     )
+
+
+def test_failed_first_import_leaves_no_store(runner, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("source,target,kind,timestamp\na,b,poke,\n")
+    db = tmp_path / "new.db"
+    r = runner.invoke(cli, ["import", str(db), str(bad)])
+    assert r.exit_code == 2 and "line 2" in r.stderr
+    assert not db.exists() and not (tmp_path / "new.db-wal").exists()

@@ -19,7 +19,9 @@ def test_weights_counts_and_attributes(store, small_records):
     assert not list(nx.selfloop_edges(G))  # ana's self-mention dropped
     assert G.number_of_edges() == 7 and G.number_of_nodes() == 5
     e = G.edges[BOB, ANA]
-    assert e == {"weight": 0.8, "count": 1.0, "n_reply": 1.0}
+    assert e == {"weight": 0.8, "count": 1.0, "n_mention": 0.0, "n_reply": 1.0, "n_reshare": 0.0,
+                 "n_like": 0.0, "n_link": 0.0}  # every kind of the graph, 0 where absent
+    assert G.in_degree(ANA, weight="n_reply") == 1.0
     assert G.edges[DAN, ANA]["weight"] == pytest.approx(0.3)
     assert G.nodes[ANA]["name"] == "Ana" and G.nodes[ANA]["followers"] == 1200
     assert G.nodes["web:aurora.example"]["is_competitor"] is True

@@ -26,6 +26,7 @@ from influence.records import (
         ("web", "https://WWW.Example.com:8080/a/b?utm_source=x", "web:example.com"),
         ("web", "Example.com", "web:example.com"),
         ("web", "home.earthlink.net/~ana/", "web:home.earthlink.net/~ana"),
+        ("web", "Xanga.com/home.aspx?user=Ana", "web:xanga.com/home.aspx?user=Ana"),
         ("reddit", "/u/Some_One", "reddit:u/some_one"),
         ("reddit", "user/abc", "reddit:u/abc"),
         ("bluesky", "@Ana.bsky.social", "bluesky:ana.bsky.social"),
