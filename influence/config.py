@@ -31,6 +31,8 @@ key                        default      why
 ``graph.since/until``      none         ISO dates bounding the time window (until is exclusive)
 ``graph.half_life_days``   0 (none)     exponential time decay; 0 disables it
 ``graph.platforms``        all          keep interactions whose source is on these platforms
+``graph.merge_identities`` true         one node per person: accounts linked by identity links
+                                        (rel=me, profile links) are merged
 ``filters.min_interactions`` 0          drop actors who received fewer interactions
 ``filters.exclude_competitors`` true    brands are watched, not shortlisted as influencers
 ``filters.platforms``      all          only list actors of these platforms
@@ -198,6 +200,7 @@ _SCALARS: dict[str, tuple[str, Any]] = {
     "graph.until": ("until", _date),
     "graph.half_life_days": ("half_life_days", _nonneg),
     "graph.platforms": ("platforms", _str_list),
+    "graph.merge_identities": ("merge_identities", _boolean),
     "filters.min_interactions": ("min_interactions", _count),
     "filters.exclude_competitors": ("exclude_competitors", _boolean),
     "filters.platforms": ("output_platforms", _str_list),
@@ -235,6 +238,7 @@ class RankingConfig:
     until: str | None = None
     half_life_days: float = 0.0
     platforms: tuple[str, ...] | None = None
+    merge_identities: bool = True
     min_interactions: int = 0
     exclude_competitors: bool = True
     output_platforms: tuple[str, ...] | None = None
@@ -349,6 +353,7 @@ class RankingConfig:
             "until": self.until,
             "half_life_days": self.half_life_days,
             "platforms": self.platforms,
+            "merge_identities": self.merge_identities,
         }
 
 

@@ -19,7 +19,16 @@ All three are floats so that GraphML/GEXF exports keep one type per attribute.
 Node attributes
 ---------------
 ``name`` (display name, or the id), ``platform``, ``is_competitor`` (bool), ``competitor``
-(brand name or ``""``) and ``followers`` (only where known).
+(brand name or ``""``), ``followers`` (only where known), ``accounts`` and ``platforms``
+(space- and comma-separated: the accounts merged into this node and their platforms).
+
+Identities
+----------
+With ``merge_identities`` (the default), accounts joined by identity links
+(:class:`~influence.records.SameAs`, e.g. a blog's ``rel=me`` link to its author's Mastodon
+account) become one node: the account that received the most attention (ties: smallest id) names
+it, followers are summed over the accounts, and interactions between the merged accounts vanish
+like other self-loops.
 
 Graph attributes
 ----------------
@@ -57,6 +66,7 @@ def build_graph(
     until: str | float | None = None,
     half_life_days: float | None = None,
     platforms: Iterable[str] | None = None,
+    merge_identities: bool | None = None,
     competitors: Mapping[str, str] | None = None,
 ) -> nx.DiGraph:
     """Build the weighted interaction graph of a store.
@@ -82,6 +92,8 @@ def build_graph(
         unknown time are not decayed.
     platforms : iterable of str, optional
         Keep interactions whose source actor is on one of these platforms.
+    merge_identities : bool, optional
+        Merge accounts joined by identity links into one node (default: the config's, true).
     competitors : mapping of actor id -> brand name, optional
         Marks competitor accounts (in addition to the store's own ``competitor`` column),
         typically :meth:`influence.Sector.competitor_map`.
@@ -109,7 +121,8 @@ def build_graph(
     if edge_weights is not None:
         opts["edge_weights"] = {**DEFAULT_EDGE_WEIGHTS, **dict(edge_weights)}
     for name, value in (("kinds", kinds), ("since", since), ("until", until),
-                        ("half_life_days", half_life_days), ("platforms", platforms)):
+                        ("half_life_days", half_life_days), ("platforms", platforms),
+                        ("merge_identities", merge_identities)):
         if value is not None:
             opts[name] = value
     weights = opts["edge_weights"]
@@ -135,8 +148,15 @@ def build_graph(
         known = [r[3] for r in rows if r[3] is not None]
         ref = max(known) if known else None
 
+    rep: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
+    if opts["merge_identities"]:
+        rep, groups = _identity_groups(store, rows)
+
     acc: dict[tuple[str, str], list] = {}
     for src, dst, kind, ts, w in rows:
+        src = rep.get(src, src)
+        dst = rep.get(dst, dst)
         if src == dst:
             continue
         factor = 1.0
@@ -159,19 +179,25 @@ def build_graph(
         edge_weights=",".join(f"{k}={weights[k]:g}" for k in KINDS if k in weights),
     )
     node_ids = sorted({u for u, _ in acc} | {v for _, v in acc})
-    attrs = store.actor_attributes(node_ids)
+    members = {aid: groups.get(aid, [aid]) for aid in node_ids}
+    attrs = store.actor_attributes([m for ms in members.values() for m in ms])
     extra = dict(competitors or {})
     for aid in node_ids:
-        name, platform, followers, competitor = attrs.get(aid, (None, aid.partition(":")[0], None, None))
-        competitor = competitor or extra.get(aid) or ""
+        accounts = members[aid]
+        rows_ = [attrs.get(m, (None, m.partition(":")[0], None, None)) for m in accounts]
+        name = rows_[0][0] or next((r[0] for r in rows_ if r[0]), None)
+        known = [r[2] for r in rows_ if r[2] is not None]
+        competitor = next((r[3] or extra.get(m) for m, r in zip(accounts, rows_) if r[3] or extra.get(m)), "")
         data = {
             "name": name or aid,
-            "platform": platform,
+            "platform": rows_[0][1],
             "is_competitor": bool(competitor),
             "competitor": competitor,
+            "accounts": " ".join(accounts),
+            "platforms": ",".join(sorted({r[1] for r in rows_})),
         }
-        if followers is not None:
-            data["followers"] = int(followers)
+        if known:
+            data["followers"] = int(sum(known))
         G.add_node(aid, **data)
     present = [k for k in KINDS if any(k in e[2] for e in acc.values())]
     for (u, v) in sorted(acc):
@@ -181,6 +207,46 @@ def build_graph(
             data[f"n_{k}"] = per_kind.get(k, 0.0)
         G.add_edge(u, v, **data)
     return G
+
+
+def _identity_groups(store: Store, rows) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Union-find over the store's identity links.
+
+    Returns ``rep`` (account -> the id of its merged node, only for accounts in a group) and
+    ``groups`` (node id -> its accounts, representative first, the rest sorted).
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    linked: set[str] = set()
+    for link in store.identity_links():
+        linked.update((link.a, link.b))
+        ra, rb = find(link.a), find(link.b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    if not linked:
+        return {}, {}
+    members: dict[str, list[str]] = {}
+    for x in linked:
+        members.setdefault(find(x), []).append(x)
+    received: dict[str, float] = {}
+    for _src, dst, _kind, _ts, w in rows:
+        if dst in linked:
+            received[dst] = received.get(dst, 0.0) + w
+    rep: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
+    for accounts in members.values():
+        accounts = sorted(set(accounts))
+        head = min(accounts, key=lambda a: (-received.get(a, 0.0), a))
+        groups[head] = [head] + [a for a in accounts if a != head]
+        for a in accounts:
+            rep[a] = head
+    return rep, groups
 
 
 def _time(value, key: str) -> float | None:

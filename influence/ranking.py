@@ -66,6 +66,8 @@ class RankedActor:
     competitor: str = ""
     followers: int | None = None
     community: Any = None  #: filled in by community detection (later)
+    accounts: tuple[str, ...] = ()  #: accounts merged into this actor (identity links)
+    platforms: tuple[str, ...] = ()  #: their platforms
 
     def to_dict(self, *, detail: bool = True) -> dict[str, Any]:
         """JSON-ready dict: ``rank, actor, name, platform, score, why`` and, with ``detail``,
@@ -79,6 +81,8 @@ class RankedActor:
             "why": self.why,
         }
         if detail:
+            d["platforms"] = list(self.platforms or (self.platform,))
+            d["accounts"] = list(self.accounts or (self.actor,))
             d["givers"] = self.givers
             d["received"] = {k: _num(v) for k, v in self.received.items()}
             d["followers"] = self.followers
@@ -243,6 +247,8 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
                 givers=int(givers[v]),
                 competitor=competitor,
                 followers=int(followers) if followers is not None else None,
+                accounts=tuple(str(data.get("accounts", "")).split()) if data.get("accounts") else (),
+                platforms=tuple(str(data.get("platforms", "")).split(",")) if data.get("platforms") else (),
             )
         )
     return RankingResult(

@@ -63,6 +63,7 @@ __all__ = [
     "Actor",
     "Post",
     "Interaction",
+    "SameAs",
     "actor_id",
     "parse_actor_id",
     "split_actor_id",
@@ -490,6 +491,39 @@ class Interaction:
         return d
 
 
-def _raise_row(exc: Exception, path: str | None, line: int | None) -> InputDataError:
-    """Wrap a record validation error as an :class:`InputDataError` with its location."""
-    return InputDataError(str(exc), path=path, line=line)
+@dataclass(frozen=True, slots=True)
+class SameAs:
+    """Identity link: actors ``a`` and ``b`` are the same person or organisation.
+
+    Crawlers yield it from ``rel=me`` links, verified profile fields, a Bluesky handle that is the
+    person's web domain, and the like. The graph builder merges linked accounts into one node
+    (``graph.merge_identities``), keeping the per-account detail in node attributes. The link is
+    symmetric: ``SameAs(a, b)`` and ``SameAs(b, a)`` are the same record.
+
+    Parameters
+    ----------
+    a, b : str
+        Canonical actor ids (different).
+    evidence : str
+        How the link was found, e.g. ``"rel=me"``, ``"profile link"``.
+
+    >>> SameAs("web:ana.example", "mastodon:@ana@social.example").pair
+    ('mastodon:@ana@social.example', 'web:ana.example')
+    """
+
+    a: str
+    b: str
+    evidence: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("a", "b"):
+            v = getattr(self, name)
+            if not isinstance(v, str) or ":" not in v:
+                raise ValueError(f"identity link {name} must be an actor id 'platform:handle', got {v!r}")
+        if self.a == self.b:
+            raise ValueError(f"identity link between {self.a!r} and itself")
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        """The two ids in sorted order (the stored key)."""
+        return (self.a, self.b) if self.a < self.b else (self.b, self.a)

@@ -42,7 +42,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import SchemaVersionError, StoreError
-from .records import Actor, Interaction, Post, split_actor_id
+from .records import Actor, Interaction, Post, SameAs, split_actor_id
 
 __all__ = ["Store", "SCHEMA_VERSION", "is_store_file"]
 
@@ -112,8 +112,22 @@ def _v1(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v2_identity(conn: sqlite3.Connection) -> None:
+    _script(
+        conn,
+        """
+        CREATE TABLE identity_links (
+            a        INTEGER NOT NULL REFERENCES actors(num),
+            b        INTEGER NOT NULL REFERENCES actors(num),
+            evidence TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (a, b)
+        )
+        """,
+    )
+
+
 #: Migrations, in order. ``_MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``.
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2_identity]
 
 #: The schema version this code writes.
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -222,12 +236,12 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def write(self, records: Iterable[Actor | Post | Interaction]) -> dict[str, int]:
+    def write(self, records: Iterable[Actor | Post | Interaction | SameAs]) -> dict[str, int]:
         """Upsert records in one transaction.
 
         Parameters
         ----------
-        records : iterable of Actor, Post or Interaction
+        records : iterable of Actor, Post, Interaction or SameAs
             Consumed lazily inside the transaction. If iterating raises (for instance an
             :class:`~influence.errors.InputDataError` from a file reader), nothing is written.
 
@@ -253,6 +267,7 @@ class Store:
             posts: list[tuple] = []
             stage: list[tuple] = []
             bare: set[str] = set()
+            links: dict[tuple[str, str], str] = {}
             for rec in records:
                 if isinstance(rec, Interaction):
                     stage.append(
@@ -263,13 +278,18 @@ class Store:
                 elif isinstance(rec, Post):
                     posts.append(rec)
                     bare.add(rec.author)
+                elif isinstance(rec, SameAs):
+                    links[rec.pair] = rec.evidence
+                    bare.update(rec.pair)
                 elif isinstance(rec, Actor):
                     actors.append(
                         (rec.id, rec.platform, rec.name, rec.url, rec.followers, rec.competitor,
                          rec.language, rec.bio)
                     )
                 else:
-                    raise TypeError(f"cannot store {type(rec).__name__}: expected Actor, Post or Interaction")
+                    raise TypeError(
+                        f"cannot store {type(rec).__name__}: expected Actor, Post, Interaction or SameAs"
+                    )
                 if len(stage) >= 50_000:
                     conn.executemany(
                         "INSERT OR IGNORE INTO actors(id, platform) VALUES (?, ?)",
@@ -320,6 +340,15 @@ class Store:
                     for p in posts
                 ),
             )
+            conn.executemany(
+                """
+                INSERT INTO identity_links(a, b, evidence)
+                VALUES ((SELECT num FROM actors WHERE id = ?), (SELECT num FROM actors WHERE id = ?), ?)
+                ON CONFLICT(a, b) DO UPDATE SET
+                    evidence = CASE WHEN excluded.evidence != '' THEN excluded.evidence ELSE evidence END
+                """,
+                ((a, b, ev) for (a, b), ev in links.items()),
+            )
             conn.executemany("INSERT INTO _stage VALUES (?, ?, ?, ?, ?, ?)", stage)
             # "WHERE true" is required: without it SQLite parses ON CONFLICT as a join constraint.
             conn.execute(
@@ -339,7 +368,7 @@ class Store:
                 "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
             )
         after = self.counts()
-        return {k: after[k] - before[k] for k in after}
+        return {k: after[k] - before.get(k, 0) for k in after}
 
     def set_meta(self, key: str, value: str) -> None:
         """Set a metadata value (sector name, creator version...)."""
@@ -356,13 +385,26 @@ class Store:
     # -- reading ---------------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        """Row counts: ``{"actors": ..., "posts": ..., "interactions": ...}``."""
+        """Row counts: ``{"actors": ..., "posts": ..., "interactions": ...}`` and, when there are
+        any, ``"identity_links"``."""
         c = self._conn
-        return {
+        out = {
             "actors": c.execute("SELECT count(*) FROM actors").fetchone()[0],
             "posts": c.execute("SELECT count(*) FROM posts").fetchone()[0],
             "interactions": c.execute("SELECT count(*) FROM interactions").fetchone()[0],
         }
+        links = c.execute("SELECT count(*) FROM identity_links").fetchone()[0]
+        if links:
+            out["identity_links"] = links
+        return out
+
+    def identity_links(self) -> Iterator[SameAs]:
+        """All identity links, ordered."""
+        for a, b, ev in self._conn.execute(
+            """SELECT x.id, y.id, l.evidence FROM identity_links l
+               JOIN actors x ON x.num = l.a JOIN actors y ON y.num = l.b ORDER BY x.id, y.id"""
+        ):
+            yield SameAs(a, b, ev)
 
     def actors(self) -> Iterator[Actor]:
         """All actors, ordered by id."""
@@ -480,6 +522,8 @@ class Store:
             """SELECT a.id, b.id, i.kind, i.ts, i.post, i.weight FROM interactions i
                JOIN actors a ON a.num = i.src JOIN actors b ON b.num = i.dst
                ORDER BY a.id, b.id, i.kind, ifnull(i.ts, -1.0e300), ifnull(i.post, '')""",
+            """SELECT x.id, y.id, l.evidence FROM identity_links l
+               JOIN actors x ON x.num = l.a JOIN actors y ON y.num = l.b ORDER BY x.id, y.id""",
         )
         for q in queries:
             h.update(b"\x1e")

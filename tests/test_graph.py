@@ -99,3 +99,45 @@ def test_pure_function_of_store_contents(small_records):
     assert list(Ga.nodes(data=True)) == list(Gb.nodes(data=True))
     assert list(Ga.edges(data=True)) == list(Gb.edges(data=True))
     assert all(math.isfinite(d["weight"]) for *_, d in Ga.edges(data=True))
+
+
+def test_identity_links_merge_accounts(store):
+    from influence.records import Actor, SameAs
+
+    store.write([
+        Actor("web:ana.example", name="Ana's blog", followers=50),
+        Actor("mastodon:@ana@social.example", name="Ana", followers=500),
+        Interaction("import:x", "mastodon:@ana@social.example", "reply", "2026-01-01"),
+        Interaction("import:y", "mastodon:@ana@social.example", "reshare", "2026-01-02"),
+        Interaction("import:z", "web:ana.example", "link", "2026-01-03"),
+        Interaction("web:ana.example", "mastodon:@ana@social.example", "link", "2026-01-03"),  # now a self-loop
+        SameAs("web:ana.example", "mastodon:@ana@social.example", "rel=me"),
+    ])
+    G = build_graph(store)
+    ana = "mastodon:@ana@social.example"  # received the most attention: it names the node
+    assert "web:ana.example" not in G
+    assert sorted(G.predecessors(ana)) == ["import:x", "import:y", "import:z"]
+    assert not list(nx.selfloop_edges(G))
+    d = G.nodes[ana]
+    assert d["accounts"] == "mastodon:@ana@social.example web:ana.example"
+    assert d["platforms"] == "mastodon,web" and d["followers"] == 550 and d["name"] == "Ana"
+    G2 = build_graph(store, merge_identities=False)
+    assert "web:ana.example" in G2 and G2.number_of_nodes() == 5
+
+    from influence.ranking import rank
+
+    top = rank(G)[0].to_dict()
+    assert top["actor"] == ana and top["platforms"] == ["mastodon", "web"]
+    assert top["accounts"] == ["mastodon:@ana@social.example", "web:ana.example"]
+
+
+def test_identity_links_are_transitive_and_idempotent(store):
+    from influence.records import SameAs
+
+    links = [SameAs("import:a", "import:b"), SameAs("import:c", "import:b"), SameAs("import:b", "import:a")]
+    store.write(links + [Interaction("import:q", "import:c", "like")])
+    store.write(links)
+    assert store.counts()["identity_links"] == 2
+    G = build_graph(store)
+    assert sorted(G) == ["import:c", "import:q"]
+    assert G.nodes["import:c"]["accounts"] == "import:c import:a import:b"

@@ -191,3 +191,32 @@ def test_interactions_round_trip(recs):
     assert got == expected
     s.write(recs)
     assert s.counts()["interactions"] == len(expected)
+
+
+def test_migration_from_version_1_keeps_data(tmp_path):
+    """A store written by schema version 1 is migrated forward with its data intact."""
+    from influence.records import SameAs
+    from influence.store import _MIGRATIONS
+
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    _MIGRATIONS[0](conn)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO actors(id, platform) VALUES ('import:a', 'import'), ('import:b', 'import')")
+    conn.execute("INSERT INTO interactions(src, dst, kind, weight) VALUES (1, 2, 'like', 1.0)")
+    conn.close()
+    s = Store(path)
+    assert s.schema_version == SCHEMA_VERSION >= 2
+    assert s.counts() == {"actors": 2, "posts": 0, "interactions": 1}
+    s.write([SameAs("import:a", "import:b", "test")])
+    assert [(x.a, x.b, x.evidence) for x in s.identity_links()] == [("import:a", "import:b", "test")]
+    s.close()
+
+
+def test_same_as_validation():
+    from influence.records import SameAs
+
+    with pytest.raises(ValueError, match="itself"):
+        SameAs("import:a", "import:a")
+    with pytest.raises(ValueError, match="platform:handle"):
+        SameAs("a", "import:b")
