@@ -32,7 +32,7 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
             f"Sector {sector.name}: {counts['actors']} actors, {counts['interactions']} interactions",
             quiet,
         )
-        G = build_graph(sector.store, cfg, competitors=sector.competitor_map())
+        G = build_graph(sector.store, cfg, competitors=sector.competitor_map(), keywords=sector.keywords)
         result = translate_errors(lambda: rank(G, cfg))
         rows = result.to_records(top)
         fmt = choose_format(fmt, output)

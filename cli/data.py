@@ -136,7 +136,7 @@ def export_cmd(sector, fmt, output, config_file, assignments, seed, quiet):
         raise UserError(f"--format {fmt} needs an output file (-o FILE)")
     with open_sector_arg(sector, seed=seed or 0) as sec:
         cfg = resolve_config(sec.ranking, config_file, assignments, seed)
-        G = build_graph(sec.store, cfg, competitors=sec.competitor_map())
+        G = build_graph(sec.store, cfg, competitors=sec.competitor_map(), keywords=sec.keywords)
         manifest = make_manifest(command=f"export {fmt}", sector=sec, config=cfg, seed=cfg.seed)
         if output == "-":
             import sys

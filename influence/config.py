@@ -19,6 +19,19 @@ key                        default      why
 ``pagerank.tol``           1e-10        L1 change between iterations (not per node), so large
                                         graphs are not stopped early
 ``pagerank.max_iter``      1000         generous; convergence is normally reached in < 100
+``pagerank.personalization`` "none"     "keywords": teleport to actors whose posts match the
+                                        sector keywords; "seeds": to ``pagerank.seeds``
+``hits.max_iter/tol``      1000, 1e-10  as PageRank
+``katz.alpha``             0.5          relative to a bound on the spectral radius: converges
+                                        on any graph
+``harmonic.k``             256          sampled sources above ``harmonic.exact_max_nodes`` (5000)
+``betweenness.k``          256          sampled sources above ``betweenness.exact_max_nodes``
+                                        (5000); exact below
+``betweenness.directed``   true         paths follow attention; false ignores direction
+``engagement.mode``        "total"      or "per_post"
+``missing``                "renormalize" an actor missing a measure (no posts, unknown
+                                        followers) is scored on the measures it has; "zero"
+                                        counts the missing one as the lowest value
 ``edge_weights.reshare``   1.0          amplifying someone's post is the strongest endorsement
 ``edge_weights.quote``     1.0          a reshare with a comment
 ``edge_weights.link``      1.0          a hyperlink is a deliberate, lasting citation
@@ -36,6 +49,7 @@ key                        default      why
 ``filters.min_interactions`` 0          drop actors who received fewer interactions
 ``filters.exclude_competitors`` true    brands are watched, not shortlisted as influencers
 ``filters.platforms``      all          only list actors of these platforms
+``filters.languages``      all          only list actors whose language is one of these
 ``seed``                   0            for the randomised measures (sampling); fixed for
                                         reproducible runs
 ========================== ============ ==========================================================
@@ -68,11 +82,15 @@ from .records import KINDS, parse_timestamp
 __all__ = ["RankingConfig", "MEASURE_NAMES", "DEFAULT_EDGE_WEIGHTS", "NORMALIZATIONS", "load_toml"]
 
 #: Measures the composite knows, in display order. ``influence.measures`` implements them.
-MEASURE_NAMES: tuple[str, ...] = ("pagerank", "in_strength", "in_degree")
+MEASURE_NAMES: tuple[str, ...] = (
+    "pagerank", "in_strength", "in_degree", "hits_authority", "hits_hub", "katz", "harmonic",
+    "betweenness", "coreness", "engagement", "audience", "reach_diversity",
+)
 
 NORMALIZATIONS: tuple[str, ...] = ("rank", "minmax", "zscore")
 
-DEFAULT_MEASURES: dict[str, float] = {"pagerank": 0.6, "in_strength": 0.4, "in_degree": 0.0}
+DEFAULT_MEASURES: dict[str, float] = {m: 0.0 for m in MEASURE_NAMES} | {"pagerank": 0.6, "in_strength": 0.4}
+MISSING_POLICIES: tuple[str, ...] = ("renormalize", "zero")
 
 DEFAULT_EDGE_WEIGHTS: dict[str, float] = {
     "mention": 0.8,
@@ -149,6 +167,23 @@ def _seed(v):
     return int(v)
 
 
+def _choice(options):
+    def check(v):
+        if v not in options:
+            raise _Bad("one of " + ", ".join(f'"{o}"' for o in options))
+        return v
+
+    return check
+
+
+def _optional_count(v):
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+        raise _Bad("a whole number >= 1")
+    return int(v)
+
+
 def _normalization(v):
     if v not in NORMALIZATIONS:
         raise _Bad("one of " + ", ".join(f'"{n}"' for n in NORMALIZATIONS))
@@ -195,6 +230,19 @@ _SCALARS: dict[str, tuple[str, Any]] = {
     "pagerank.alpha": ("pagerank_alpha", _alpha),
     "pagerank.tol": ("pagerank_tol", _positive),
     "pagerank.max_iter": ("pagerank_max_iter", _iterations),
+    "pagerank.personalization": ("pagerank_personalization", _choice(("none", "keywords", "seeds"))),
+    "pagerank.seeds": ("pagerank_seeds", _str_list),
+    "hits.max_iter": ("hits_max_iter", _iterations),
+    "hits.tol": ("hits_tol", _positive),
+    "katz.alpha": ("katz_alpha", _alpha),
+    "katz.max_iter": ("katz_max_iter", _iterations),
+    "harmonic.k": ("harmonic_k", _optional_count),
+    "harmonic.exact_max_nodes": ("harmonic_exact_max_nodes", _count),
+    "betweenness.k": ("betweenness_k", _optional_count),
+    "betweenness.exact_max_nodes": ("betweenness_exact_max_nodes", _count),
+    "betweenness.directed": ("betweenness_directed", _boolean),
+    "engagement.mode": ("engagement_mode", _choice(("total", "per_post"))),
+    "missing": ("missing", _choice(MISSING_POLICIES)),
     "graph.kinds": ("kinds", _kinds),
     "graph.since": ("since", _date),
     "graph.until": ("until", _date),
@@ -204,6 +252,7 @@ _SCALARS: dict[str, tuple[str, Any]] = {
     "filters.min_interactions": ("min_interactions", _count),
     "filters.exclude_competitors": ("exclude_competitors", _boolean),
     "filters.platforms": ("output_platforms", _str_list),
+    "filters.languages": ("output_languages", _str_list),
 }
 # Mapping parameters: section -> (field name, allowed sub-keys, checker).
 _MAPPINGS: dict[str, tuple[str, tuple[str, ...], Any]] = {
@@ -211,6 +260,8 @@ _MAPPINGS: dict[str, tuple[str, tuple[str, ...], Any]] = {
     "edge_weights": ("edge_weights", KINDS, _nonneg),
 }
 _FIELD_TO_KEY = {f: k for k, (f, _) in _SCALARS.items()}
+_INT_FIELDS = {"pagerank_max_iter", "min_interactions", "hits_max_iter", "katz_max_iter", "harmonic_k",
+               "harmonic_exact_max_nodes", "betweenness_k", "betweenness_exact_max_nodes"}
 
 
 @dataclass(frozen=True)
@@ -232,6 +283,19 @@ class RankingConfig:
     pagerank_alpha: float = 0.85
     pagerank_tol: float = 1e-10
     pagerank_max_iter: int = 1000
+    pagerank_personalization: str = "none"
+    pagerank_seeds: tuple[str, ...] | None = None
+    hits_max_iter: int = 1000
+    hits_tol: float = 1e-10
+    katz_alpha: float = 0.5
+    katz_max_iter: int = 1000
+    harmonic_k: int | None = 256
+    harmonic_exact_max_nodes: int = 5000
+    betweenness_k: int | None = 256
+    betweenness_exact_max_nodes: int = 5000
+    betweenness_directed: bool = True
+    engagement_mode: str = "total"
+    missing: str = "renormalize"
     edge_weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_EDGE_WEIGHTS))
     kinds: tuple[str, ...] | None = None
     since: str | None = None
@@ -242,13 +306,13 @@ class RankingConfig:
     min_interactions: int = 0
     exclude_competitors: bool = True
     output_platforms: tuple[str, ...] | None = None
+    output_languages: tuple[str, ...] | None = None
     seed: int | None = 0
 
     def __post_init__(self) -> None:
         for key, (fname, check) in _SCALARS.items():
             value = getattr(self, fname)
-            if fname in ("pagerank_max_iter", "min_interactions") and isinstance(value, float) \
-                    and value.is_integer():
+            if fname in _INT_FIELDS and isinstance(value, float) and value.is_integer():
                 value = int(value)
             object.__setattr__(self, fname, _check(key, check, value))
         for section, (fname, allowed, check) in _MAPPINGS.items():

@@ -20,7 +20,10 @@ Node attributes
 ---------------
 ``name`` (display name, or the id), ``platform``, ``is_competitor`` (bool), ``competitor``
 (brand name or ``""``), ``followers`` (only where known), ``accounts`` and ``platforms``
-(space- and comma-separated: the accounts merged into this node and their platforms).
+(space- and comma-separated: the accounts merged into this node and their platforms),
+``language`` (where known), and from the posts in the time window: ``posts``, ``likes``,
+``reshares``, ``replies`` (summed over the accounts; absent when unknown) and ``keyword_posts``
+(posts mentioning a sector keyword; only when keywords are given).
 
 Identities
 ----------
@@ -68,6 +71,7 @@ def build_graph(
     platforms: Iterable[str] | None = None,
     merge_identities: bool | None = None,
     competitors: Mapping[str, str] | None = None,
+    keywords: Iterable[str] = (),
 ) -> nx.DiGraph:
     """Build the weighted interaction graph of a store.
 
@@ -97,6 +101,9 @@ def build_graph(
     competitors : mapping of actor id -> brand name, optional
         Marks competitor accounts (in addition to the store's own ``competitor`` column),
         typically :meth:`influence.Sector.competitor_map`.
+    keywords : iterable of str, optional
+        Sector keywords: each node gets ``keyword_posts``, the number of its posts that mention one
+        (for keyword-personalised PageRank).
 
     Returns
     -------
@@ -181,10 +188,12 @@ def build_graph(
     node_ids = sorted({u for u, _ in acc} | {v for _, v in acc})
     members = {aid: groups.get(aid, [aid]) for aid in node_ids}
     attrs = store.actor_attributes([m for ms in members.values() for m in ms])
+    keywords = list(keywords or ())
+    stats = store.post_stats(since=t0, until=t1, keywords=keywords)
     extra = dict(competitors or {})
     for aid in node_ids:
         accounts = members[aid]
-        rows_ = [attrs.get(m, (None, m.partition(":")[0], None, None)) for m in accounts]
+        rows_ = [attrs.get(m, (None, m.partition(":")[0], None, None, None)) for m in accounts]
         name = rows_[0][0] or next((r[0] for r in rows_ if r[0]), None)
         known = [r[2] for r in rows_ if r[2] is not None]
         competitor = next((r[3] or extra.get(m) for m, r in zip(accounts, rows_) if r[3] or extra.get(m)), "")
@@ -198,6 +207,18 @@ def build_graph(
         }
         if known:
             data["followers"] = int(sum(known))
+        language = next((r[4] for r in rows_ if r[4]), None)
+        if language:
+            data["language"] = language
+        st = [stats[m] for m in accounts if m in stats]
+        if st:
+            data["posts"] = sum(x[0] for x in st)
+            for i, metric in ((1, "likes"), (2, "reshares"), (3, "replies")):
+                vals = [x[i] for x in st if x[i] is not None]
+                if vals:
+                    data[metric] = int(sum(vals))
+        if keywords:
+            data["keyword_posts"] = sum(x[4] for x in st)
         G.add_node(aid, **data)
     present = [k for k in KINDS if any(k in e[2] for e in acc.values())]
     for (u, v) in sorted(acc):

@@ -9,12 +9,17 @@ Composite
 ---------
 For measure m with weight w_m and normalised value z_m(v)::
 
-    contribution_m(v) = w_m * z_m(v) / sum(w)
+    contribution_m(v) = w_m * z_m(v) / W(v)
     score(v)          = sum_m contribution_m(v)
 
+where W(v) is the sum of the weights of the measures v has a value for (``missing =
+"renormalize"``, the default: an actor without posts is scored on its network measures alone) or
+of all weights (``missing = "zero"``: a missing value counts as 0).
+
 Normalisations: ``rank`` (default; the percentile of v's value, ties averaged, in (0, 1]),
-``minmax`` (scaled to [0, 1]) and ``zscore`` (standard scores; the composite can be negative). A
-node a measure gives no value to (missing) is normalised to 0 and flagged in ``missing``.
+``minmax`` (scaled to [0, 1]) and ``zscore`` (standard scores; the composite can be negative),
+each computed over the actors that have a value; ``RankingResult.missing`` counts, per measure,
+the actors without one.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from scipy.stats import rankdata
 
 from .config import RankingConfig
 from .errors import EmptyGraphError
-from .measures import MEASURE_LABELS, MEASURES
+from .measures import MEASURE_LABELS, MEASURES, GraphView
 from .records import KINDS
 
 __all__ = ["rank", "shortlist", "RankingResult", "RankedActor", "MeasureScore", "RankingConfig"]
@@ -187,31 +192,42 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
     weights = {m: w for m, w in cfg.measures.items() if w > 0}
     total = sum(weights.values())
 
+    view = GraphView(H)
     raw: dict[str, np.ndarray] = {}
     norm: dict[str, np.ndarray] = {}
     toppct: dict[str, np.ndarray] = {}
     missing: dict[str, int] = {}
     for m in weights:
-        values = MEASURES[m](H, cfg)
-        arr = np.array([values.get(v, np.nan) for v in nodes], dtype=float)
+        arr = np.asarray(MEASURES[m](view, cfg), dtype=float)
         missing[m] = int(np.isnan(arr).sum())
         raw[m] = arr
         norm[m] = _normalize(arr, cfg.normalization)
         toppct[m] = _top_percent(arr)
+    # Each actor's weights: with missing="renormalize" an actor is scored on the measures it has
+    # (its weights rescaled to sum 1); with "zero" a missing measure counts as normalised 0.
+    if cfg.missing == "renormalize":
+        denom = np.zeros(n)
+        for m, w in weights.items():
+            denom += np.where(np.isnan(raw[m]), 0.0, w)
+        denom = np.where(denom > 0, denom, total)
+    else:
+        denom = np.full(n, total)
+    contrib: dict[str, np.ndarray] = {}
     score = np.zeros(n)
     for m, w in weights.items():
-        score += w * norm[m] / total
+        contrib[m] = np.where(np.isnan(raw[m]), 0.0, w * norm[m]) / denom
+        score += contrib[m]
 
     # plain lists: indexing numpy arrays element by element is slow on large graphs
     raw_l = {m: raw[m].tolist() for m in weights}
     norm_l = {m: norm[m].tolist() for m in weights}
-    contrib_l = {m: (weights[m] * norm[m] / total).tolist() for m in weights}
+    contrib_l = {m: contrib[m].tolist() for m in weights}
     top_l = {m: toppct[m].tolist() for m in weights}
     score_l = score.tolist()
     givers = dict(H.in_degree())
     received_all = _received_all(H)
     order = sorted(range(n), key=lambda i: (-score_l[i], str(nodes[i])))
-    excluded = {"competitors": 0, "min_interactions": 0, "platforms": 0}
+    excluded = {"competitors": 0, "min_interactions": 0, "platforms": 0, "languages": 0}
     entries: list[RankedActor] = []
     for i in order:
         v = nodes[i]
@@ -224,6 +240,9 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
             continue
         if cfg.output_platforms is not None and platform not in cfg.output_platforms:
             excluded["platforms"] += 1
+            continue
+        if cfg.output_languages is not None and data.get("language") not in cfg.output_languages:
+            excluded["languages"] += 1
             continue
         received = received_all.get(v, {})
         n_received = sum(received.values()) if received else float(givers[v])

@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -126,11 +127,51 @@ def _v2_identity(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v3_crawl(conn: sqlite3.Connection) -> None:
+    # The web crawler's frontier (queued URLs, in breadth-first order by seq), the URLs it has
+    # visited, and per page the HTTP validators (ETag, Last-Modified) plus the links to follow,
+    # so a re-crawl that gets 304 Not Modified still knows where to go next.
+    _script(
+        conn,
+        """
+        CREATE TABLE crawl_frontier (
+            source TEXT NOT NULL,
+            url    TEXT NOT NULL,
+            depth  INTEGER NOT NULL,
+            seq    INTEGER NOT NULL,
+            PRIMARY KEY (source, url)
+        );
+        CREATE INDEX crawl_frontier_order ON crawl_frontier(source, seq);
+        CREATE TABLE crawl_visited (
+            source  TEXT NOT NULL,
+            url     TEXT NOT NULL,
+            status  TEXT,
+            fetched REAL,
+            PRIMARY KEY (source, url)
+        );
+        CREATE TABLE crawl_http (
+            source        TEXT NOT NULL,
+            url           TEXT NOT NULL,
+            etag          TEXT,
+            last_modified TEXT,
+            links         TEXT,
+            PRIMARY KEY (source, url)
+        )
+        """,
+    )
+
+
 #: Migrations, in order. ``_MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``.
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2_identity]
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2_identity, _v3_crawl]
 
 #: The schema version this code writes.
 SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+def _fold(text: str) -> str:
+    """Lower-case and strip accents (``Café`` -> ``cafe``) for keyword matching."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def is_store_file(path: str | os.PathLike) -> bool:
@@ -489,15 +530,52 @@ class Store:
 
     def actor_attributes(
         self, ids: Iterable[str] | None = None
-    ) -> dict[str, tuple[str | None, str, int | None, str | None]]:
-        """``{id: (name, platform, followers, competitor)}`` for the given actors (default: all)."""
+    ) -> dict[str, tuple[str | None, str, int | None, str | None, str | None]]:
+        """``{id: (name, platform, followers, competitor, language)}`` for the given actors
+        (default: all)."""
         rows = self._conn.execute(
-            "SELECT id, name, platform, followers, competitor FROM actors"
+            "SELECT id, name, platform, followers, competitor, language FROM actors"
         )
         wanted = set(ids) if ids is not None else None
         return {
-            r[0]: (r[1], r[2], r[3], r[4]) for r in rows if wanted is None or r[0] in wanted
+            r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in rows if wanted is None or r[0] in wanted
         }
+
+    def post_stats(
+        self,
+        *,
+        since: float | None = None,
+        until: float | None = None,
+        keywords: Iterable[str] = (),
+    ) -> dict[str, tuple[int, int | None, int | None, int | None, int]]:
+        """Per author: ``(posts, likes, reshares, replies, keyword_posts)`` over the posts in the
+        time window (posts of unknown time count only without a window). A metric is ``None``
+        when none of the author's posts reports it. ``keyword_posts`` counts posts whose title or
+        text contains one of ``keywords`` (case- and accent-insensitive)."""
+        where, params = [], []
+        if since is not None:
+            where.append("p.ts >= ?")
+            params.append(float(since))
+        if until is not None:
+            where.append("p.ts < ?")
+            params.append(float(until))
+        cond = (" WHERE " + " AND ".join(where)) if where else ""
+        out: dict[str, list] = {}
+        for aid, n, likes, reshares, replies in self._conn.execute(
+            "SELECT a.id, count(*), sum(p.likes), sum(p.reshares), sum(p.replies) FROM posts p "
+            f"JOIN actors a ON a.num = p.author{cond} GROUP BY p.author",
+            params,
+        ):
+            out[aid] = [n, likes, reshares, replies, 0]
+        words = [_fold(k) for k in keywords if k and k.strip()]
+        if words:
+            for aid, title, text in self._conn.execute(
+                f"SELECT a.id, p.title, p.text FROM posts p JOIN actors a ON a.num = p.author{cond}", params
+            ):
+                body = _fold(f"{title or ''} {text or ''}")
+                if any(w in body for w in words):
+                    out[aid][4] += 1
+        return {k: tuple(v) for k, v in out.items()}
 
     def time_range(self) -> tuple[float | None, float | None]:
         """Earliest and latest known interaction timestamp (``(None, None)`` when there is none)."""
