@@ -43,9 +43,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import networkx as nx
+import numpy as np
 
 from .config import DEFAULT_EDGE_WEIGHTS, RankingConfig
 from .errors import ConfigError
@@ -54,7 +56,7 @@ from .records import KINDS, Kind, format_timestamp, parse_timestamp
 if TYPE_CHECKING:
     from .store import Store
 
-__all__ = ["build_graph"]
+__all__ = ["build_graph", "build_arrays", "to_networkx", "GraphArrays"]
 
 _DAY = 86400.0
 
@@ -138,6 +140,78 @@ def build_graph(
             raise ConfigError(f"unknown key edge_weights.{k} (known: {', '.join(KINDS)})", key=f"edge_weights.{k}")
         if not (isinstance(w, (int, float)) and math.isfinite(w) and w >= 0):
             raise ConfigError(f"edge_weights.{k} must be a number >= 0, got {w!r}", key=f"edge_weights.{k}")
+    return to_networkx(build_arrays(store, cfg, edge_weights=edge_weights, kinds=kinds, since=since,
+                                    until=until, half_life_days=half_life_days, platforms=platforms,
+                                    merge_identities=merge_identities, competitors=competitors,
+                                    keywords=keywords))
+
+
+@dataclass
+class GraphArrays:
+    """The interaction graph as arrays: what :func:`build_graph` turns into networkx, and what
+    :class:`influence.measures.GraphView` ranks directly on large sectors.
+
+    Attributes
+    ----------
+    nodes : list of str
+        Actor ids in sorted order; node ``i`` is ``nodes[i]``.
+    src, dst : numpy.ndarray of int64
+        Edge endpoints as node indices, sorted by (src, dst); no self-loops, no duplicates.
+    weight, count : numpy.ndarray
+        Edge weight (kind weights, decay) and raw count, as the ``weight``/``count`` attributes.
+    kinds : tuple of str
+        The interaction kinds present; ``kind_counts[:, j]`` is the count of ``kinds[j]`` per edge.
+    node_attrs : dict of str -> list
+        Node attribute columns aligned with ``nodes`` (``None`` where absent).
+    graph_attrs : dict
+    """
+
+    nodes: list
+    src: np.ndarray
+    dst: np.ndarray
+    weight: np.ndarray
+    count: np.ndarray
+    kinds: tuple
+    kind_counts: np.ndarray
+    node_attrs: dict
+    graph_attrs: dict
+
+
+def build_arrays(
+    store: Store,
+    config: RankingConfig | None = None,
+    *,
+    edge_weights: Mapping[str, float] | None = None,
+    kinds: Iterable[str] | None = None,
+    since: str | float | None = None,
+    until: str | float | None = None,
+    half_life_days: float | None = None,
+    platforms: Iterable[str] | None = None,
+    merge_identities: bool | None = None,
+    competitors: Mapping[str, str] | None = None,
+    keywords: Iterable[str] = (),
+) -> GraphArrays:
+    """The vectorised graph builder behind :func:`build_graph` (same parameters and semantics).
+
+    Reads the store's interactions as numpy arrays, merges identities, drops self-loops, applies
+    kind weights and time decay and aggregates edges without a Python object per interaction, so
+    it scales to millions of interactions.
+    """
+    cfg = config if config is not None else RankingConfig()
+    opts = cfg.graph_options()
+    if edge_weights is not None:
+        opts["edge_weights"] = {**DEFAULT_EDGE_WEIGHTS, **dict(edge_weights)}
+    for name, value in (("kinds", kinds), ("since", since), ("until", until),
+                        ("half_life_days", half_life_days), ("platforms", platforms),
+                        ("merge_identities", merge_identities)):
+        if value is not None:
+            opts[name] = value
+    weights = opts["edge_weights"]
+    for k, w in weights.items():
+        if k not in KINDS:
+            raise ConfigError(f"unknown key edge_weights.{k} (known: {', '.join(KINDS)})", key=f"edge_weights.{k}")
+        if not (isinstance(w, (int, float)) and math.isfinite(w) and w >= 0):
+            raise ConfigError(f"edge_weights.{k} must be a number >= 0, got {w!r}", key=f"edge_weights.{k}")
     kind_list = None
     if opts["kinds"] is not None:
         kind_list = [Kind.parse(k).value for k in opts["kinds"]]
@@ -148,36 +222,54 @@ def build_graph(
         raise ConfigError(f"graph.half_life_days must be a number >= 0, got {half_life!r}", key="graph.half_life_days")
     plats = list(opts["platforms"]) if opts["platforms"] is not None else None
 
-    rows = list(store.interaction_rows(kinds=kind_list, since=t0, until=t1, platforms=plats))
+    src, dst, kcode, ts, w = store.interaction_arrays(kinds=kind_list, since=t0, until=t1, platforms=plats)
     if t1 is not None:
         ref = t1
     else:
-        known = [r[3] for r in rows if r[3] is not None]
-        ref = max(known) if known else None
+        known = ts[~np.isnan(ts)]
+        ref = float(known.max()) if known.size else None
 
-    rep: dict[str, str] = {}
-    groups: dict[str, list[str]] = {}
+    groups: dict[int, list[int]] = {}
     if opts["merge_identities"]:
-        rep, groups = _identity_groups(store, rows)
+        src, dst, groups = _merge_identities(store, src, dst, w)
 
-    acc: dict[tuple[str, str], list] = {}
-    for src, dst, kind, ts, w in rows:
-        src = rep.get(src, src)
-        dst = rep.get(dst, dst)
-        if src == dst:
-            continue
-        factor = 1.0
-        if half_life > 0 and ts is not None and ref is not None:
-            factor = 0.5 ** (max(ref - ts, 0.0) / (half_life * _DAY))
-        entry = acc.get((src, dst))
-        if entry is None:
-            entry = acc[(src, dst)] = [0.0, 0.0, {}]
-        entry[0] += weights.get(kind, 0.0) * w * factor
-        entry[1] += w
-        entry[2][kind] = entry[2].get(kind, 0.0) + w
+    keep = src != dst
+    src, dst, kcode, ts, w = src[keep], dst[keep], kcode[keep], ts[keep], w[keep]
 
-    G = nx.DiGraph()
-    G.graph.update(
+    kind_weight = np.array([float(weights.get(k, 0.0)) for k in KINDS])
+    factor = np.ones(len(w))
+    if half_life > 0 and ref is not None:
+        age = np.where(np.isnan(ts), 0.0, np.maximum(ref - np.nan_to_num(ts, nan=ref), 0.0))
+        factor = 0.5 ** (age / (half_life * _DAY))
+    ew = kind_weight[kcode] * w * factor
+
+    # nodes: the actors of the kept interactions, in id order
+    nums = np.unique(np.concatenate([src, dst]))
+    ids = store.actor_ids(nums)
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    nodes = [ids[i] for i in order]
+    rank_of = np.empty(len(order), dtype=np.int64)
+    rank_of[np.array(order, dtype=np.int64)] = np.arange(len(order))
+    si = rank_of[np.searchsorted(nums, src)]
+    di = rank_of[np.searchsorted(nums, dst)]
+    n = len(nodes)
+
+    key = si * max(n, 1) + di
+    ukey, inv = np.unique(key, return_inverse=True)
+    m = len(ukey)
+    e_src, e_dst = ukey // max(n, 1), ukey % max(n, 1)
+    e_weight = np.bincount(inv, weights=ew, minlength=m)
+    e_count = np.bincount(inv, weights=w, minlength=m)
+    present = tuple(k for j, k in enumerate(KINDS) if (kcode == j).any())
+    kind_counts = np.zeros((m, len(present)))
+    for c, k in enumerate(present):
+        sel = kcode == KINDS.index(k)
+        kind_counts[:, c] = np.bincount(inv[sel], weights=w[sel], minlength=m)
+
+    num_of_node = nums[np.array(order, dtype=np.int64)] if n else nums
+    members = {nodes[i]: groups.get(int(num_of_node[i])) for i in range(n)}
+    node_attrs = _node_attributes(store, nodes, members, competitors, list(keywords or ()), t0, t1)
+    graph_attrs = dict(
         kinds=",".join(kind_list) if kind_list else "all",
         since=format_timestamp(t0) or "",
         until=format_timestamp(t1) or "",
@@ -185,89 +277,114 @@ def build_graph(
         reference_time=format_timestamp(ref) or "",
         edge_weights=",".join(f"{k}={weights[k]:g}" for k in KINDS if k in weights),
     )
-    node_ids = sorted({u for u, _ in acc} | {v for _, v in acc})
-    members = {aid: groups.get(aid, [aid]) for aid in node_ids}
-    attrs = store.actor_attributes([m for ms in members.values() for m in ms])
-    keywords = list(keywords or ())
-    stats = store.post_stats(since=t0, until=t1, keywords=keywords)
-    extra = dict(competitors or {})
-    for aid in node_ids:
-        accounts = members[aid]
-        rows_ = [attrs.get(m, (None, m.partition(":")[0], None, None, None)) for m in accounts]
-        name = rows_[0][0] or next((r[0] for r in rows_ if r[0]), None)
-        known = [r[2] for r in rows_ if r[2] is not None]
-        competitor = next((r[3] or extra.get(m) for m, r in zip(accounts, rows_) if r[3] or extra.get(m)), "")
-        data = {
-            "name": name or aid,
-            "platform": rows_[0][1],
-            "is_competitor": bool(competitor),
-            "competitor": competitor,
-            "accounts": " ".join(accounts),
-            "platforms": ",".join(sorted({r[1] for r in rows_})),
-        }
-        if known:
-            data["followers"] = int(sum(known))
-        language = next((r[4] for r in rows_ if r[4]), None)
-        if language:
-            data["language"] = language
-        st = [stats[m] for m in accounts if m in stats]
-        if st:
-            data["posts"] = sum(x[0] for x in st)
-            for i, metric in ((1, "likes"), (2, "reshares"), (3, "replies")):
-                vals = [x[i] for x in st if x[i] is not None]
-                if vals:
-                    data[metric] = int(sum(vals))
-        if keywords:
-            data["keyword_posts"] = sum(x[4] for x in st)
-        G.add_node(aid, **data)
-    present = [k for k in KINDS if any(k in e[2] for e in acc.values())]
-    for (u, v) in sorted(acc):
-        weight, count, per_kind = acc[(u, v)]
-        data = {"weight": weight, "count": count}
-        for k in present:
-            data[f"n_{k}"] = per_kind.get(k, 0.0)
-        G.add_edge(u, v, **data)
+    return GraphArrays(nodes, e_src, e_dst, e_weight, e_count, present, kind_counts, node_attrs, graph_attrs)
+
+
+def to_networkx(arrays: GraphArrays) -> nx.DiGraph:
+    """A :class:`GraphArrays` as a networkx DiGraph with the documented attributes."""
+    G = nx.DiGraph()
+    G.graph.update(arrays.graph_attrs)
+    cols = arrays.node_attrs
+    names = list(cols)
+    G.add_nodes_from(
+        (v, {a: cols[a][i] for a in names if cols[a][i] is not None}) for i, v in enumerate(arrays.nodes)
+    )
+    nodes = arrays.nodes
+    kc = arrays.kind_counts.tolist()
+    labels = [f"n_{k}" for k in arrays.kinds]
+    G.add_edges_from(
+        (nodes[u], nodes[v], {"weight": wt, "count": ct, **dict(zip(labels, row))})
+        for u, v, wt, ct, row in zip(arrays.src.tolist(), arrays.dst.tolist(), arrays.weight.tolist(),
+                                      arrays.count.tolist(), kc)
+    )
     return G
 
 
-def _identity_groups(store: Store, rows) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Union-find over the store's identity links.
+_NODE_COLUMNS = ("name", "platform", "is_competitor", "competitor", "accounts", "platforms", "followers",
+                 "language", "posts", "likes", "reshares", "replies", "keyword_posts")
 
-    Returns ``rep`` (account -> the id of its merged node, only for accounts in a group) and
-    ``groups`` (node id -> its accounts, representative first, the rest sorted).
+
+def _node_attributes(store: Store, nodes: list, members: dict, competitors, keywords, t0, t1) -> dict:
+    """Node attribute columns (see the module docs), from the store's actors and posts."""
+    wanted = [m for v in nodes for m in (members.get(v) or [v])]
+    attrs = store.actor_attributes(wanted)
+    stats = store.post_stats(since=t0, until=t1, keywords=keywords)
+    extra = dict(competitors or {})
+    cols: dict[str, list] = {c: [None] * len(nodes) for c in _NODE_COLUMNS}
+    for i, aid in enumerate(nodes):
+        accounts = members.get(aid) or [aid]
+        rows_ = [attrs.get(m, (None, m.partition(":")[0], None, None, None)) for m in accounts]
+        name = rows_[0][0] or next((r[0] for r in rows_ if r[0]), None)
+        competitor = next((r[3] or extra.get(m) for m, r in zip(accounts, rows_) if r[3] or extra.get(m)), "")
+        cols["name"][i] = name or aid
+        cols["platform"][i] = rows_[0][1]
+        cols["is_competitor"][i] = bool(competitor)
+        cols["competitor"][i] = competitor
+        cols["accounts"][i] = " ".join(accounts)
+        cols["platforms"][i] = ",".join(sorted({r[1] for r in rows_}))
+        known = [r[2] for r in rows_ if r[2] is not None]
+        if known:
+            cols["followers"][i] = int(sum(known))
+        cols["language"][i] = next((r[4] for r in rows_ if r[4]), None)
+        st = [stats[m] for m in accounts if m in stats]
+        if st:
+            cols["posts"][i] = sum(x[0] for x in st)
+            for j, metric in ((1, "likes"), (2, "reshares"), (3, "replies")):
+                vals = [x[j] for x in st if x[j] is not None]
+                if vals:
+                    cols[metric][i] = int(sum(vals))
+        if keywords:
+            cols["keyword_posts"][i] = sum(x[4] for x in st)
+    return cols
+
+
+def _merge_identities(store: Store, src: np.ndarray, dst: np.ndarray, w: np.ndarray):
+    """Union-find over the store's identity links, on actor numbers.
+
+    Returns the remapped ``src``/``dst`` and ``groups``: representative number -> member numbers
+    (representative first). The representative is the account that received the most attention
+    in the kept interactions (ties: smallest id).
     """
-    parent: dict[str, str] = {}
+    pairs = store.identity_pairs()
+    if not pairs:
+        return src, dst, {}
+    parent: dict[int, int] = {}
 
-    def find(x: str) -> str:
+    def find(x: int) -> int:
         while parent.get(x, x) != x:
             parent[x] = parent.get(parent[x], parent[x])
             x = parent[x]
         return x
 
-    linked: set[str] = set()
-    for link in store.identity_links():
-        linked.update((link.a, link.b))
-        ra, rb = find(link.a), find(link.b)
+    linked: set[int] = set()
+    for a, b in pairs:
+        linked.update((a, b))
+        ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    if not linked:
-        return {}, {}
-    members: dict[str, list[str]] = {}
+    members: dict[int, list[int]] = {}
     for x in linked:
         members.setdefault(find(x), []).append(x)
-    received: dict[str, float] = {}
-    for _src, dst, _kind, _ts, w in rows:
-        if dst in linked:
-            received[dst] = received.get(dst, 0.0) + w
-    rep: dict[str, str] = {}
-    groups: dict[str, list[str]] = {}
+    link_nums = sorted(linked)
+    id_of = dict(zip(link_nums, store.actor_ids(link_nums)))
+    mask = np.isin(dst, np.array(link_nums, dtype=np.int64))
+    received: dict[int, float] = {}
+    for d, x in zip(dst[mask].tolist(), w[mask].tolist()):
+        received[d] = received.get(d, 0.0) + x
+    rep: dict[int, int] = {}
+    groups: dict[int, list[int]] = {}
     for accounts in members.values():
-        accounts = sorted(set(accounts))
-        head = min(accounts, key=lambda a: (-received.get(a, 0.0), a))
+        accounts = sorted(set(accounts), key=id_of.__getitem__)
+        head = min(accounts, key=lambda a: (-received.get(a, 0.0), id_of[a]))
         groups[head] = [head] + [a for a in accounts if a != head]
         for a in accounts:
             rep[a] = head
-    return rep, groups
+    top = int(max(src.max(initial=0), dst.max(initial=0), max(linked))) + 1
+    remap = np.arange(top, dtype=np.int64)
+    for a, h in rep.items():
+        remap[a] = h
+    groups_ids = {h: [id_of[x] for x in g] for h, g in groups.items()}
+    return remap[src], remap[dst], groups_ids
 
 
 def _time(value, key: str) -> float | None:

@@ -66,6 +66,10 @@ __all__ = [
 class GraphView:
     """A graph converted once to the arrays the measures share.
 
+    Build it from a networkx graph (``GraphView(G)``) or, on large sectors, straight from the
+    store's arrays (``GraphView.from_arrays(build_arrays(store, config))``) without ever making
+    a networkx graph. :func:`influence.rank` accepts either a graph or a view.
+
     Parameters
     ----------
     G : networkx.DiGraph
@@ -79,20 +83,42 @@ class GraphView:
     A : scipy.sparse.csr_array
         Weighted adjacency, ``A[i, j]`` = weight of edge ``nodes[i] -> nodes[j]``; self-loops
         removed.
+    columns : dict of str -> list
+        Node attribute columns (``name``, ``platform``, ``followers``...; ``None`` where absent).
+    received : dict of str -> numpy.ndarray
+        Per interaction kind, the raw count each node received (from ``n_<kind>`` edge data).
     """
 
     def __init__(self, G: nx.DiGraph, weight: str | None = "weight"):
         self.G = G
         self.nodes = list(G)
         self.n = len(self.nodes)
-        self.index = {v: i for i, v in enumerate(self.nodes)}
         self.weight = weight
+        self._arrays = None
+
+    @classmethod
+    def from_arrays(cls, arrays) -> GraphView:
+        """A view of :class:`influence.graph.GraphArrays` (no networkx graph is built)."""
+        V = cls.__new__(cls)
+        V.G = None
+        V.nodes = list(arrays.nodes)
+        V.n = len(V.nodes)
+        V.weight = "weight"
+        V._arrays = arrays
+        return V
+
+    @cached_property
+    def index(self) -> dict:
+        return {v: i for i, v in enumerate(self.nodes)}
 
     @cached_property
     def A(self) -> sp.csr_array:
         n = self.n
         if n == 0:
             return sp.csr_array((0, 0))
+        if self._arrays is not None:
+            a = self._arrays
+            return sp.csr_array((a.weight, (a.src, a.dst)), shape=(n, n))
         idx = self.index
         rows, cols, vals = [], [], []
         w = self.weight
@@ -127,13 +153,64 @@ class GraphView:
         U.data = np.ones_like(U.data)
         return U
 
+    @property
+    def n_edges(self) -> int:
+        """Edges between distinct nodes."""
+        return int(self.A.nnz)
+
+    @cached_property
+    def givers(self) -> np.ndarray:
+        """Distinct actors giving attention to each node."""
+        return np.asarray(self.B.sum(axis=0)).ravel() if self.n else np.zeros(0)
+
+    @cached_property
+    def columns(self) -> dict[str, list]:
+        if self._arrays is not None:
+            return self._arrays.node_attrs
+        data = self.G.nodes
+        names: dict[str, None] = {}
+        for v in self.nodes:
+            names.update(dict.fromkeys(data[v]))
+        return {a: [data[v].get(a) for v in self.nodes] for a in names}
+
+    def column(self, attr: str) -> list:
+        """A node attribute column (all ``None`` when no node has it)."""
+        return self.columns.get(attr) or [None] * self.n
+
+    @cached_property
+    def received(self) -> dict[str, np.ndarray]:
+        from .records import KINDS
+
+        n = self.n
+        if self._arrays is not None:
+            a = self._arrays
+            return {k: np.bincount(a.dst, weights=a.kind_counts[:, j], minlength=n)
+                    for j, k in enumerate(a.kinds)}
+        idx = self.index
+        out: dict[str, np.ndarray] = {}
+        labels = [(k, f"n_{k}") for k in KINDS]
+        for _u, v, d in self.G.edges(data=True):
+            for k, lab in labels:
+                c = d.get(lab)
+                if c:
+                    if k not in out:
+                        out[k] = np.zeros(n)
+                    out[k][idx[v]] += c
+        return {k: out[k] for k in KINDS if k in out}
+
+    def networkx(self) -> nx.DiGraph:
+        """The graph as networkx (built from the arrays on first use when the view has none)."""
+        if self.G is None:
+            from .graph import to_networkx
+
+            self.G = to_networkx(self._arrays)
+        return self.G
+
     def node_array(self, attr: str) -> np.ndarray:
         """A node attribute as floats (NaN where missing)."""
-        data = self.G.nodes
         out = np.full(self.n, np.nan)
-        for i, v in enumerate(self.nodes):
-            x = data[v].get(attr)
-            if x is not None and x != "":
+        for i, x in enumerate(self.column(attr)):
+            if x is not None and x != "" and not isinstance(x, bool):
                 try:
                     out[i] = float(x)
                 except (TypeError, ValueError):
@@ -630,9 +707,10 @@ def _reach_diversity(V: GraphView, communities: Mapping | None, seed: int | None
     if n == 0:
         return np.zeros(0)
     if communities is None:
-        labels = [V.G.nodes[v].get("community") for v in V.nodes]
+        labels = V.column("community")
         if any(x is None for x in labels):
-            parts = nx.community.louvain_communities(V.G.to_undirected(as_view=True), weight="weight", seed=seed)
+            parts = nx.community.louvain_communities(V.networkx().to_undirected(as_view=True), weight="weight",
+                                                     seed=seed)
             cid = {v: i for i, part in enumerate(parts) for v in part}
             labels = [cid[v] for v in V.nodes]
     else:

@@ -155,12 +155,15 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
 
     Parameters
     ----------
-    G : networkx.DiGraph
+    G : networkx.DiGraph or GraphView
         Any directed graph, node ids as given, edges pointing to whoever receives attention,
         optional ``weight`` edge attribute (missing = 1). An undirected graph is read as
         reciprocal (each edge both ways); a multigraph's parallel edges are summed. Node
         attributes ``name``, ``platform``, ``is_competitor``, ``followers`` and edge attributes
-        ``n_<kind>`` (as :func:`influence.build_graph` sets them) enrich the output when present.
+        ``n_<kind>`` (as :func:`influence.build_graph` sets them) enrich the output when present,
+        and a ``community`` node attribute adds "across N communities" to the explanations. For
+        large sectors pass ``GraphView.from_arrays(build_arrays(store, config))``: the same
+        ranking without building a networkx graph.
     config : RankingConfig, optional
         Measure weights, their parameters, normalisation and output filters. Default:
         ``RankingConfig()``.
@@ -184,15 +187,14 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
     'attention from 2 actors; PageRank top 34%, weighted attention top 34%'
     """
     cfg = config if config is not None else RankingConfig()
-    H = _as_digraph(G)
-    n = H.number_of_nodes()
+    view = G if isinstance(G, GraphView) else GraphView(_as_digraph(G))
+    n = view.n
     if n == 0:
         raise EmptyGraphError("the graph has no nodes: nothing to rank (empty sector, or filters removed everything)")
-    nodes = list(H)
+    nodes = view.nodes
     weights = {m: w for m, w in cfg.measures.items() if w > 0}
     total = sum(weights.values())
 
-    view = GraphView(H)
     raw: dict[str, np.ndarray] = {}
     norm: dict[str, np.ndarray] = {}
     toppct: dict[str, np.ndarray] = {}
@@ -224,57 +226,62 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
     contrib_l = {m: contrib[m].tolist() for m in weights}
     top_l = {m: toppct[m].tolist() for m in weights}
     score_l = score.tolist()
-    givers = dict(H.in_degree())
-    received_all = _received_all(H)
+    givers = view.givers.tolist()
+    received_cols = {k: arr.tolist() for k, arr in view.received.items()}
+    col = view.column
+    names, platforms, competitors, is_comp = col("name"), col("platform"), col("competitor"), col("is_competitor")
+    followers_c, languages, accounts_c = col("followers"), col("language"), col("accounts")
+    platforms_c, communities = col("platforms"), col("community")
+    n_comms = _giver_communities(view, communities)
+
     order = sorted(range(n), key=lambda i: (-score_l[i], str(nodes[i])))
     excluded = {"competitors": 0, "min_interactions": 0, "platforms": 0, "languages": 0}
     entries: list[RankedActor] = []
     for i in order:
         v = nodes[i]
-        data = H.nodes[v]
-        platform = str(data.get("platform") or _platform_of(v))
-        competitor = str(data.get("competitor") or "")
-        is_comp = bool(data.get("is_competitor", False)) or bool(competitor)
-        if cfg.exclude_competitors and is_comp:
+        platform = str(platforms[i] or _platform_of(v))
+        competitor = str(competitors[i] or "")
+        if cfg.exclude_competitors and (bool(is_comp[i]) or bool(competitor)):
             excluded["competitors"] += 1
             continue
         if cfg.output_platforms is not None and platform not in cfg.output_platforms:
             excluded["platforms"] += 1
             continue
-        if cfg.output_languages is not None and data.get("language") not in cfg.output_languages:
+        if cfg.output_languages is not None and languages[i] not in cfg.output_languages:
             excluded["languages"] += 1
             continue
-        received = received_all.get(v, {})
-        n_received = sum(received.values()) if received else float(givers[v])
+        received = {k: c[i] for k, c in received_cols.items() if c[i]}
+        n_received = sum(received.values()) if received else float(givers[i])
         if n_received < cfg.min_interactions:
             excluded["min_interactions"] += 1
             continue
         ms = {
             m: MeasureScore(raw_l[m][i], norm_l[m][i], contrib_l[m][i], top_l[m][i]) for m in weights
         }
-        followers = data.get("followers")
+        f = followers_c[i]
         entries.append(
             RankedActor(
                 rank=len(entries) + 1,
                 actor=v,
-                name=str(data.get("name") or v),
+                name=str(names[i] or v),
                 platform=platform,
                 score=score_l[i],
-                why=_why(givers[v], received, ms),
+                why=_why(int(givers[i]), received, ms, n_comms[i] if n_comms is not None else None),
                 measures=ms,
                 received=received,
-                givers=int(givers[v]),
+                givers=int(givers[i]),
                 competitor=competitor,
-                followers=int(followers) if followers is not None else None,
-                accounts=tuple(str(data.get("accounts", "")).split()) if data.get("accounts") else (),
-                platforms=tuple(str(data.get("platforms", "")).split(",")) if data.get("platforms") else (),
+                followers=int(f) if f is not None else None,
+                community=communities[i],
+                accounts=tuple(str(accounts_c[i]).split()) if accounts_c[i] else (),
+                platforms=tuple(str(platforms_c[i]).split(",")) if platforms_c[i] else (),
             )
         )
     return RankingResult(
         entries=tuple(entries),
         config=cfg,
         n_nodes=n,
-        n_edges=H.number_of_edges(),
+        n_edges=view.n_edges,
         excluded={k: c for k, c in excluded.items() if c},
         missing={m: c for m, c in missing.items() if c},
     )
@@ -363,26 +370,26 @@ def _top_percent(arr: np.ndarray) -> np.ndarray:
     return np.maximum(1.0, np.ceil(100.0 * (greater + 1) / n))
 
 
-def _received_all(H: nx.DiGraph) -> dict[object, dict[str, float]]:
-    """Per node, the interactions received per kind (from the ``n_<kind>`` edge attributes), in
-    one pass over the edges."""
-    attrs = [(k, f"n_{k}") for k in KINDS]
-    out: dict[object, dict[str, float]] = {}
-    for _u, v, d in H.edges(data=True):
-        counts = None
-        for k, a in attrs:
-            c = d.get(a)
-            if c:
-                if counts is None:
-                    counts = out.setdefault(v, {})
-                counts[k] = counts.get(k, 0.0) + c
-    return {v: {k: c[k] for k in KINDS if k in c} for v, c in out.items()}
+def _giver_communities(view: GraphView, communities: list) -> list[int] | None:
+    """Per node, how many distinct communities its attention comes from (None without communities)."""
+    if all(c is None for c in communities):
+        return None
+    codes = {c: j for j, c in enumerate(dict.fromkeys(communities))}
+    lab = np.array([codes[c] for c in communities], dtype=np.int64)
+    B = view.B.tocoo()
+    if not B.nnz:
+        return [0] * view.n
+    pairs = np.unique(np.stack([B.col, lab[B.row]]), axis=1)
+    return np.bincount(pairs[0], minlength=view.n).tolist()
 
 
-def _why(n_givers: int, received: dict[str, float], ms: dict[str, MeasureScore]) -> str:
+def _why(n_givers: int, received: dict[str, float], ms: dict[str, MeasureScore],
+         n_communities: int | None = None) -> str:
     if n_givers == 0:
         return "no attention received in this graph"
     head = f"attention from {n_givers} actor{'s' if n_givers != 1 else ''}"
+    if n_communities and n_communities > 1:
+        head += f" across {n_communities} communities"
     if received:
         parts = sorted(received.items(), key=lambda kv: (-kv[1], KINDS.index(kv[0])))
         head += " (" + ", ".join(f"{_num(c)} {_PLURAL[k] if c != 1 else k}" for k, c in parts[:3]) + ")"

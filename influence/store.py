@@ -334,7 +334,7 @@ class Store:
                 if len(stage) >= 50_000:
                     conn.executemany(
                         "INSERT OR IGNORE INTO actors(id, platform) VALUES (?, ?)",
-                        ((a, split_actor_id(a)[0]) for a in bare),
+                        ((a, split_actor_id(a)[0]) for a in sorted(bare)),
                     )
                     bare.clear()
                     conn.executemany("INSERT INTO _stage VALUES (?, ?, ?, ?, ?, ?)", stage)
@@ -355,7 +355,7 @@ class Store:
             )
             conn.executemany(
                 "INSERT OR IGNORE INTO actors(id, platform) VALUES (?, ?)",
-                ((a, split_actor_id(a)[0]) for a in bare),
+                ((a, split_actor_id(a)[0]) for a in sorted(bare)),
             )
             conn.executemany(
                 """
@@ -503,7 +503,69 @@ class Store:
         for src, dst, kind, ts, _post, weight in self._conn.execute(sql, params):
             yield src, dst, kind, ts, weight
 
-    def _interaction_query(self, kinds, since, until, platforms) -> tuple[str, list]:
+    def interaction_arrays(
+        self,
+        *,
+        kinds: Iterable[str] | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        platforms: Iterable[str] | None = None,
+        chunk: int = 200_000,
+    ):
+        """Interactions as numpy arrays ``(src, dst, kind, ts, weight)``: actor numbers (see
+        :meth:`actor_ids`), kind codes (indices into :data:`influence.records.KINDS`), epoch
+        seconds (NaN when unknown) and weights. The fast path of the graph builder: no Python
+        object per row survives, so millions of interactions fit in little memory.
+
+        Rows come in the order of the interactions' key (source, target, kind, time, post), so sums
+        over them do not depend on the order records were written in.
+        """
+        import numpy as np
+
+        from .records import KINDS
+
+        where, params = self._filters(kinds, since, until, platforms)
+        code = "CASE i.kind " + " ".join(f"WHEN '{k}' THEN {j}" for j, k in enumerate(KINDS)) + " END"
+        sql = f"SELECT i.src, i.dst, {code}, ifnull(i.ts, {_NO_TS}), i.weight FROM interactions i"
+        if platforms is not None:
+            sql += " JOIN actors a ON a.num = i.src"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY i.src, i.dst, i.kind, ifnull(i.ts, -1.0e300), ifnull(i.post, '')"
+        cur = self._conn.execute(sql, params)
+        parts = []
+        while True:
+            rows = cur.fetchmany(chunk)
+            if not rows:
+                break
+            parts.append(np.array(rows, dtype=np.float64))
+        data = np.concatenate(parts) if parts else np.zeros((0, 5))
+        ts = data[:, 3].copy()
+        ts[ts <= _NO_TS / 2] = np.nan
+        return (data[:, 0].astype(np.int64), data[:, 1].astype(np.int64), data[:, 2].astype(np.int64),
+                ts, data[:, 4].copy())
+
+    def actor_ids(self, nums) -> list[str]:
+        """Actor ids for actor numbers (as given by :meth:`interaction_arrays`)."""
+        nums = [int(x) for x in nums]
+        if not nums:
+            return []
+        lookup: dict[int, str] = {}
+        wanted = set(nums)
+        if len(wanted) > 5000:
+            for num, aid in self._conn.execute("SELECT num, id FROM actors"):
+                if num in wanted:
+                    lookup[num] = aid
+        else:
+            q = ",".join("?" * len(wanted))
+            lookup = dict(self._conn.execute(f"SELECT num, id FROM actors WHERE num IN ({q})", list(wanted)))
+        return [lookup[x] for x in nums]
+
+    def identity_pairs(self) -> list[tuple[int, int]]:
+        """Identity links as actor-number pairs (see :meth:`identity_links` for ids)."""
+        return list(self._conn.execute("SELECT a, b FROM identity_links ORDER BY a, b"))
+
+    def _filters(self, kinds, since, until, platforms) -> tuple[list[str], list]:
         where, params = [], []
         if kinds is not None:
             kinds = list(kinds)
@@ -519,6 +581,10 @@ class Store:
             platforms = list(platforms)
             where.append(f"a.platform IN ({','.join('?' * len(platforms))})")
             params += platforms
+        return where, params
+
+    def _interaction_query(self, kinds, since, until, platforms) -> tuple[str, list]:
+        where, params = self._filters(kinds, since, until, platforms)
         sql = (
             "SELECT a.id, b.id, i.kind, i.ts, i.post, i.weight FROM interactions i "
             "JOIN actors a ON a.num = i.src JOIN actors b ON b.num = i.dst"
@@ -614,3 +680,118 @@ class Store:
         except sqlite3.OperationalError:  # read-only store: just do not cache
             pass
         return digest
+
+    # -- crawl state -------------------------------------------------------------------------------
+    # Used by influence.crawl (state.SourceState and the runner). A source's key/value state lives
+    # in crawl_state; the web crawler's frontier, visited set and HTTP validators in crawl_*.
+
+    def crawl_state(self, source: str) -> dict:
+        """``{key: JSON text}`` of one source's key/value state."""
+        return dict(self._conn.execute("SELECT key, value FROM crawl_state WHERE source = ?", (source,)))
+
+    def crawl_state_all(self, key: str) -> dict[str, str]:
+        """``{source: JSON text}`` of one key over every source (e.g. feeds discovered by web sources)."""
+        return dict(self._conn.execute("SELECT source, value FROM crawl_state WHERE key = ?", (key,)))
+
+    def crawl_frontier(self, source: str) -> list[tuple[str, int, int]]:
+        """The queued URLs of a source as ``(url, depth, seq)``, in the order they were queued."""
+        return self._conn.execute(
+            "SELECT url, depth, seq FROM crawl_frontier WHERE source = ? ORDER BY seq", (source,)
+        ).fetchall()
+
+    def crawl_visited(self, source: str) -> dict[str, str]:
+        """``{url: status}`` of the URLs a source has visited."""
+        return dict(self._conn.execute("SELECT url, status FROM crawl_visited WHERE source = ?", (source,)))
+
+    def crawl_validators(self, source: str, url: str) -> tuple[str | None, str | None, str | None]:
+        """``(etag, last_modified, links JSON)`` saved for a URL, or ``(None, None, None)``."""
+        row = self._conn.execute(
+            "SELECT etag, last_modified, links FROM crawl_http WHERE source = ? AND url = ?", (source, url)
+        ).fetchone()
+        return tuple(row) if row else (None, None, None)
+
+    def crawl_sources(self) -> dict[str, tuple[int, int]]:
+        """``{source: (queued, visited)}`` for every source with a frontier or visited URLs."""
+        out: dict[str, list[int]] = {}
+        for src, n in self._conn.execute("SELECT source, count(*) FROM crawl_frontier GROUP BY source"):
+            out.setdefault(src, [0, 0])[0] = n
+        for src, n in self._conn.execute("SELECT source, count(*) FROM crawl_visited GROUP BY source"):
+            out.setdefault(src, [0, 0])[1] = n
+        return {k: (v[0], v[1]) for k, v in sorted(out.items())}
+
+    def reset_crawl(self, source: str) -> None:
+        """Forget a source's frontier and visited set (a fresh crawl); state and validators stay,
+        so the fresh crawl sends conditional requests."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM crawl_frontier WHERE source = ?", (source,))
+            conn.execute("DELETE FROM crawl_visited WHERE source = ?", (source,))
+
+    def write_crawl_batch(
+        self,
+        records: Iterable[Actor | Post | Interaction | SameAs],
+        *,
+        source: str,
+        state: dict[str, str | None] | None = None,
+        push: Iterable[tuple[str, int, int]] = (),
+        done: Iterable[tuple[str, str, float]] = (),
+        validators: Iterable[tuple[str, str | None, str | None, str | None]] = (),
+    ) -> dict[str, int]:
+        """Write records and a source's crawl state changes in **one** transaction.
+
+        Parameters
+        ----------
+        records : iterable of records
+            As for :meth:`write`.
+        source : str
+            The source's name.
+        state : dict, optional
+            ``{key: JSON text}`` to set (``None`` deletes the key).
+        push : iterable of (url, depth, seq)
+            URLs added to the frontier.
+        done : iterable of (url, status, fetched)
+            URLs visited: removed from the frontier, added to the visited set.
+        validators : iterable of (url, etag, last_modified, links JSON)
+
+        Returns
+        -------
+        dict
+            New rows, as :meth:`write` returns.
+        """
+        state = dict(state or {})
+        push, done, validators = list(push), list(done), list(validators)
+
+        def with_state():
+            yield from records
+            # write() consumes the records inside its transaction (documented there): these
+            # statements run in that same transaction, so the state is durable with the records.
+            conn = self._conn
+            if not conn.in_transaction:  # pragma: no cover - guards a change to write()
+                raise StoreError("write_crawl_batch: write() no longer consumes records in its transaction")
+            conn.executemany(
+                "INSERT INTO crawl_state(source, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT(source, key) DO UPDATE SET value = excluded.value",
+                [(source, k, v) for k, v in state.items() if v is not None],
+            )
+            conn.executemany(
+                "DELETE FROM crawl_state WHERE source = ? AND key = ?",
+                [(source, k) for k, v in state.items() if v is None],
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO crawl_frontier(source, url, depth, seq) VALUES (?, ?, ?, ?)",
+                [(source, u, d, s) for u, d, s in push],
+            )
+            conn.executemany("DELETE FROM crawl_frontier WHERE source = ? AND url = ?",
+                             [(source, u) for u, _, _ in done])
+            conn.executemany(
+                "INSERT INTO crawl_visited(source, url, status, fetched) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(source, url) DO UPDATE SET status = excluded.status, fetched = excluded.fetched",
+                [(source, u, st, t) for u, st, t in done],
+            )
+            conn.executemany(
+                "INSERT INTO crawl_http(source, url, etag, last_modified, links) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(source, url) DO UPDATE SET etag = excluded.etag, "
+                "last_modified = excluded.last_modified, links = excluded.links",
+                [(source, u, e, lm, ln) for u, e, lm, ln in validators],
+            )
+
+        return self.write(with_state())
