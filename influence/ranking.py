@@ -104,14 +104,16 @@ class RankedActor:
         return d
 
 
-@dataclass(frozen=True)
 class RankingResult:
-    """What :func:`rank` returns.
+    """What :func:`rank` returns: the ranked actors, best first, and how they were ranked.
+
+    Entries are built when read (``result[0]``, ``result.top(20)``, iteration), so ranking a
+    sector of a million actors and printing its top 20 builds 20 explained rows, not a million.
 
     Attributes
     ----------
     entries : tuple of RankedActor
-        Ranked actors after the output filters, best first, ``rank`` 1..n.
+        All ranked actors after the output filters, ``rank`` 1..n (built on first access).
     config : RankingConfig
         The configuration used (goes into manifests).
     n_nodes, n_edges : int
@@ -122,32 +124,51 @@ class RankingResult:
         Per measure, how many nodes it had no value for.
     """
 
-    entries: tuple[RankedActor, ...]
-    config: RankingConfig
-    n_nodes: int
-    n_edges: int
-    excluded: dict[str, int] = field(default_factory=dict)
-    missing: dict[str, int] = field(default_factory=dict)
+    def __init__(self, order: list[int], make, *, config: RankingConfig, n_nodes: int, n_edges: int,
+                 excluded: dict[str, int], missing: dict[str, int]):
+        self._order = order
+        self._make = make
+        self._cache: dict[int, RankedActor] = {}
+        self.config = config
+        self.n_nodes = n_nodes
+        self.n_edges = n_edges
+        self.excluded = excluded
+        self.missing = missing
+
+    def _entry(self, r: int) -> RankedActor:
+        e = self._cache.get(r)
+        if e is None:
+            e = self._cache[r] = self._make(self._order[r], r + 1)
+        return e
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self._order)
 
     def __iter__(self):
-        return iter(self.entries)
+        return (self._entry(r) for r in range(len(self._order)))
 
     def __getitem__(self, i):
-        return self.entries[i]
+        if isinstance(i, slice):
+            return tuple(self._entry(r) for r in range(len(self._order))[i])
+        return self._entry(range(len(self._order))[i])
+
+    @property
+    def entries(self) -> tuple[RankedActor, ...]:
+        return tuple(self)
 
     def top(self, k: int) -> tuple[RankedActor, ...]:
         """The first ``k`` entries (all of them when ``k`` is 0)."""
-        return self.entries if k == 0 else self.entries[:k]
+        return self.entries if k == 0 else self[:k]
 
     def scores(self) -> dict[str, float]:
         """``{actor: score}`` for the ranked actors."""
-        return {e.actor: e.score for e in self.entries}
+        return {e.actor: e.score for e in self}
 
     def to_records(self, k: int = 0, *, detail: bool = True) -> list[dict[str, Any]]:
         return [e.to_dict(detail=detail) for e in self.top(k)]
+
+    def __repr__(self) -> str:
+        return f"<RankingResult: {len(self)} actors ranked of {self.n_nodes}>"
 
 
 def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
@@ -234,51 +255,54 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
     platforms_c, communities = col("platforms"), col("community")
     n_comms = _giver_communities(view, communities)
 
-    order = sorted(range(n), key=lambda i: (-score_l[i], str(nodes[i])))
+    # best first; ties by node id (as text) so the order never depends on node insertion order
+    ids = np.array([str(v) for v in nodes])
+    order = np.lexsort((ids, -score)).tolist()
     excluded = {"competitors": 0, "min_interactions": 0, "platforms": 0, "languages": 0}
-    entries: list[RankedActor] = []
+    plat_of = [str(platforms[i] or _platform_of(nodes[i])) for i in range(n)]
+    received_total = np.zeros(n)
+    for arr in view.received.values():
+        received_total += arr
+    if not view.received:
+        received_total = view.givers.astype(float)
+    kept: list[int] = []
     for i in order:
-        v = nodes[i]
-        platform = str(platforms[i] or _platform_of(v))
-        competitor = str(competitors[i] or "")
-        if cfg.exclude_competitors and (bool(is_comp[i]) or bool(competitor)):
+        if cfg.exclude_competitors and (bool(is_comp[i]) or bool(competitors[i])):
             excluded["competitors"] += 1
-            continue
-        if cfg.output_platforms is not None and platform not in cfg.output_platforms:
+        elif cfg.output_platforms is not None and plat_of[i] not in cfg.output_platforms:
             excluded["platforms"] += 1
-            continue
-        if cfg.output_languages is not None and languages[i] not in cfg.output_languages:
+        elif cfg.output_languages is not None and languages[i] not in cfg.output_languages:
             excluded["languages"] += 1
-            continue
-        received = {k: c[i] for k, c in received_cols.items() if c[i]}
-        n_received = sum(received.values()) if received else float(givers[i])
-        if n_received < cfg.min_interactions:
+        elif received_total[i] < cfg.min_interactions:
             excluded["min_interactions"] += 1
-            continue
-        ms = {
-            m: MeasureScore(raw_l[m][i], norm_l[m][i], contrib_l[m][i], top_l[m][i]) for m in weights
-        }
+        else:
+            kept.append(i)
+
+    def make(i: int, r: int) -> RankedActor:
+        v = nodes[i]
+        received = {k: c[i] for k, c in received_cols.items() if c[i]}
+        ms = {m: MeasureScore(raw_l[m][i], norm_l[m][i], contrib_l[m][i], top_l[m][i]) for m in weights}
         f = followers_c[i]
-        entries.append(
-            RankedActor(
-                rank=len(entries) + 1,
-                actor=v,
-                name=str(names[i] or v),
-                platform=platform,
-                score=score_l[i],
-                why=_why(int(givers[i]), received, ms, n_comms[i] if n_comms is not None else None),
-                measures=ms,
-                received=received,
-                givers=int(givers[i]),
-                competitor=competitor,
-                followers=int(f) if f is not None else None,
-                community=communities[i],
-                accounts=tuple(str(accounts_c[i]).split()) if accounts_c[i] else (),
-                platforms=tuple(str(platforms_c[i]).split(",")) if platforms_c[i] else (),
-            )
+        return RankedActor(
+            rank=r,
+            actor=v,
+            name=str(names[i] or v),
+            platform=plat_of[i],
+            score=score_l[i],
+            why=_why(int(givers[i]), received, ms, n_comms[i] if n_comms is not None else None),
+            measures=ms,
+            received=received,
+            givers=int(givers[i]),
+            competitor=str(competitors[i] or ""),
+            followers=int(f) if f is not None else None,
+            community=communities[i],
+            accounts=tuple(str(accounts_c[i]).split()) if accounts_c[i] else (),
+            platforms=tuple(str(platforms_c[i]).split(",")) if platforms_c[i] else (),
         )
+
     return RankingResult(
-        entries=tuple(entries),
+        kept,
+        make,
         config=cfg,
         n_nodes=n,
         n_edges=view.n_edges,
@@ -305,6 +329,8 @@ def shortlist(result: RankingResult, top: int = 20, *, platforms: Iterable[str] 
     """
     if top < 0:
         raise ValueError(f"top must be >= 0, got {top}")
+    if platforms is None:
+        return list(result.top(top))
     entries = list(result.entries)
     if platforms is not None:
         keep = set(platforms)
