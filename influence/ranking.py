@@ -241,54 +241,59 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
         contrib[m] = np.where(np.isnan(raw[m]), 0.0, w * norm[m]) / denom
         score += contrib[m]
 
-    # plain lists: indexing numpy arrays element by element is slow on large graphs
-    raw_l = {m: raw[m].tolist() for m in weights}
-    norm_l = {m: norm[m].tolist() for m in weights}
-    contrib_l = {m: contrib[m].tolist() for m in weights}
-    top_l = {m: toppct[m].tolist() for m in weights}
-    score_l = score.tolist()
-    givers = view.givers.tolist()
-    received_cols = {k: arr.tolist() for k, arr in view.received.items()}
+    givers = view.givers
+    received_arrays = view.received
     col = view.column
     names, platforms, competitors, is_comp = col("name"), col("platform"), col("competitor"), col("is_competitor")
     followers_c, languages, accounts_c = col("followers"), col("language"), col("accounts")
     platforms_c, communities = col("platforms"), col("community")
     n_comms = _giver_communities(view, communities)
 
-    # best first; ties by node id (as text) so the order never depends on node insertion order
-    ids = np.array([str(v) for v in nodes])
-    order = np.lexsort((ids, -score)).tolist()
+    # best first; ties by node id (as text) so the order never depends on node insertion order.
+    # Views built from the store's arrays already hold their nodes in id order.
+    if getattr(view, "_arrays", None) is not None:
+        tie = np.arange(n)
+    else:
+        tie = np.argsort(np.argsort(np.array([str(v) for v in nodes]), kind="stable"), kind="stable")
+    order = np.lexsort((tie, -score))
+
+    # output filters, vectorised over all actors; entries are only built for what is read
     excluded = {"competitors": 0, "min_interactions": 0, "platforms": 0, "languages": 0}
-    plat_of = [str(platforms[i] or _platform_of(nodes[i])) for i in range(n)]
-    received_total = np.zeros(n)
-    for arr in view.received.values():
-        received_total += arr
-    if not view.received:
-        received_total = view.givers.astype(float)
-    kept: list[int] = []
-    for i in order:
-        if cfg.exclude_competitors and (bool(is_comp[i]) or bool(competitors[i])):
-            excluded["competitors"] += 1
-        elif cfg.output_platforms is not None and plat_of[i] not in cfg.output_platforms:
-            excluded["platforms"] += 1
-        elif cfg.output_languages is not None and languages[i] not in cfg.output_languages:
-            excluded["languages"] += 1
-        elif received_total[i] < cfg.min_interactions:
-            excluded["min_interactions"] += 1
-        else:
-            kept.append(i)
+    keep = np.ones(n, dtype=bool)
+    if cfg.exclude_competitors:
+        comp = np.fromiter((bool(a) or bool(b) for a, b in zip(is_comp, competitors)), dtype=bool, count=n)
+        excluded["competitors"] = int(comp.sum())
+        keep &= ~comp
+    if cfg.output_platforms is not None:
+        allowed = set(cfg.output_platforms)
+        ok = np.fromiter((str(platforms[i] or _platform_of(v)) in allowed for i, v in enumerate(nodes)),
+                         dtype=bool, count=n)
+        excluded["platforms"] = int((keep & ~ok).sum())
+        keep &= ok
+    if cfg.output_languages is not None:
+        allowed = set(cfg.output_languages)
+        ok = np.fromiter((x in allowed for x in languages), dtype=bool, count=n)
+        excluded["languages"] = int((keep & ~ok).sum())
+        keep &= ok
+    if cfg.min_interactions > 0:
+        received_total = sum(received_arrays.values()) if received_arrays else givers.astype(float)
+        ok = np.asarray(received_total) >= cfg.min_interactions
+        excluded["min_interactions"] = int((keep & ~ok).sum())
+        keep &= ok
+    kept = order[keep[order]].tolist()
 
     def make(i: int, r: int) -> RankedActor:
         v = nodes[i]
-        received = {k: c[i] for k, c in received_cols.items() if c[i]}
-        ms = {m: MeasureScore(raw_l[m][i], norm_l[m][i], contrib_l[m][i], top_l[m][i]) for m in weights}
+        received = {k: float(c[i]) for k, c in received_arrays.items() if c[i]}
+        ms = {m: MeasureScore(float(raw[m][i]), float(norm[m][i]), float(contrib[m][i]), float(toppct[m][i]))
+              for m in weights}
         f = followers_c[i]
         return RankedActor(
             rank=r,
             actor=v,
             name=str(names[i] or v),
-            platform=plat_of[i],
-            score=score_l[i],
+            platform=str(platforms[i] or _platform_of(v)),
+            score=float(score[i]),
             why=_why(int(givers[i]), received, ms, n_comms[i] if n_comms is not None else None),
             measures=ms,
             received=received,
