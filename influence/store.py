@@ -277,7 +277,8 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def write(self, records: Iterable[Actor | Post | Interaction | SameAs]) -> dict[str, int]:
+    def write(self, records: Iterable[Actor | Post | Interaction | SameAs], *,
+              sum_duplicates: bool = True) -> dict[str, int]:
         """Upsert records in one transaction.
 
         Parameters
@@ -285,6 +286,10 @@ class Store:
         records : iterable of Actor, Post, Interaction or SameAs
             Consumed lazily inside the transaction. If iterating raises (for instance an
             :class:`~influence.errors.InputDataError` from a file reader), nothing is written.
+        sum_duplicates : bool, default=True
+            Interactions with the same key within this call: True sums their weights (a file that
+            lists an edge three times means weight 3); False keeps the last one, as crawlers want,
+            since seeing the same event twice is not two events.
 
         Returns
         -------
@@ -331,7 +336,7 @@ class Store:
                     raise TypeError(
                         f"cannot store {type(rec).__name__}: expected Actor, Post, Interaction or SameAs"
                     )
-                if len(stage) >= 50_000:
+                if len(stage) >= 50_000 and sum_duplicates:
                     conn.executemany(
                         "INSERT OR IGNORE INTO actors(id, platform) VALUES (?, ?)",
                         ((a, split_actor_id(a)[0]) for a in sorted(bare)),
@@ -390,6 +395,8 @@ class Store:
                 """,
                 ((a, b, ev) for (a, b), ev in links.items()),
             )
+            if not sum_duplicates:
+                stage = list({(r[0], r[1], r[2], r[3], r[4]): r for r in stage}.values())
             conn.executemany("INSERT INTO _stage VALUES (?, ?, ?, ?, ?, ?)", stage)
             # "WHERE true" is required: without it SQLite parses ON CONFLICT as a join constraint.
             conn.execute(

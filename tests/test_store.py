@@ -220,3 +220,12 @@ def test_same_as_validation():
         SameAs("import:a", "import:a")
     with pytest.raises(ValueError, match="platform:handle"):
         SameAs("a", "import:b")
+
+
+def test_duplicates_replaced_when_not_summing(store):
+    """Crawlers write with sum_duplicates=False: the same event seen twice is one event."""
+    rec = Interaction("import:a", "import:b", "reshare", "2024-01-01", "p1")
+    store.write([rec, rec], sum_duplicates=False)
+    store.write([rec], sum_duplicates=False)
+    (only,) = list(store.interactions())
+    assert only.weight == 1.0
