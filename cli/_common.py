@@ -166,7 +166,7 @@ def _cell(v: Any) -> Any:
     if v is None:
         return ""
     if isinstance(v, float):
-        return f"{v:.4f}"
+        return f"{v:.6g}"
     if isinstance(v, (dict, list)):
         return json.dumps(v, ensure_ascii=False)
     return v

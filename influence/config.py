@@ -31,7 +31,7 @@ key                        default      why
 ``engagement.mode``        "total"      or "per_post"
 ``missing``                "renormalize" an actor missing a measure (no posts, unknown
                                         followers) is scored on the measures it has; "zero"
-                                        counts the missing one as the lowest value
+                                        counts the missing one as a normalised 0
 ``edge_weights.reshare``   1.0          amplifying someone's post is the strongest endorsement
 ``edge_weights.quote``     1.0          a reshare with a comment
 ``edge_weights.link``      1.0          a hyperlink is a deliberate, lasting citation
@@ -105,9 +105,13 @@ DEFAULT_EDGE_WEIGHTS: dict[str, float] = {
 
 
 def _show(value: Any) -> str:
-    """Show a bad value the way the user wrote it: strings in double quotes, like TOML."""
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+    """Show a bad value the way the user wrote it, like TOML: strings in double quotes, lists
+    in brackets."""
+    if isinstance(value, (str, list, tuple)):
+        try:
+            return json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
+        except TypeError:
+            pass
     return repr(value)
 
 
@@ -220,7 +224,18 @@ def _str_list(v, allowed: Iterable[str] | None = None):
 
 
 def _kinds(v):
-    return _str_list(v, KINDS)
+    from .records import Kind
+
+    if v is None:
+        return None
+    if isinstance(v, str):
+        v = [v]
+    if isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v):
+        try:
+            return tuple(Kind.parse(x).value for x in v)  # synonyms: retweet -> reshare
+        except ValueError:
+            pass
+    raise _Bad("a list of interaction kinds from: " + ", ".join(KINDS))
 
 
 # Scalar parameters: dotted key -> (field name, checker).

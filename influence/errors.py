@@ -10,8 +10,9 @@ Our exception hierarchy::
     │   └── SchemaVersionError      the store was written by a newer version of influence
     └── EmptyGraphError             nothing to rank: the graph has no nodes
 
-The CLI maps ``ConfigError``, ``InputDataError`` and ``SchemaVersionError`` (the user's input) to exit
-code 2 with one line on stderr; other ``InfluenceError``\\ s exit 1.
+The CLI maps ``ConfigError``, ``InputDataError``, ``StoreError`` (a missing, wrong or too new
+store) and ``EmptyGraphError`` (the user's input) to exit code 2 with one line on stderr; other
+``InfluenceError``\\ s exit 1.
 """
 
 from __future__ import annotations

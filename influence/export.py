@@ -33,7 +33,8 @@ def export_graph(G: nx.DiGraph, path: str | os.PathLike, fmt: str, *,
     path : path-like
     fmt : {"graphml", "gexf", "csv", "json"}
     manifest : dict, optional
-        Stored as the graph attribute ``influence_manifest`` (JSON text) in GraphML/GEXF/JSON.
+        Stored as the graph attribute ``influence_manifest`` (JSON text) in GraphML and JSON
+        (GEXF has no graph attributes: rely on the sidecar ``.manifest.json`` the CLI writes).
         The graph passed in is not modified.
 
     Examples

@@ -127,8 +127,8 @@ def build_graph(
     """
     cfg = config if config is not None else RankingConfig()
     opts = cfg.graph_options()
-    if edge_weights is not None:
-        opts["edge_weights"] = {**DEFAULT_EDGE_WEIGHTS, **dict(edge_weights)}
+    if edge_weights is not None:  # given weights override the config's, kind by kind
+        opts["edge_weights"] = {**opts["edge_weights"], **dict(edge_weights)}
     for name, value in (("kinds", kinds), ("since", since), ("until", until),
                         ("half_life_days", half_life_days), ("platforms", platforms),
                         ("merge_identities", merge_identities)):

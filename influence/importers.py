@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputDataError
-from .records import Actor, Interaction, Kind, Post, parse_actor_id
+from .records import _PLATFORM_RE, Actor, Interaction, Kind, Post, parse_actor_id
 
 __all__ = ["import_file", "read_records", "ImportReport", "FORMATS", "RECORD_TYPES"]
 
@@ -154,10 +154,8 @@ def read_records(
             kind = Kind.parse(kind).value
         except ValueError as exc:
             raise InputDataError(str(exc), path=p) from None
-    try:
-        parse_actor_id("x", platform)
-    except ValueError as exc:
-        raise InputDataError(str(exc), path=p) from None
+    if not _PLATFORM_RE.match(str(platform).strip().lower()):
+        raise InputDataError(f"invalid platform name {platform!r}", path=p)
     rep = report if report is not None else ImportReport(p, fmt, record_type or "")
     rep.format = fmt
     try:
@@ -308,7 +306,7 @@ def _check_columns(path: str, columns: list[str], record_type: str | None, kind:
     rtype = record_type or _guess_type(cols)
     if rtype is None:
         raise InputDataError(
-            "cannot tell what this file holds: the header needs source,target,kind,timestamp "
+            "cannot tell what this file holds: the header needs source,target[,kind,timestamp] "
             "(interactions), id,author (posts) or id (actors); got " + ",".join(columns),
             path=path, line=1,
         )
@@ -375,7 +373,7 @@ def _read_jsonl(path, record_type, platform, kind, on_bad_row, rep) -> Iterator:
             rep.rows += 1
             try:
                 try:
-                    obj = json.loads(line)
+                    obj = json.loads(line.strip())
                 except json.JSONDecodeError as exc:
                     raise ValueError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
                 if not isinstance(obj, dict):

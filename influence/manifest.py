@@ -48,6 +48,9 @@ def make_manifest(*, command: str, sector: Any = None, config: Any = None, seed:
     }
     if sector is not None:
         m["sector"] = sector.name
+        # both change results: keyword-personalised PageRank, competitor exclusion
+        m["keywords"] = list(sector.keywords)
+        m["competitors"] = {c.name: list(c.actor_ids) for c in sector.competitors}
         if sector.store is not None:
             m["store_fingerprint"] = sector.store.fingerprint()
             m["store_counts"] = sector.store.counts()

@@ -737,7 +737,7 @@ def _personalization(V: GraphView, cfg: RankingConfig) -> np.ndarray | None:
             i = V.index.get(s)
             if i is not None:
                 p[i] = 1.0
-    # No matching actor: fall back to uniform rather than fail (and say so in the result).
+    # No matching actor: fall back to the uniform teleport of plain PageRank rather than fail.
     return p if p.sum() > 0 else None
 
 

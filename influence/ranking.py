@@ -34,7 +34,7 @@ import numpy as np
 from scipy.stats import rankdata
 
 from .config import RankingConfig
-from .errors import EmptyGraphError
+from .errors import ConfigError, EmptyGraphError
 from .measures import MEASURE_LABELS, MEASURES, GraphView
 from .records import KINDS
 
@@ -51,7 +51,7 @@ class MeasureScore(NamedTuple):
 
     value: float  #: raw value of the measure (NaN when missing)
     normalized: float  #: value after normalisation
-    contribution: float  #: weight * normalized / sum of weights
+    contribution: float  #: weight * normalized / W(v), the weights of the measures v has
     top_percent: float  #: the actor is in the top ``top_percent`` % on this measure
 
 
@@ -221,7 +221,15 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
     toppct: dict[str, np.ndarray] = {}
     missing: dict[str, int] = {}
     for m in weights:
-        arr = np.asarray(MEASURES[m](view, cfg), dtype=float)
+        try:
+            arr = np.asarray(MEASURES[m](view, cfg), dtype=float)
+        except nx.PowerIterationFailedConvergence:
+            section = {"hits_authority": "hits", "hits_hub": "hits"}.get(m, m)
+            raise ConfigError(
+                f"{m} did not converge within {section}.max_iter iterations; raise {section}.max_iter"
+                + (f" or {section}.tol" if section != "katz" else ""),
+                key=f"{section}.max_iter",
+            ) from None
         missing[m] = int(np.isnan(arr).sum())
         raw[m] = arr
         norm[m] = _normalize(arr, cfg.normalization)

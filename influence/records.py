@@ -24,6 +24,7 @@ web        ``web:example.com``                    a URL gives its host, lower-ca
                                                   shared hosts); only the host is lower-cased
 mastodon   ``mastodon:@ana@mastodon.social``      ``@user@domain``, lower-cased
 bluesky    ``bluesky:ana.bsky.social``            handle lower-cased, leading ``@`` dropped
+twitter    ``twitter:jack``                       as bluesky
 reddit     ``reddit:u/name``                      ``u/`` prefix, name lower-cased
 hackernews ``hackernews:pg``                      as given (HN user names are case-sensitive)
 others     ``import:42``                          stripped; case kept
@@ -94,8 +95,9 @@ class Kind(str, enum.Enum):
     def parse(cls, value: str | Kind) -> Kind:
         """Return the kind named by ``value``, accepting common synonyms.
 
-        Synonyms: boost, retweet, repost, rt -> reshare; favourite, favorite, fav -> like;
-        hyperlink -> link; at, mentions -> mention; replies -> reply.
+        Synonyms: boost, reblog, retweet, repost, rt, share -> reshare; favourite, favorite, fav,
+        likes -> like; hyperlink -> link; mentions -> mention; replies -> reply; comments ->
+        comment; quotes -> quote.
 
         Raises
         ------
@@ -137,7 +139,8 @@ KINDS: tuple[str, ...] = tuple(k.value for k in Kind)
 #: Platforms with a known id normalisation. Other platform names are accepted as given.
 PLATFORMS: tuple[str, ...] = ("web", "mastodon", "bluesky", "reddit", "hackernews", "twitter", "import")
 
-_PLATFORM_RE = re.compile(r"^[a-z][a-z0-9_.-]{0,31}$")
+# No dots: a platform name never looks like a host, so "blog.example:8080" stays a host with a port.
+_PLATFORM_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
 def _web_id(handle: str) -> str:
@@ -197,7 +200,7 @@ def actor_id(platform: str, handle: str) -> str:
         if "@" not in h:
             raise ValueError(f"mastodon handle {handle!r} must be user@domain")
         h = "@" + h
-    elif p == "bluesky":
+    elif p in ("bluesky", "twitter"):  # case-insensitive handles
         h = h.lower().lstrip("@")
     elif p == "reddit":
         h = h.lower().lstrip("/")
@@ -226,9 +229,10 @@ def split_actor_id(aid: str) -> tuple[str, str]:
 def parse_actor_id(value: str, default_platform: str = "import") -> str:
     """Read an actor id that may already be canonical.
 
-    A value that starts with a known platform prefix (``web:``, ``mastodon:`` ...) is normalised
-    as that platform; an ``http(s)://`` URL is the web actor of its host, whatever the default;
-    anything else is a handle on ``default_platform``.
+    A value that starts with a platform prefix (``web:``, ``mastodon:``, ``karate:`` ... : a
+    lower-case word, then a colon) is normalised as that platform; an ``http(s)://`` URL is the
+    web actor of its host, whatever the default; anything else is a handle on
+    ``default_platform``.
 
     >>> parse_actor_id("web:WWW.Example.com")
     'web:example.com'
@@ -243,7 +247,7 @@ def parse_actor_id(value: str, default_platform: str = "import") -> str:
     prefix, sep, rest = text.partition(":")
     if sep and prefix.lower() in ("http", "https") and rest.startswith("//"):
         return actor_id("web", text)
-    if sep and prefix.lower() in PLATFORMS and not rest.startswith("//"):
+    if sep and _PLATFORM_RE.match(prefix.lower()) and not rest.startswith("//"):
         return actor_id(prefix, rest)
     return actor_id(default_platform, text)
 

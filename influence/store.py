@@ -242,6 +242,8 @@ class Store:
         with self.transaction() as conn:
             for step in range(version, SCHEMA_VERSION):
                 _MIGRATIONS[step](conn)
+            if version > 0:  # a migration may change what the fingerprint covers
+                conn.execute("DELETE FROM meta WHERE key = 'fingerprint'")
             # PRAGMA does not take parameters; the value is our own integer.
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

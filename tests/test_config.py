@@ -33,7 +33,8 @@ def test_toml_round_trip():
         ("measures.pagerank=high", 'measures.pagerank must be a number >= 0, got "high"'),
         ("pagerank.alpha=1.5", "pagerank.alpha must be a number in the open interval (0, 1), got 1.5"),
         ("normalization=softmax", 'normalization must be one of "rank", "minmax", "zscore", got "softmax"'),
-        ("graph.kinds=[\"poke\"]", "graph.kinds must be a list of strings from:"),
+        ("graph.kinds=[\"poke\"]", 'graph.kinds must be a list of interaction kinds from: mention'),
+        ("graph.kinds=[\"retweet\", \"poke\"]", 'got ["retweet", "poke"]'),
         ("filters.min_interactions=-1", "filters.min_interactions must be a whole number >= 0, got -1"),
         ("pagerank.max_iter=0", "pagerank.max_iter must be a whole number >= 1, got 0"),
         ("graph.since=yesterday", 'graph.since must be an ISO 8601 date or time string, got "yesterday"'),
@@ -81,6 +82,10 @@ def test_every_known_key_is_settable():
         if value is None:
             continue
         assert cfg.with_values({key: value}) == cfg, key
+
+
+def test_kind_synonyms_accepted():
+    assert RankingConfig().with_overrides(['graph.kinds=["retweet", "fav"]']).kinds == ("reshare", "like")
 
 
 def test_parse_value():

@@ -9,7 +9,7 @@ from influence.importers import import_file, read_records
 from influence.records import Actor, Interaction, Post
 
 CSV = """source,target,kind,timestamp,weight,platform,post_id
-ana,bob,reply,2026-01-05T10:00:00Z,,mastodon.example,
+ana,bob,reply,2026-01-05T10:00:00Z,,forum,
 1,2,mention,,2,,
 web:a.example,https://www.b.example/post,link,2026-01-06,,,p9
 """
@@ -22,7 +22,7 @@ def test_interactions_csv(tmp_path, store):
     assert rep.record_type == "interactions" and rep.rows == 3
     got = {(i.source, i.target, i.kind.value, i.weight, i.post) for i in store.interactions()}
     assert got == {
-        ("mastodon.example:ana", "mastodon.example:bob", "reply", 1.0, None),
+        ("forum:ana", "forum:bob", "reply", 1.0, None),
         ("import:1", "import:2", "mention", 2.0, None),
         ("web:a.example", "web:b.example", "link", 1.0, "p9"),
     }
@@ -167,6 +167,16 @@ def test_records_types(tmp_path):
     p.write_text(CSV)
     assert all(isinstance(r, Interaction) for r in read_records(p))
     assert not any(isinstance(r, (Actor, Post)) for r in read_records(p))
+
+
+def test_platform_option_any_platform(tmp_path, store):
+    p = tmp_path / "m.csv"
+    p.write_text("source,target,kind,timestamp\nana@a.example,bob@b.example,reply,\n")
+    import_file(store, p, platform="mastodon")
+    (i,) = store.interactions()
+    assert (i.source, i.target) == ("mastodon:@ana@a.example", "mastodon:@bob@b.example")
+    with pytest.raises(InputDataError, match="invalid platform name"):
+        import_file(store, p, platform="Not A Platform")
 
 
 def test_progress_callback(tmp_path, store):

@@ -125,3 +125,13 @@ def test_shortlist():
     assert len(shortlist(r, top=0)) == len(r)
     with pytest.raises(ValueError):
         shortlist(r, top=-1)
+
+
+def test_non_convergence_is_a_config_error():
+    from influence.errors import ConfigError
+
+    G = nx.gnp_random_graph(50, 0.1, seed=1, directed=True)
+    with pytest.raises(ConfigError, match="pagerank did not converge.*pagerank.max_iter"):
+        rank(G, RankingConfig(pagerank_max_iter=1))
+    with pytest.raises(ConfigError, match="hits.max_iter"):
+        rank(G, RankingConfig(measures={"hits_authority": 1}, hits_max_iter=1))

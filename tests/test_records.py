@@ -49,8 +49,11 @@ def test_parse_actor_id_keeps_canonical_and_prefixes_others():
     assert parse_actor_id("7", default_platform="karate") == "karate:7"
     # a URL is not mistaken for a platform prefix
     assert parse_actor_id("https://blog.example/x", default_platform="web") == "web:blog.example"
-    # an unknown prefix is part of the handle
-    assert parse_actor_id("foo:bar") == "import:foo:bar"
+    # any lower-case word before a colon is a platform; other text is a handle
+    assert parse_actor_id("karate:0") == "karate:0"
+    assert parse_actor_id("Foo Bar:1") == "import:Foo Bar:1"
+    assert parse_actor_id("twitter:@Jack") == "twitter:jack"
+    assert parse_actor_id("blog.example:8180", default_platform="web") == "web:blog.example"
 
 
 def test_kind_synonyms_and_errors():

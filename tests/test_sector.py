@@ -61,6 +61,8 @@ def test_minimal_sector_default_store(tmp_path):
          'sector.toml: ranking.measures.pagerank must be a number >= 0, got "high"'),
         ('name = "x"\n[ranking.pagerank]\nalpha = 2\n', "sector.toml: ranking.pagerank.alpha must be"),
         ('name = "x"\n[ranking]\ncolour = 1\n', "sector.toml: unknown key ranking.colour"),
+        ('name = "x"\n[ranking]\nn = 1\n', "sector.toml: unknown key ranking.n (known:"),
+        ('name = "x"\n[ranking.measures]\nmagic = 1\n', "sector.toml: unknown key ranking.measures.magic"),
         ('languages = ["es"]\n', "sector.toml: name is required"),
         ('name = 5\n', "sector.toml: name must be a non-empty string, got 5"),
         ('name = "x"\nlanguages = "spanish"\n', 'sector.toml: languages must be ISO 639-1 codes'),

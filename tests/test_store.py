@@ -204,11 +204,15 @@ def test_migration_from_version_1_keeps_data(tmp_path):
     conn.execute("PRAGMA user_version = 1")
     conn.execute("INSERT INTO actors(id, platform) VALUES ('import:a', 'import'), ('import:b', 'import')")
     conn.execute("INSERT INTO interactions(src, dst, kind, weight) VALUES (1, 2, 'like', 1.0)")
+    conn.execute("INSERT INTO meta(key, value) VALUES ('fingerprint', '0:stale-digest')")  # a v1 cache
     conn.close()
     s = Store(path)
     assert s.schema_version == SCHEMA_VERSION >= 2
     assert s.counts() == {"actors": 2, "posts": 0, "interactions": 1}
     s.write([SameAs("import:a", "import:b", "test")])
+    fresh = Store()
+    fresh.write([Interaction("import:a", "import:b", "like"), SameAs("import:a", "import:b", "test")])
+    assert s.fingerprint() == fresh.fingerprint()  # no stale cached digest from before the migration
     assert [(x.a, x.b, x.evidence) for x in s.identity_links()] == [("import:a", "import:b", "test")]
     s.close()
 
