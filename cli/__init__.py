@@ -58,5 +58,8 @@ cli.add_command(analyze.rank_cmd)
 cli.add_command(analyze.shortlist_cmd)
 cli.add_command(data.import_cmd)
 cli.add_command(data.export_cmd)
+from .crawl import crawl_cmd  # noqa: E402
+
+cli.add_command(crawl_cmd)
 
 __all__ = ["cli"]

@@ -49,10 +49,10 @@ from .store import Store, is_store_file
 __all__ = ["Competitor", "Sector", "load_sector", "open_sector", "SOURCE_TYPES"]
 
 #: Source types a sector file may declare (the crawler modules define their own keys).
-SOURCE_TYPES: tuple[str, ...] = ("web", "feed", "mastodon", "bluesky", "reddit", "hackernews", "file")
+SOURCE_TYPES: tuple[str, ...] = ("web", "feed", "mastodon", "bluesky", "reddit", "hackernews")
 
 _TOP_KEYS = {"name", "store", "languages", "keywords", "allow_private_addresses", "ranking", "sources",
-             "competitors", "description"}
+             "competitors", "description", "crawl"}
 _COMPETITOR_KEYS = {"name", "handles", "domains", "feeds", "keywords"}
 _NAME_RE = re.compile(r"^[\w][\w .-]{0,99}$")
 
@@ -104,6 +104,9 @@ class Sector:
     ranking : RankingConfig
         The ``[ranking]`` table (defaults where absent).
     allow_private_addresses : bool
+    crawl : dict
+        The ``[crawl]`` table (HTTP settings of the crawlers, see
+        :class:`influence.crawl.http.HttpConfig`), validated; empty for the defaults.
     store : Store or None
         Open store (``None`` until opened).
     """
@@ -117,8 +120,20 @@ class Sector:
     competitors: tuple[Competitor, ...] = ()
     ranking: RankingConfig = field(default_factory=RankingConfig)
     allow_private_addresses: bool = False
+    crawl: dict = field(default_factory=dict)
     store: Store | None = None
     created_store: bool = False  #: True when open_sector created the store file just now
+
+    def graph(self, config: RankingConfig | None = None, **options):
+        """The sector's interaction graph: :func:`influence.build_graph` with this sector's
+        ranking config (unless ``config`` is given), competitors and keywords."""
+        from .graph import build_graph
+
+        if self.store is None:
+            raise StoreError(f"sector {self.name}: the store is not open (use open_sector)")
+        options.setdefault("competitors", self.competitor_map())
+        options.setdefault("keywords", self.keywords)
+        return build_graph(self.store, config if config is not None else self.ranking, **options)
 
     def competitor_map(self) -> dict[str, str]:
         """``{actor id: competitor name}`` for every declared competitor account."""
@@ -210,16 +225,30 @@ def load_sector(path: str | os.PathLike) -> Sector:
     private = data.get("allow_private_addresses", False)
     if not isinstance(private, bool):
         raise _err(p, f"allow_private_addresses must be true or false, got {_show(private)}")
+    crawl = data.get("crawl", {})
+    if not isinstance(crawl, Mapping):
+        raise _err(p, f"crawl must be a table ([crawl]), got {_show(crawl)}")
+    from .crawl.http import HttpConfig  # light: requests and urllib3 only
+
+    try:
+        HttpConfig.from_dict(crawl)
+    except ConfigError as exc:
+        msg = str(exc)
+        raise _err(p, msg.replace("unknown key ", "unknown key crawl.", 1) if msg.startswith("unknown key")
+                   else f"crawl.{msg}") from None
 
     ranking_data = data.get("ranking", {})
     try:
         ranking = RankingConfig.from_dict(ranking_data)
     except ConfigError as exc:
         msg = str(exc)
-        if exc.key:
-            msg = msg.replace(exc.key, f"ranking.{exc.key}", 1)
-        else:
-            msg = "ranking: " + msg if not msg.startswith("ranking") else msg
+        key = exc.key
+        if key and msg.startswith(key):
+            msg = f"ranking.{msg}"
+        elif key and msg.startswith(f"unknown key {key}"):
+            msg = f"unknown key ranking.{msg[len('unknown key '):]}"
+        elif not msg.startswith("ranking"):
+            msg = "ranking: " + msg
         raise _err(p, msg) from None
 
     sources_data = data.get("sources", [])
@@ -286,6 +315,7 @@ def load_sector(path: str | os.PathLike) -> Sector:
         competitors=tuple(competitors),
         ranking=ranking,
         allow_private_addresses=private,
+        crawl=dict(crawl),
     )
 
 

@@ -803,4 +803,6 @@ class Store:
                 [(source, u, e, lm, ln) for u, e, lm, ln in validators],
             )
 
-        return self.write(with_state())
+        # a crawler that sees the same event twice in a batch (a page fetched again after a
+        # resume) has seen one event: keep one, whatever the batching
+        return self.write(with_state(), sum_duplicates=False)

@@ -1,0 +1,141 @@
+"""``influence crawl``: run a sector's sources into its store."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from ._common import UserError, echo_err, open_sector_arg, quiet_option, translate_errors
+
+#: Seconds between two progress lines when stderr is not a terminal (logs, CI).
+PLAIN_EVERY = 10.0
+
+
+class _Display:
+    """A progress bar on a terminal; a plain line every PLAIN_EVERY seconds otherwise."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.live = not quiet and sys.stderr.isatty()
+        self.last_plain = time.monotonic()
+        self.shown = False
+
+    def progress(self, p) -> None:
+        if self.quiet:
+            return
+        total = p.pages + p.queue
+        line = (f"{p.source}: {p.pages:,} pages, {p.errors:,} errors, {p.queue:,} queued, "
+                f"{p.records:,} records, {p.rate:.1f} pages/s")
+        if self.live:
+            width = 20
+            done = int(width * p.pages / total) if total else width
+            bar = "#" * done + "-" * (width - done)
+            click.echo(f"\r\x1b[2K[{bar}] {line}", err=True, nl=False)
+            self.shown = True
+        elif time.monotonic() - self.last_plain >= PLAIN_EVERY:
+            self.last_plain = time.monotonic()
+            click.echo(line, err=True)
+
+    def log(self, line: str) -> None:
+        if self.quiet:
+            return
+        self.clear()
+        click.echo(line, err=True)
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[2K", err=True, nl=False)
+            self.shown = False
+
+
+@click.command("crawl")
+@click.argument("sector")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None,
+              help="Fetch at most this many pages in this run (all sources together).")
+@click.option("--resume", is_flag=True,
+              help="Carry on from where the last (interrupted or budget-limited) crawl stopped. "
+                   "Without it, sources start again from their seeds with conditional requests.")
+@click.option("--source", "source_names", multiple=True, metavar="NAME",
+              help="Run only this source (its `name`, or TYPE[INDEX] such as web[0]); repeatable.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Summary format: text on stderr, or json on stdout.")
+@click.option("-v", "--verbose", is_flag=True, help="Print every error as it happens.")
+@quiet_option
+def crawl_cmd(sector, max_pages, resume, source_names, fmt, verbose, quiet):
+    """Crawl SECTOR's [[sources]] (web pages, feeds, social APIs) into its store.
+
+    Polite by default: an identifying User-Agent, robots.txt, one request at a time per host
+    with a delay, retries with backoff; tune them in the sector file's [crawl] table. Errors of
+    single pages are counted, never fatal. Ctrl-C stops cleanly (a second Ctrl-C at once); the
+    store stays consistent and --resume finishes the crawl.
+
+    \b
+    Example:
+      influence crawl coffee.toml --max-pages 200
+      influence crawl coffee.toml --resume
+      influence crawl coffee.toml --source "competitor feeds" --format json
+    """
+    from influence.crawl.runner import run_crawl
+
+    if sector == "demo":
+        raise UserError("the demo sector is built in memory and has no sources to crawl; give a sector file")
+    if not sector.lower().endswith(".toml"):
+        raise UserError(f"{sector}: crawling needs a sector file (.toml) with [[sources]]")
+    with open_sector_arg(sector, create=True) as sec:
+        if not sec.sources:
+            sec.discard_if_empty()
+            raise UserError(f"{sector}: no [[sources]] to crawl (see docs/crawling.md)")
+        display = _Display(quiet)
+        try:
+            summary = translate_errors(lambda: run_crawl(
+                sec, sources=source_names or None, max_pages=max_pages, resume=resume,
+                progress=display.progress, log=display.log, log_errors=verbose,
+            ))
+        except BaseException:
+            display.clear()
+            sec.discard_if_empty()
+            raise
+        display.clear()
+        if fmt == "json":
+            import json
+
+            click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+        if not quiet and fmt == "text":
+            _print_summary(summary, sec)
+    if summary.interrupted:
+        sys.exit(130)
+    records = sum(summary.records.values())
+    if summary.pages and not records and summary.errors:
+        raise click.ClickException(
+            f"no records: all {summary.pages} fetches failed ({_top(summary.errors)})")
+
+
+def _top(counter, n: int = 3) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counter.most_common(n))
+
+
+def _print_summary(summary, sec) -> None:
+    for rep in summary.sources:
+        status = rep.status if not rep.message or rep.status == "done" else f"{rep.status}: {rep.message}"
+        echo_err(f"{rep.name} ({rep.type}): {rep.pages:,} pages, {sum(rep.records.values()):,} records, "
+                 f"{sum(rep.errors.values()):,} errors, {rep.queued:,} queued [{status}]")
+    rec = summary.records
+    kinds = ", ".join(f"{k} {v:,}" for k, v in sorted(rec.items())) or "none"
+    echo_err(f"Pages: {summary.pages:,} in {summary.elapsed:.1f}s")
+    echo_err(f"Records: {kinds}")
+    new = summary.new
+    echo_err("New in store: " + (", ".join(f"{k} {v:,}" for k, v in sorted(new.items())) or "nothing"))
+    if summary.errors:
+        echo_err("Errors: " + ", ".join(f"{k} {v:,}" for k, v in summary.errors.most_common()))
+        examples = [line for rep in summary.sources for line in rep.error_examples][:5]
+        for line in examples:
+            echo_err(f"  {line}")
+    else:
+        echo_err("Errors: none")
+    if summary.queued:
+        echo_err(f"{summary.queued:,} URLs still queued: `influence crawl {sec.path.name if sec.path else ''} "
+                 "--resume` goes on")
+    counts = sec.store.counts()
+    echo_err(f"Store {sec.store.path}: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))

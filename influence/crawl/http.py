@@ -1,0 +1,876 @@
+"""The HTTP layer every crawler uses: a polite, bounded, guarded ``requests.Session``.
+
+:func:`make_session` returns a :class:`PoliteSession`, a ``requests.Session`` that adds:
+
+- an identifying ``User-Agent`` with a contact URL (``user_agent``, ``contact``);
+- connect and read timeouts on every request, and a ``total_timeout`` per response (a server
+  that drips one byte per second cannot hold a worker forever);
+- retries with exponential backoff and jitter on connection errors, read timeouts, 429 and 5xx
+  (urllib3 ``Retry``), honouring ``Retry-After`` up to ``max_retry_after`` seconds;
+- per-host politeness: at least ``delay`` seconds between two requests to the same host (or the
+  host's robots.txt ``Crawl-delay``, if longer) and at most ``per_host_concurrency`` requests in
+  flight to it at once;
+- robots.txt (stdlib :mod:`urllib.robotparser`, RFC 9309): obeyed unless a request says
+  ``robots=False`` (API sources, whose endpoints are meant for programs);
+- a maximum body size (``max_bytes``, counted after decompression; reading stops there), a
+  content-type check and a binary-body sniff when the caller says what it accepts, and a
+  redirect limit (``max_redirects``);
+- a server-side request forgery guard: only ``http``/``https``, and hosts that resolve to
+  loopback, private, link-local, multicast or reserved addresses are refused, both before
+  connecting and on the connected socket, unless ``allow_private_addresses=True``.
+
+Every failure is raised as a :class:`~influence.crawl.errors.CrawlError` (see that module for the
+tree); the network ones also derive from ``requests.RequestException``. Messages never contain
+credentials: URLs are passed through :func:`~influence.crawl.errors.redact_url`.
+
+Sources should call :func:`fetch` (or :func:`get_json` for APIs) rather than ``session.get``:
+those accept any ``requests.Session``, so tests and library users can inject their own, and they
+turn error statuses into :class:`~influence.crawl.errors.HttpStatusError`.
+
+Examples
+--------
+>>> config = HttpConfig(contact="https://example.org/about-our-crawler", delay=0.5)
+>>> config.user_agent_header
+'influence/0.1.0 (+https://example.org/about-our-crawler)'
+>>> session = make_session(config)
+>>> session.headers["User-Agent"] == config.user_agent_header
+True
+>>> try:
+...     session.get("file:///etc/passwd")
+... except BlockedURLError as exc:
+...     print(exc.cause)
+blocked address
+>>> session.close()
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import socket
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.util.retry import Retry
+
+from .._version import __version__
+from ..errors import ConfigError
+from .errors import (
+    BlockedURLError,
+    ContentTypeError,
+    CrawlError,
+    FetchError,
+    FetchTimeoutError,
+    HttpStatusError,
+    ResponseTooLargeError,
+    RobotsDisallowedError,
+    TooManyRedirectsError,
+    redact_url,
+)
+
+__all__ = [
+    "HttpConfig",
+    "PoliteSession",
+    "make_session",
+    "fetch",
+    "get_json",
+    "check_url",
+    "HTML_TYPES",
+    "FEED_TYPES",
+    "redact_url",
+]
+
+#: Content types of web pages (for ``accept=``).
+HTML_TYPES: tuple[str, ...] = ("text/html", "application/xhtml+xml")
+#: Content types feeds are served with in the wild (RSS, Atom, JSON Feed, and plain XML/text).
+FEED_TYPES: tuple[str, ...] = (
+    "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
+    "text/xml", "application/feed+json", "application/json", "text/plain", "text/html",
+    "application/octet-stream",
+)
+
+#: Statuses retried with backoff (and Retry-After where the server sends it).
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+# RFC 9309 §2.5: crawlers should parse at least 500 KiB of robots.txt; more is ignored.
+_ROBOTS_MAX_BYTES = 512_000
+# A robots.txt Crawl-delay above this is treated as this (some sites write 3600).
+_MAX_CRAWL_DELAY = 60.0
+_CHUNK = 16_384
+
+
+# -- configuration --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    """How the crawlers talk HTTP. A sector file gives these keys in its ``[crawl]`` table.
+
+    Parameters
+    ----------
+    user_agent : str, default="influence/<version>"
+        Product token first (robots.txt rules are matched on the part before ``/``).
+    contact : str or None, default=None
+        A URL or e-mail address where site owners can reach whoever runs the crawl; appended to
+        the User-Agent as ``(+contact)``. Please set it.
+    timeout : float, default=20
+        Read timeout in seconds (the longest silence between two bytes).
+    connect_timeout : float, default=10
+        Seconds to open the TCP/TLS connection.
+    total_timeout : float, default=120
+        Seconds for one whole response, headers to last byte.
+    retries : int, default=3
+        Retries after the first attempt, on connection errors, read timeouts, 429 and 5xx.
+    backoff : float, default=0.5
+        Backoff factor: the n-th retry waits ``backoff * 2**(n-1)`` s plus up to ``backoff`` s
+        of random jitter (so a fleet of workers does not retry in lock-step).
+    max_retry_after : float, default=120
+        Longest ``Retry-After`` honoured, in seconds; longer requests wait this long.
+    delay : float, default=1
+        Minimum seconds between the starts of two requests to one host (a robots.txt
+        ``Crawl-delay`` raises it for that host, up to 60 s).
+    max_concurrency : int, default=4
+        Requests in flight at once, over all hosts (the crawlers' worker threads).
+    per_host_concurrency : int, default=1
+        Requests in flight at once to one host.
+    max_bytes : int, default=10_000_000
+        Largest body read, after decompression; a larger one raises
+        :class:`~influence.crawl.errors.ResponseTooLargeError`.
+    max_redirects : int, default=5
+    respect_robots : bool, default=True
+        Obey robots.txt for web pages. API sources opt out per request.
+
+    Raises
+    ------
+    ConfigError
+        If a value is out of range; ``key`` names the field.
+
+    Examples
+    --------
+    >>> HttpConfig.from_dict({"delay": 2, "contact": "mailto:crawl@example.org"}).delay
+    2.0
+    >>> HttpConfig(timeout=0)
+    Traceback (most recent call last):
+    ...
+    influence.errors.ConfigError: timeout must be a number > 0, got 0
+    """
+
+    user_agent: str = f"influence/{__version__}"
+    contact: str | None = None
+    timeout: float = 20.0
+    connect_timeout: float = 10.0
+    total_timeout: float = 120.0
+    retries: int = 3
+    backoff: float = 0.5
+    max_retry_after: float = 120.0
+    delay: float = 1.0
+    max_concurrency: int = 4
+    per_host_concurrency: int = 1
+    max_bytes: int = 10_000_000
+    max_redirects: int = 5
+    respect_robots: bool = True
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            kind, lo, open_lo = _RULES[f.name]
+            if kind == "str":
+                ok = isinstance(value, str) and value.strip() != "" and "\n" not in value
+                if f.name == "contact" and value is None:
+                    continue
+                if not ok:
+                    raise ConfigError(f"{f.name} must be a non-empty one-line string, got {_show(value)}",
+                                      key=f.name)
+            elif kind == "bool":
+                if not isinstance(value, bool):
+                    raise ConfigError(f"{f.name} must be true or false, got {_show(value)}", key=f.name)
+            else:
+                bad = isinstance(value, bool) or not isinstance(value, (int, float))
+                if not bad:
+                    bad = not math.isfinite(value) or (value <= lo if open_lo else value < lo)
+                    if kind == "int" and not bad:
+                        bad = value != int(value)
+                if bad:
+                    what = "a whole number" if kind == "int" else "a number"
+                    raise ConfigError(f"{f.name} must be {what} {'>' if open_lo else '>='} {lo:g}, "
+                                      f"got {_show(value)}", key=f.name)
+                object.__setattr__(self, f.name, int(value) if kind == "int" else float(value))
+
+    @property
+    def user_agent_header(self) -> str:
+        """The User-Agent sent: ``user_agent`` plus ``(+contact)`` when a contact is set."""
+        return f"{self.user_agent} (+{self.contact})" if self.contact else self.user_agent
+
+    @property
+    def robots_token(self) -> str:
+        """The product token matched against robots.txt ``User-agent`` lines."""
+        return self.user_agent.split("/", 1)[0].strip() or "influence"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> HttpConfig:
+        """Build from a ``[crawl]`` table; unknown keys raise :class:`ConfigError` naming them."""
+        data = dict(data or {})
+        known = [f.name for f in fields(cls)]
+        for key in data:
+            if key not in known:
+                raise ConfigError(f"unknown key {key} (known: {', '.join(sorted(known))})", key=key)
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of the fields (``contact`` omitted when unset), as a ``[crawl]`` table."""
+        d = asdict(self)
+        if d["contact"] is None:
+            del d["contact"]
+        return d
+
+
+# (kind, lower bound, bound is exclusive)
+_RULES: dict[str, tuple[str, float, bool]] = {
+    "user_agent": ("str", 0, False),
+    "contact": ("str", 0, False),
+    "timeout": ("float", 0, True),
+    "connect_timeout": ("float", 0, True),
+    "total_timeout": ("float", 0, True),
+    "retries": ("int", 0, False),
+    "backoff": ("float", 0, False),
+    "max_retry_after": ("float", 0, False),
+    "delay": ("float", 0, False),
+    "max_concurrency": ("int", 1, False),
+    "per_host_concurrency": ("int", 1, False),
+    "max_bytes": ("int", 1, False),
+    "max_redirects": ("int", 0, False),
+    "respect_robots": ("bool", 0, False),
+}
+
+
+def _show(value: Any) -> str:
+    from ..config import _show as show
+
+    return show(value)
+
+
+# -- address guard --------------------------------------------------------------------------------
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    # is_global excludes private, loopback, link-local, shared (100.64/10), reserved and
+    # unspecified ranges; multicast needs its own test (224.0.0.0/4 counts as "global").
+    return ip.is_global and not ip.is_multicast
+
+
+def check_url(url: str, *, allow_private_addresses: bool = False) -> None:
+    """Refuse a URL the crawler must not fetch.
+
+    Parameters
+    ----------
+    url : str
+    allow_private_addresses : bool, default=False
+        Skip the address check (the scheme is still checked).
+
+    Raises
+    ------
+    BlockedURLError
+        If the scheme is not http/https, there is no host, or the host is (or resolves to) an
+        address that is not public.
+    FetchError
+        If the host name does not resolve (``cause="dns"``).
+
+    Examples
+    --------
+    >>> check_url("http://127.0.0.1:8080/admin")
+    Traceback (most recent call last):
+    ...
+    influence.crawl.errors.BlockedURLError: http://127.0.0.1:8080/admin: host 127.0.0.1 is a private or reserved address (set allow_private_addresses = true to allow it)
+    >>> check_url("http://127.0.0.1:8080/", allow_private_addresses=True)
+    >>> check_url("ftp://example.org/file")
+    Traceback (most recent call last):
+    ...
+    influence.crawl.errors.BlockedURLError: ftp://example.org/file: only http and https URLs are fetched
+    """
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        port = parts.port
+    except ValueError as exc:
+        raise BlockedURLError(f"invalid URL: {exc}", url=url) from None
+    if parts.scheme not in ("http", "https"):
+        raise BlockedURLError("only http and https URLs are fetched", url=url)
+    if not host:
+        raise BlockedURLError("no host in URL", url=url)
+    if allow_private_addresses:
+        return
+    for address in _resolve(host, port or (443 if parts.scheme == "https" else 80), url):
+        if not _is_public(address):
+            shown = host if host == address else f"{host} ({address})"
+            raise BlockedURLError(
+                f"host {shown} is a private or reserved address "
+                "(set allow_private_addresses = true to allow it)",
+                url=url,
+            )
+
+
+def _resolve(host: str, port: int, url: str) -> list[str]:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+        return [host]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(f"cannot resolve host {host}: {exc}", url=url, cause="dns") from None
+    return sorted({info[4][0] for info in infos})
+
+
+def _check_peer(sock: socket.socket, host: str) -> None:
+    """The connected socket's address must be public (catches DNS answers that changed after
+    :func:`check_url` looked, "DNS rebinding")."""
+    try:
+        peer = sock.getpeername()[0]
+    except OSError:
+        return
+    if not _is_public(peer):
+        sock.close()
+        raise BlockedURLError(f"host {host} connected to non-public address {peer}", url=f"//{host}")
+
+
+class _GuardedHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        if getattr(self, "proxy", None) is None:  # through a proxy, the peer is the user's proxy
+            _check_peer(sock, self.host)
+        return sock
+
+
+class _GuardedHTTPSConnection(HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        if getattr(self, "proxy", None) is None:
+            _check_peer(sock, self.host)
+        return sock
+
+
+class _GuardedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTPConnection
+
+
+class _GuardedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
+
+
+# -- politeness -----------------------------------------------------------------------------------
+
+
+class _HostGate:
+    """At most ``concurrency`` requests in flight to one host, starts at least ``delay`` apart."""
+
+    def __init__(self, delay: float, concurrency: int):
+        self.delay = delay
+        self._sem = threading.BoundedSemaphore(concurrency)
+        self._lock = threading.Lock()
+        self._last = -math.inf  # start of the latest request
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        self._sem.acquire()
+        try:
+            with self._lock:
+                # read self.delay now: a Crawl-delay learnt from robots.txt applies at once
+                now = time.monotonic()
+                start = max(now, self._last + self.delay)
+                self._last = start
+            if start > now:
+                time.sleep(start - now)
+            yield
+        finally:
+            self._sem.release()
+
+
+class _Robots:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.parser: RobotFileParser | None = None
+        self.loaded = False
+        self.unreachable = ""  # why robots.txt could not be read (then everything is disallowed)
+
+
+def _make_retry(config: HttpConfig) -> Retry:
+    cap = config.max_retry_after
+
+    class _CappedRetry(Retry):
+        # A subclass, not an attribute: Retry.new() rebuilds instances from __init__ parameters.
+        def get_retry_after(self, response):
+            value = super().get_retry_after(response)
+            return None if value is None else min(value, cap)
+
+    return _CappedRetry(
+        total=config.retries,
+        connect=config.retries,
+        read=config.retries,
+        status=config.retries,
+        other=0,
+        redirect=False,  # requests follows redirects itself, hop by hop through our checks
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=frozenset({"GET", "HEAD", "OPTIONS"}),
+        backoff_factor=config.backoff,
+        backoff_jitter=config.backoff,
+        backoff_max=max(config.max_retry_after, config.backoff),
+        respect_retry_after_header=True,
+        raise_on_status=False,  # hand back the last 5xx/429; fetch() raises HttpStatusError
+    )
+
+
+@dataclass
+class _Options:
+    robots: bool
+    accept: tuple[str, ...] | None
+    max_bytes: int
+    stream: bool
+
+
+class _PoliteAdapter(HTTPAdapter):
+    """Runs the checks for every hop (requests calls the adapter once per redirect)."""
+
+    def __init__(self, session: PoliteSession, **kwargs: Any):
+        self._session = session
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        if not self._session.allow_private_addresses:
+            self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
+
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        s = self._session
+        opts = s._options()
+        url = request.url
+        check_url(url, allow_private_addresses=s.allow_private_addresses or bool(_proxy_for(url, proxies)))
+        if opts.robots:
+            s._check_robots(url)
+        with s._gate(url).slot():
+            deadline = time.monotonic() + s.config.total_timeout
+            resp = super().send(request, stream=True, timeout=timeout, verify=verify, cert=cert,
+                                proxies=proxies)
+            try:
+                _check_length(resp, opts.max_bytes)
+                if opts.accept and 200 <= resp.status_code < 300:
+                    _check_type(resp, opts.accept)
+                if not opts.stream or resp.is_redirect:
+                    _read_body(resp, opts.max_bytes, deadline)
+                    if opts.accept and 200 <= resp.status_code < 300:
+                        _sniff_binary(resp, opts.accept)
+            except BaseException:
+                resp.close()
+                raise
+        return resp
+
+
+def _proxy_for(url: str, proxies: Mapping[str, str] | None) -> str | None:
+    if not proxies:
+        return None
+    scheme = urlsplit(url).scheme
+    return proxies.get(scheme) or proxies.get("all")
+
+
+def _check_length(resp: requests.Response, limit: int) -> None:
+    length = resp.headers.get("Content-Length", "")
+    if length.isdigit() and int(length) > limit and "Content-Encoding" not in resp.headers:
+        raise ResponseTooLargeError(f"Content-Length {int(length):,} bytes is over max_bytes ({limit:,})",
+                                    url=resp.url)
+
+
+def _media_type(resp: requests.Response) -> str:
+    return resp.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+
+
+def _check_type(resp: requests.Response, accept: tuple[str, ...]) -> None:
+    media = _media_type(resp)
+    if not media:
+        return  # no header: let the caller sniff the body
+    for pattern in accept:
+        if media == pattern or (pattern.endswith("/*") and media.startswith(pattern[:-1])):
+            return
+    raise ContentTypeError(f"content type {media} is not one of {', '.join(accept)}", url=resp.url)
+
+
+def _sniff_binary(resp: requests.Response, accept: tuple[str, ...]) -> None:
+    head = resp.content[:1024]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NUL bytes too
+        return
+    if b"\x00" in head:
+        media = _media_type(resp) or "no content type"
+        raise ContentTypeError(f"binary body sent as {media}", url=resp.url, cause="binary content")
+
+
+def _read_body(resp: requests.Response, limit: int, deadline: float) -> None:
+    """Read the body into ``resp._content``, stopping past ``limit`` bytes or the deadline."""
+    raw = resp.raw
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            # read1 returns what has arrived (at most one socket read), so the deadline is
+            # checked even when the server sends a byte at a time.
+            chunk = raw.read1(_CHUNK, decode_content=True)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise ResponseTooLargeError(f"body is over max_bytes ({limit:,})", url=resp.url)
+            if time.monotonic() > deadline:
+                raise FetchTimeoutError("response took longer than total_timeout", url=resp.url)
+            chunks.append(chunk)
+    except urllib3.exceptions.ReadTimeoutError:
+        raise FetchTimeoutError("read timed out", url=resp.url) from None
+    except urllib3.exceptions.DecodeError as exc:
+        raise FetchError(f"cannot decode body: {exc}", url=resp.url, cause="bad content encoding") from None
+    except (urllib3.exceptions.ProtocolError, urllib3.exceptions.IncompleteRead):
+        expected = resp.headers.get("Content-Length", "?")
+        raise FetchError(f"body cut short after {size:,} of {expected} bytes", url=resp.url,
+                         cause="truncated body") from None
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        if isinstance(exc, CrawlError):
+            raise
+        raise FetchError(f"reading body failed: {_short(exc)}", url=resp.url) from None
+    resp._content = b"".join(chunks)
+    resp._content_consumed = True
+    resp.raw.release_conn()
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) < 200 else text[:197] + "..."
+
+
+# -- the session ----------------------------------------------------------------------------------
+
+
+class PoliteSession(requests.Session):
+    """A ``requests.Session`` with timeouts, retries, politeness, robots.txt, size limits and an
+    address guard. Build it with :func:`make_session`.
+
+    Its :meth:`request` (and so ``get``, ``head``...) takes three extra keyword arguments:
+
+    robots : bool, optional
+        Check robots.txt for this request (default: ``config.respect_robots``). API sources
+        pass ``False``.
+    accept : tuple of str, optional
+        Acceptable media types (``"text/html"``, ``"text/*"``); anything else raises
+        :class:`~influence.crawl.errors.ContentTypeError` before the body is read, and a body
+        with NUL bytes in its first KiB raises it with ``cause="binary content"``.
+    max_bytes : int, optional
+        Override ``config.max_bytes`` for this request.
+
+    Thread-safe for concurrent requests (one session is shared by a crawler's workers).
+    """
+
+    def __init__(self, config: HttpConfig | None = None, *, allow_private_addresses: bool = False):
+        super().__init__()
+        self.config = config if config is not None else HttpConfig()
+        self.allow_private_addresses = bool(allow_private_addresses)
+        self.headers["User-Agent"] = self.config.user_agent_header
+        self.max_redirects = self.config.max_redirects
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._gates: dict[str, _HostGate] = {}
+        self._robots: dict[str, _Robots] = {}
+        size = max(10, self.config.max_concurrency)
+        adapter = _PoliteAdapter(self, max_retries=_make_retry(self.config), pool_connections=size,
+                                 pool_maxsize=size)
+        self.mount("http://", adapter)
+        self.mount("https://", adapter)
+
+    def __repr__(self) -> str:
+        return f"<PoliteSession {self.config.user_agent_header!r}>"
+
+    # requests.Session.request has many positional parameters; we only add keywords.
+    def request(self, method, url, *args, robots: bool | None = None,
+                accept: tuple[str, ...] | None = None, max_bytes: int | None = None, **kwargs):
+        """Like ``requests.Session.request``; see the class for ``robots``, ``accept`` and
+        ``max_bytes``. Raises :class:`~influence.crawl.errors.CrawlError` subclasses."""
+        if not args:
+            kwargs.setdefault("timeout", (self.config.connect_timeout, self.config.timeout))
+        opts = _Options(
+            robots=self.config.respect_robots if robots is None else bool(robots),
+            accept=tuple(accept) if accept else None,
+            max_bytes=self.config.max_bytes if max_bytes is None else int(max_bytes),
+            stream=bool(kwargs.get("stream", False)),
+        )
+        stack = self._stack()
+        stack.append(opts)
+        try:
+            return super().request(method, url, *args, **kwargs)
+        except CrawlError:
+            raise
+        except requests.TooManyRedirects:
+            raise TooManyRedirectsError(f"more than {self.max_redirects} redirects", url=str(url)) from None
+        except requests.ConnectTimeout as exc:
+            root = _root(exc)
+            if isinstance(root, urllib3.exceptions.NewConnectionError) and "timed out" not in str(root):
+                raise FetchError(_short(root), url=str(url), cause="connection refused") from None
+            raise FetchTimeoutError(_short(root), url=str(url)) from None
+        except requests.Timeout as exc:
+            raise FetchTimeoutError(_short(_root(exc)), url=str(url)) from None
+        except requests.ConnectionError as exc:
+            root = _root(exc)
+            # requests reports a read timeout that exhausted the retries as a ConnectionError;
+            # urllib3's NewConnectionError (refused, unreachable) subclasses ConnectTimeoutError
+            if isinstance(root, urllib3.exceptions.NewConnectionError):
+                raise FetchError(_short(root), url=str(url), cause="connection refused") from None
+            if isinstance(root, (urllib3.exceptions.TimeoutError, socket.timeout)):
+                raise FetchTimeoutError(_short(root), url=str(url)) from None
+            raise FetchError(_short(root), url=str(url)) from None
+        except requests.exceptions.InvalidSchema as exc:
+            raise BlockedURLError(_short(exc), url=str(url)) from None
+        except requests.RequestException as exc:
+            cause = "truncated body" if isinstance(exc, requests.exceptions.ChunkedEncodingError) else None
+            raise FetchError(_short(_root(exc)), url=str(url), cause=cause) from None
+        finally:
+            stack.pop()
+
+    # -- internals --------------------------------------------------------------------------------
+
+    def _stack(self) -> list[_Options]:
+        stack = getattr(self._local, "stack", None)
+        if stack is None:
+            stack = self._local.stack = []
+        return stack
+
+    def _options(self) -> _Options:
+        stack = self._stack()
+        if stack:
+            return stack[-1]
+        # session.send() called directly, without request(): the defaults
+        return _Options(self.config.respect_robots, None, self.config.max_bytes, False)
+
+    def _gate(self, url: str) -> _HostGate:
+        key = _host_key(url)
+        with self._lock:
+            gate = self._gates.get(key)
+            if gate is None:
+                gate = self._gates[key] = _HostGate(self.config.delay, self.config.per_host_concurrency)
+            return gate
+
+    def _check_robots(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.path == "/robots.txt":
+            return
+        key = f"{parts.scheme}://{parts.netloc}"
+        with self._lock:
+            entry = self._robots.setdefault(key, _Robots())
+        with entry.lock:
+            if not entry.loaded:
+                self._load_robots(key, entry)
+        if entry.unreachable:
+            raise RobotsDisallowedError(f"robots.txt unreachable ({entry.unreachable}): not crawling this host",
+                                        url=url, cause="robots unreachable")
+        if entry.parser is not None and not entry.parser.can_fetch(self.config.robots_token, url):
+            raise RobotsDisallowedError("disallowed by robots.txt", url=url)
+
+    def _load_robots(self, base: str, entry: _Robots) -> None:
+        # RFC 9309 §2.3.1: 2xx -> parse; 4xx ("unavailable") -> everything allowed;
+        # 5xx or network failure ("unreachable") -> everything disallowed.
+        entry.loaded = True
+        try:
+            resp = self.get(base + "/robots.txt", robots=False, max_bytes=_ROBOTS_MAX_BYTES)
+        except ResponseTooLargeError:
+            entry.unreachable = "over 500 KiB"
+            return
+        except BlockedURLError:
+            raise
+        except CrawlError as exc:
+            entry.unreachable = exc.cause
+            return
+        if 400 <= resp.status_code < 500:
+            return
+        if resp.status_code >= 500 or resp.status_code < 200 or resp.status_code >= 300:
+            entry.unreachable = f"http {resp.status_code}"
+            return
+        lines = resp.content.decode("utf-8", errors="replace").splitlines()
+        parser = RobotFileParser()
+        parser.parse(lines)
+        entry.parser = parser
+        token = self.config.robots_token
+        rate = parser.request_rate(token)
+        wanted = _crawl_delay(lines, token) or 0.0
+        if rate is not None and rate.requests:
+            wanted = max(wanted, rate.seconds / rate.requests)
+        if wanted > self.config.delay:
+            self._gate(base).delay = min(wanted, _MAX_CRAWL_DELAY)
+
+
+def _crawl_delay(lines: list[str], token: str) -> float | None:
+    """The ``Crawl-delay`` of the group that applies to ``token`` (else of ``*``), in seconds.
+
+    The stdlib parser only reads whole numbers; ``Crawl-delay: 0.5`` is common.
+
+    >>> _crawl_delay(["User-agent: *", "Crawl-delay: 0.5", "", "User-agent: influence",
+    ...               "Crawl-delay: 2"], "influence")
+    2.0
+    >>> _crawl_delay(["User-agent: other", "Crawl-delay: 9"], "influence") is None
+    True
+    """
+    token = token.lower()
+    found: dict[str, float] = {}
+    agents: list[str] = []
+    in_rules = False
+    for raw in lines:
+        line = raw.split("#", 1)[0].strip()
+        if ":" not in line:
+            continue
+        key, _, value = line.partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if key == "user-agent":
+            if in_rules:
+                agents, in_rules = [], False
+            agents.append(value.lower())
+            continue
+        in_rules = True
+        if key == "crawl-delay":
+            try:
+                delay = float(value)
+            except ValueError:
+                continue
+            if math.isfinite(delay) and delay >= 0:
+                for agent in agents:
+                    match = "specific" if agent != "*" and agent in token else "*" if agent == "*" else ""
+                    if match:
+                        found.setdefault(match, delay)
+    return found.get("specific", found.get("*"))
+
+
+def _root(exc: BaseException) -> BaseException:
+    """The innermost urllib3 reason of a requests exception (for a readable message)."""
+    inner = exc.args[0] if exc.args else None
+    reason = getattr(inner, "reason", None)
+    return reason if isinstance(reason, BaseException) else exc
+
+
+def _host_key(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.netloc or "").lower()
+
+
+def make_session(config: HttpConfig | None = None, *, allow_private_addresses: bool = False) -> PoliteSession:
+    """Return a :class:`PoliteSession` configured by ``config``.
+
+    Parameters
+    ----------
+    config : HttpConfig, optional
+        Defaults to ``HttpConfig()``. A sector's ``[crawl]`` table is ``sector.crawl``;
+        ``HttpConfig.from_dict(sector.crawl)`` turns it into one.
+    allow_private_addresses : bool, default=False
+        Fetch hosts on loopback and private networks (tests, intranets). The sector file's
+        ``allow_private_addresses`` key.
+
+    Returns
+    -------
+    PoliteSession
+
+    See Also
+    --------
+    fetch, get_json
+    """
+    return PoliteSession(config, allow_private_addresses=allow_private_addresses)
+
+
+def fetch(
+    session: requests.Session,
+    url: str,
+    *,
+    robots: bool = True,
+    accept: tuple[str, ...] | None = None,
+    headers: Mapping[str, str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    ok_statuses: tuple[int, ...] = (),
+) -> requests.Response:
+    """GET ``url`` through ``session``; raise for error statuses.
+
+    Works with any ``requests.Session``: the politeness, robots, content-type and size checks
+    apply when it is a :class:`PoliteSession` (from :func:`make_session`); a plain session (a
+    test's, a caller's) just gets the request and the status check.
+
+    Parameters
+    ----------
+    session : requests.Session
+    url : str
+    robots : bool, default=True
+        Obey robots.txt (when the session's config does). API sources pass ``False``.
+    accept : tuple of str, optional
+        Acceptable media types, e.g. :data:`HTML_TYPES`.
+    headers, params : mapping, optional
+        Extra request headers (``If-None-Match``...) and query parameters.
+    ok_statuses : tuple of int, default=()
+        Statuses >= 300 that are not errors for the caller (``(304,)`` for conditional GETs).
+
+    Returns
+    -------
+    requests.Response
+        With its body read (at most ``max_bytes``).
+
+    Raises
+    ------
+    HttpStatusError
+        For a status >= 400 (after retries), or a 3xx that was not followed, unless listed in
+        ``ok_statuses``.
+    CrawlError
+        Any other failure (see :mod:`influence.crawl.errors`).
+    """
+    kwargs: dict[str, Any] = {"headers": dict(headers or {}), "params": params}
+    if isinstance(session, PoliteSession):
+        kwargs.update(robots=robots and session.config.respect_robots, accept=accept)
+    else:
+        kwargs["timeout"] = (HttpConfig.connect_timeout, HttpConfig.timeout)
+    try:
+        resp = session.get(url, **kwargs)
+    except CrawlError:
+        raise
+    except requests.Timeout as exc:  # a plain session
+        raise FetchTimeoutError(_short(exc), url=url) from None
+    except requests.RequestException as exc:
+        raise FetchError(_short(exc), url=url) from None
+    if resp.status_code >= 300 and resp.status_code not in ok_statuses:
+        raise HttpStatusError(f"HTTP {resp.status_code} {resp.reason or ''}".strip(), url=resp.url or url,
+                              status=resp.status_code)
+    return resp
+
+
+def get_json(
+    session: requests.Session,
+    url: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    robots: bool = False,
+) -> Any:
+    """GET a JSON API endpoint and decode it (robots.txt not consulted by default).
+
+    Raises
+    ------
+    HttpStatusError
+        For an error status.
+    CrawlError
+        ``cause="malformed json"`` when the body is not JSON; other fetch failures as in
+        :func:`fetch`.
+    """
+    hdrs = {"Accept": "application/json", **dict(headers or {})}
+    resp = fetch(session, url, robots=robots, headers=hdrs, params=params)
+    try:
+        return resp.json()
+    except ValueError as exc:
+        raise CrawlError(f"malformed JSON: {_short(exc)}", url=resp.url or url, cause="malformed json") from None
+
