@@ -13,9 +13,10 @@ Formats (chosen from the file extension, or ``fmt=``; ``.gz`` files are read com
 Columns (CSV header / JSON keys)
 --------------------------------
 **interactions**: ``source, target, kind, timestamp`` (``kind`` may be left out when a default
-kind is given; ``timestamp`` may be empty) and optionally ``weight, platform, post_id``.
+kind is given; ``timestamp`` may be empty) and optionally ``weight, platform, post_id, rel``
+(link qualifiers such as ``nofollow``).
 **posts**: ``id, author`` and optionally ``timestamp, text, title, url, language, likes,
-reshares, replies, parent, format, platform``.
+reshares, replies, parent, format, platform, tags`` (``;``-separated in CSV, a list in JSON).
 **actors**: ``id`` and optionally ``name, url, followers, competitor, language, bio, platform``.
 
 Which of the three a file holds is told by its columns (``source`` and ``target``:
@@ -64,9 +65,10 @@ _EXT = {
 }
 
 _COLUMNS = {
-    "interactions": ({"source", "target"}, {"source", "target", "kind", "timestamp", "weight", "platform", "post_id", "post"}),
+    "interactions": ({"source", "target"}, {"source", "target", "kind", "timestamp", "weight", "platform", "post_id",
+                                            "post", "rel"}),
     "posts": ({"id", "author"}, {"id", "author", "timestamp", "text", "title", "url", "language", "likes",
-                                 "reshares", "replies", "parent", "format", "platform"}),
+                                 "reshares", "replies", "parent", "format", "platform", "tags"}),
     "actors": ({"id"}, {"id", "name", "url", "followers", "competitor", "language", "bio", "platform"}),
 }
 
@@ -254,6 +256,7 @@ def _build(record_type: str, row: dict[str, Any], platform: str, kind: str | Non
             row.get("timestamp"),
             _str(row.get("post_id") or row.get("post")),
             1.0 if weight is None else weight,
+            _str(row.get("rel")),
         )
     if record_type == "posts":
         for col in ("id", "author"):
@@ -272,6 +275,7 @@ def _build(record_type: str, row: dict[str, Any], platform: str, kind: str | Non
             replies=row.get("replies"),
             parent=_str(row.get("parent")),
             format=_str(row.get("format")),
+            tags=_tags(row.get("tags")),
         )
     if row.get("id") is None:
         raise ValueError("missing value for id")
@@ -284,6 +288,15 @@ def _build(record_type: str, row: dict[str, Any], platform: str, kind: str | Non
         language=_str(row.get("language")),
         bio=_str(row.get("bio")),
     )
+
+
+def _tags(v: Any) -> tuple[str, ...]:
+    """Tags from a CSV cell (``a;b;c``) or a JSON list."""
+    if v is None:
+        return ()
+    if isinstance(v, (list, tuple)):
+        return tuple(str(x).strip() for x in v if str(x).strip())
+    return tuple(t.strip() for t in str(v).split(";") if t.strip())
 
 
 def _str(v: Any) -> str | None:

@@ -400,6 +400,8 @@ class Post:
         Id of the post this one replies to or comments on.
     format : str, optional
         Content format where the source says: ``text``, ``link``, ``image``, ``video``.
+    tags : tuple of str
+        Hashtags or categories the source gives (feed categories, post tags).
     """
 
     id: str
@@ -414,6 +416,7 @@ class Post:
     replies: int | None = None
     parent: str | None = None
     format: str | None = None
+    tags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -425,6 +428,9 @@ class Post:
             object.__setattr__(self, name, _check_count(name, getattr(self, name)))
         if self.text is None:
             object.__setattr__(self, "text", "")
+        if isinstance(self.tags, str):
+            raise ValueError("tags must be a sequence of strings, not one string")
+        object.__setattr__(self, "tags", tuple(str(t) for t in (self.tags or ()) if str(t).strip()))
 
     @property
     def platform(self) -> str:
@@ -453,6 +459,8 @@ class Interaction:
     weight : float
         How many interactions this record stands for (default 1). Aggregated data such as SNAP's
         weighted edge lists put their count here.
+    rel : str, optional
+        Link qualifiers, space-separated: ``nofollow``, ``sponsored``, ``ugc`` (HTML ``rel``).
 
     Notes
     -----
@@ -466,6 +474,7 @@ class Interaction:
     timestamp: float | None = None
     post: str | None = None
     weight: float = 1.0
+    rel: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("source", "target"):
@@ -483,6 +492,8 @@ class Interaction:
         object.__setattr__(self, "weight", w)
         if self.post == "":
             object.__setattr__(self, "post", None)
+        if self.rel is not None:
+            object.__setattr__(self, "rel", " ".join(sorted(set(str(self.rel).lower().split()))) or None)
 
     @property
     def platform(self) -> str:

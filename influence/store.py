@@ -35,6 +35,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import unicodedata
@@ -161,8 +162,14 @@ def _v3_crawl(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v4_attributes(conn: sqlite3.Connection) -> None:
+    # link qualifiers (rel=nofollow/sponsored/ugc) and post tags/categories
+    conn.execute("ALTER TABLE interactions ADD COLUMN rel TEXT")
+    conn.execute("ALTER TABLE posts ADD COLUMN tags TEXT")
+
+
 #: Migrations, in order. ``_MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``.
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2_identity, _v3_crawl]
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2_identity, _v3_crawl, _v4_attributes]
 
 #: The schema version this code writes.
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -308,7 +315,7 @@ class Store:
         with self.transaction() as conn:
             conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS _stage "
-                "(src TEXT, dst TEXT, kind TEXT, ts REAL, post TEXT, weight REAL)"
+                "(src TEXT, dst TEXT, kind TEXT, ts REAL, post TEXT, weight REAL, rel TEXT)"
             )
             conn.execute("DELETE FROM _stage")
             actors: list[tuple] = []
@@ -319,7 +326,7 @@ class Store:
             for rec in records:
                 if isinstance(rec, Interaction):
                     stage.append(
-                        (rec.source, rec.target, rec.kind.value, rec.timestamp, rec.post, rec.weight)
+                        (rec.source, rec.target, rec.kind.value, rec.timestamp, rec.post, rec.weight, rec.rel)
                     )
                     bare.add(rec.source)
                     bare.add(rec.target)
@@ -344,7 +351,7 @@ class Store:
                         ((a, split_actor_id(a)[0]) for a in sorted(bare)),
                     )
                     bare.clear()
-                    conn.executemany("INSERT INTO _stage VALUES (?, ?, ?, ?, ?, ?)", stage)
+                    conn.executemany("INSERT INTO _stage VALUES (?, ?, ?, ?, ?, ?, ?)", stage)
                     stage.clear()
             conn.executemany(
                 """
@@ -367,8 +374,8 @@ class Store:
             conn.executemany(
                 """
                 INSERT INTO posts(id, author, ts, text, title, url, language, likes, reshares,
-                                  replies, parent, format)
-                VALUES (?, (SELECT num FROM actors WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  replies, parent, format, tags)
+                VALUES (?, (SELECT num FROM actors WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET
                     author = excluded.author,
                     ts = coalesce(excluded.ts, ts),
@@ -380,11 +387,13 @@ class Store:
                     reshares = coalesce(excluded.reshares, reshares),
                     replies = coalesce(excluded.replies, replies),
                     parent = coalesce(excluded.parent, parent),
-                    format = coalesce(excluded.format, format)
+                    format = coalesce(excluded.format, format),
+                    tags = coalesce(excluded.tags, tags)
                 """,
                 (
                     (p.id, p.author, p.timestamp, p.text, p.title, p.url, p.language, p.likes,
-                     p.reshares, p.replies, p.parent, p.format)
+                     p.reshares, p.replies, p.parent, p.format,
+                     json.dumps(list(p.tags), ensure_ascii=False) if p.tags else None)
                     for p in posts
                 ),
             )
@@ -399,17 +408,17 @@ class Store:
             )
             if not sum_duplicates:
                 stage = list({(r[0], r[1], r[2], r[3], r[4]): r for r in stage}.values())
-            conn.executemany("INSERT INTO _stage VALUES (?, ?, ?, ?, ?, ?)", stage)
+            conn.executemany("INSERT INTO _stage VALUES (?, ?, ?, ?, ?, ?, ?)", stage)
             # "WHERE true" is required: without it SQLite parses ON CONFLICT as a join constraint.
             conn.execute(
                 """
-                INSERT INTO interactions(src, dst, kind, ts, post, weight)
-                SELECT a.num, b.num, s.kind, s.ts, s.post, sum(s.weight)
+                INSERT INTO interactions(src, dst, kind, ts, post, weight, rel)
+                SELECT a.num, b.num, s.kind, s.ts, s.post, sum(s.weight), max(s.rel)
                 FROM _stage s JOIN actors a ON a.id = s.src JOIN actors b ON b.id = s.dst
                 WHERE true
                 GROUP BY a.num, b.num, s.kind, ifnull(s.ts, -1.0e300), ifnull(s.post, '')
                 ON CONFLICT(src, dst, kind, ifnull(ts, -1.0e300), ifnull(post, ''))
-                DO UPDATE SET weight = excluded.weight
+                DO UPDATE SET weight = excluded.weight, rel = coalesce(excluded.rel, rel)
                 """
             )
             conn.execute("DELETE FROM _stage")
@@ -467,10 +476,10 @@ class Store:
         """All posts, ordered by id."""
         for row in self._conn.execute(
             """SELECT p.id, a.id, p.ts, p.text, p.title, p.url, p.language, p.likes, p.reshares,
-                      p.replies, p.parent, p.format
+                      p.replies, p.parent, p.format, p.tags
                FROM posts p JOIN actors a ON a.num = p.author ORDER BY p.id"""
         ):
-            yield Post(*row)
+            yield Post(*row[:-1], tags=tuple(json.loads(row[-1])) if row[-1] else ())
 
     def interactions(
         self,
@@ -493,8 +502,8 @@ class Store:
             Keep interactions whose source actor is on one of these platforms.
         """
         sql, params = self._interaction_query(kinds, since, until, platforms)
-        for src, dst, kind, ts, post, weight in self._conn.execute(sql, params):
-            yield Interaction(src, dst, kind, ts, post, weight)
+        for src, dst, kind, ts, post, weight, rel in self._conn.execute(sql, params):
+            yield Interaction(src, dst, kind, ts, post, weight, rel)
 
     def interaction_rows(
         self,
@@ -509,7 +518,7 @@ class Store:
         This is the fast path the graph builder uses (no record validation per row).
         """
         sql, params = self._interaction_query(kinds, since, until, platforms)
-        for src, dst, kind, ts, _post, weight in self._conn.execute(sql, params):
+        for src, dst, kind, ts, _post, weight, _rel in self._conn.execute(sql, params):
             yield src, dst, kind, ts, weight
 
     def interaction_arrays(
@@ -595,7 +604,7 @@ class Store:
     def _interaction_query(self, kinds, since, until, platforms) -> tuple[str, list]:
         where, params = self._filters(kinds, since, until, platforms)
         sql = (
-            "SELECT a.id, b.id, i.kind, i.ts, i.post, i.weight FROM interactions i "
+            "SELECT a.id, b.id, i.kind, i.ts, i.post, i.weight, i.rel FROM interactions i "
             "JOIN actors a ON a.num = i.src JOIN actors b ON b.num = i.dst"
         )
         if where:
@@ -670,9 +679,9 @@ class Store:
         queries = (
             "SELECT id, name, url, followers, competitor, language, bio FROM actors ORDER BY id",
             """SELECT p.id, a.id, p.ts, p.text, p.title, p.url, p.language, p.likes, p.reshares,
-                      p.replies, p.parent, p.format
+                      p.replies, p.parent, p.format, p.tags
                FROM posts p JOIN actors a ON a.num = p.author ORDER BY p.id""",
-            """SELECT a.id, b.id, i.kind, i.ts, i.post, i.weight FROM interactions i
+            """SELECT a.id, b.id, i.kind, i.ts, i.post, i.weight, i.rel FROM interactions i
                JOIN actors a ON a.num = i.src JOIN actors b ON b.num = i.dst
                ORDER BY a.id, b.id, i.kind, ifnull(i.ts, -1.0e300), ifnull(i.post, '')""",
             """SELECT x.id, y.id, l.evidence FROM identity_links l

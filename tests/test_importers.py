@@ -185,3 +185,13 @@ def test_progress_callback(tmp_path, store):
     seen = []
     import_file(store, p, progress=seen.append)
     assert seen == [10_000, 20_000, 25_000]
+
+
+def test_rel_and_tags_columns(tmp_path, store):
+    (tmp_path / "i.csv").write_text("source,target,kind,timestamp,rel\nweb:a.example,web:b.example,link,,Sponsored nofollow\n")
+    (tmp_path / "p.csv").write_text('id,author,text,tags\np1,web:a.example,hola,"café;latte art"\n')
+    import_file(store, tmp_path / "i.csv")
+    import_file(store, tmp_path / "p.csv")
+    (i,) = store.interactions()
+    (p,) = store.posts()
+    assert i.rel == "nofollow sponsored" and p.tags == ("café", "latte art")

@@ -17,8 +17,7 @@ from ``slash:comments`` or Atom ``thr:count``), with ``link`` interactions from 
 to every other site or social profile its content links to. Feeds are fetched with
 ``If-None-Match`` / ``If-Modified-Since`` from the previous crawl; a ``304`` costs nothing.
 
-Item categories are kept on :class:`Entry` (``categories``) for library callers; the record types
-have no field for them yet.
+Item categories become the post's ``tags``.
 """
 
 from __future__ import annotations
@@ -369,7 +368,8 @@ def feed_records(feed: Feed, *, competitors: dict[str, str] | None = None) -> li
             authors.add(author)
             records.append(Actor(author, name=e.author_name, url=e.author_url, competitor=competitors.get(author)))
         records.append(Post(id=e.id, author=author, timestamp=e.published, text=e.text, title=e.title,
-                            url=e.url, language=feed.language, replies=e.comments, format="text"))
+                            url=e.url, language=feed.language, replies=e.comments, format="text",
+                            tags=tuple(dict.fromkeys(e.categories))))
         counts: Counter = Counter()
         for link in e.links:
             target = _link_target(link)

@@ -1097,6 +1097,10 @@ def identity_records(page: Page) -> list[SameAs]:
 _EVIDENCE_RANK = {"rel=me": 0, "json-ld sameAs": 1, "profile link": 2}
 
 
+#: rel values kept on link interactions (paid, user-generated or unendorsed links)
+_LINK_QUALIFIERS = frozenset({"nofollow", "sponsored", "ugc"})
+
+
 def page_records(page: Page, *, competitors: dict[str, str] | None = None) -> list:
     """The records of a parsed page (see the module docstring).
 
@@ -1116,7 +1120,7 @@ def page_records(page: Page, *, competitors: dict[str, str] | None = None) -> li
     ...                   '<a href="https://b.example/2">b2</a></article></body></html>',
     ...                   "https://a.example/post")
     >>> [r for r in page_records(page) if type(r).__name__ == "Interaction"]
-    [Interaction(source='web:a.example', target='web:b.example', kind=<Kind.LINK: 'link'>, timestamp=None, post='https://a.example/post', weight=2.0)]
+    [Interaction(source='web:a.example', target='web:b.example', kind=<Kind.LINK: 'link'>, timestamp=None, post='https://a.example/post', weight=2.0, rel=None)]
     """
     competitors = competitors or {}
     site = page.site_id
@@ -1138,6 +1142,7 @@ def page_records(page: Page, *, competitors: dict[str, str] | None = None) -> li
         replies=len(page.comments) if page.has_comment_section else None, format="text",
     ))
     counts: Counter = Counter()
+    quals: dict[str, set] = {}
     for link in page.links:
         if link.where in ("comment", "chrome") or "me" in link.rel:
             continue
@@ -1145,8 +1150,10 @@ def page_records(page: Page, *, competitors: dict[str, str] | None = None) -> li
         if target is None or target in (site, author):
             continue
         counts[target] += 1
+        quals.setdefault(target, set()).update(r for r in link.rel if r in _LINK_QUALIFIERS)
     for target in sorted(counts):
-        records.append(Interaction(site, target, "link", page.published, page.url, counts[target]))
+        records.append(Interaction(site, target, "link", page.published, page.url, counts[target],
+                                   " ".join(sorted(quals[target])) or None))
     commenters: dict[str, str] = {}
     for c in page.comments:
         who = commenter_actor(c, page.site)

@@ -8,7 +8,7 @@ import json
 import re
 
 import pytest
-from conftest import Reply
+from .crawl_server import Reply
 
 from influence.crawl.base import CrawlContext
 from influence.crawl.errors import CrawlError

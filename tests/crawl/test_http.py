@@ -8,7 +8,7 @@ import time
 
 import pytest
 import requests
-from conftest import Reply
+from .crawl_server import Reply
 
 from influence.crawl.errors import (
     BlockedURLError,

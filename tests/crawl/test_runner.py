@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import Reply
+from .crawl_server import Reply
 from influence_cli import cli
 
 from influence.crawl import base

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 
 import pytest
-from conftest import Reply
+from .crawl_server import Reply
 from publicsuffixlist import PublicSuffixList
 
 from influence.crawl.base import CrawlContext
@@ -371,3 +371,15 @@ def test_fixture_pages_over_http(fixture_server, fixtures_dir):
     assert ctx.errors == Counter() and ctx.events["pages"] == len(names) + 1
     comments = [r for r in records if isinstance(r, Interaction) and r.kind.value == "comment"]
     assert len(comments) >= 40
+
+
+def test_link_qualifiers_are_stored_on_link_interactions():
+    """rel=nofollow/sponsored/ugc of outbound links end up on the link interaction (issue 5)."""
+    from influence.crawl.web import page_records, parse_page
+
+    html = ('<html><body><article><a rel="sponsored nofollow" href="https://ad.example/x">ad</a>'
+            '<a href="https://friend.example/">friend</a></article></body></html>')
+    recs = [r for r in page_records(parse_page(html, "https://a.example/post"))
+            if type(r).__name__ == "Interaction"]
+    assert {(r.target, r.rel) for r in recs} == {("web:ad.example", "nofollow sponsored"),
+                                                ("web:friend.example", None)}
