@@ -62,4 +62,13 @@ from .crawl import crawl_cmd  # noqa: E402
 
 cli.add_command(crawl_cmd)
 
+from . import research  # noqa: E402
+
+cli.add_command(research.evaluate_cmd)
+cli.add_command(research.sweep_cmd)
+cli.add_command(research.tune_cmd)
+from .communities import communities_cmd  # noqa: E402
+
+cli.add_command(communities_cmd)
+
 __all__ = ["cli"]

@@ -5,7 +5,7 @@ interaction graph, and rank its opinion leaders with explainable scores.
 
 >>> import influence
 >>> sector = influence.open_sector("demo")
->>> G = influence.build_graph(sector.store, sector.ranking)
+>>> G = sector.graph()  # build_graph(sector.store, sector.ranking, competitors=..., keywords=...)
 >>> result = influence.rank(G, sector.ranking)
 >>> len(influence.shortlist(result, top=10))
 10
@@ -48,9 +48,20 @@ _LAZY = {
     "read_records": "importers",
     "export_graph": "export",
     "make_manifest": "manifest",
+    "spreading_truth": "evaluate",
+    "read_truth": "evaluate",
+    "evaluate_ranking": "evaluate",
+    "tune": "sweep",
+    "detect_communities": "communities",
+    "summarize_communities": "communities",
+    "Partition": "communities",
+    "CommunitySummary": "communities",
+    "assign_roles": "roles",
+    "RoleAssignment": "roles",
 }
 _SUBMODULES = {"datasets", "measures", "records", "store", "graph", "ranking", "config", "sector",
-               "importers", "export", "manifest", "errors"}
+               "importers", "export", "manifest", "errors", "evaluate", "sweep",
+               "communities", "roles", "text"}
 
 __all__ = [
     "__version__",
@@ -88,11 +99,13 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from . import datasets
+    from .communities import CommunitySummary, Partition, detect_communities, summarize_communities
     from .config import RankingConfig
     from .export import export_graph
     from .graph import build_graph
     from .importers import import_file, read_records
     from .manifest import make_manifest
     from .ranking import RankedActor, RankingResult, rank, shortlist
+    from .roles import RoleAssignment, assign_roles
     from .sector import Competitor, Sector, load_sector, open_sector
     from .store import Store

@@ -709,10 +709,13 @@ def _reach_diversity(V: GraphView, communities: Mapping | None, seed: int | None
     if communities is None:
         labels = V.column("community")
         if any(x is None for x in labels):
-            parts = nx.community.louvain_communities(V.networkx().to_undirected(as_view=True), weight="weight",
-                                                     seed=seed)
-            cid = {v: i for i, part in enumerate(parts) for v in part}
-            labels = [cid[v] for v in V.nodes]
+            # Louvain on integer nodes: networkx iterates sets of nodes, and sets of strings
+            # iterate in an order that changes with PYTHONHASHSEED; sets of ints do not.
+            W = (V.A + V.A.T).tocsr()
+            H = nx.from_scipy_sparse_array(W, edge_attribute="weight")
+            parts = nx.community.louvain_communities(H, weight="weight", seed=seed)
+            cid = {v: i for i, part in enumerate(sorted(parts, key=min)) for v in part}
+            labels = [cid[i] for i in range(n)]
     else:
         labels = [communities.get(v) for v in V.nodes]
     codes = {c: i for i, c in enumerate(dict.fromkeys(labels))}

@@ -1,0 +1,434 @@
+"""Roles: what part each actor plays in the conversation, learnt from its structural position.
+
+:func:`assign_roles` describes every actor by structural features (:data:`FEATURES`), scales them,
+clusters the actors with k-means (scikit-learn) and names each cluster from its centroid:
+
+================== ===========================================================================
+role               centroid (standardised features)
+================== ===========================================================================
+hub                receives much attention (in-strength, PageRank, audience)
+bridge             high betweenness, low clustering: sits between groups
+broadcaster        publishes a lot, receives and returns little (activity minus attention)
+conversationalist  gives attention and gets it back (reciprocity, out-strength, clustering)
+amplifier          gives much attention but publishes little of its own (likes, reshares)
+lurker             little of anything: low activity, few interactions either way
+================== ===========================================================================
+
+Names are derived from the centroids, never from cluster numbers: each cluster gets the role whose
+score (a fixed linear combination of the centroid's standardised features, :data:`ROLE_SCORES`) is
+highest, the roles being matched one to one across clusters (Hungarian assignment) so that two
+clusters never share a name; with more clusters than roles the extra ones get their best role and
+a number (``"lurker 2"``). When ``k`` is not given it is chosen by the silhouette score of k-means
+over ``k_range``.
+
+Features
+--------
+============= ============================================================================
+feature       definition (``u -> v``: u gives attention to v)
+============= ============================================================================
+in_strength   weighted attention received
+out_strength  weighted attention given
+reciprocity   share of the actor's ties that go both ways (networkx ``reciprocity``)
+clustering    clustering coefficient in the undirected projection (unweighted)
+pagerank      PageRank on the attention graph (edges towards who receives attention)
+betweenness   betweenness ignoring direction (hop distances); estimated from
+              ``betweenness_k`` sampled sources (seeded) above 5,000 actors
+activity      posts published (with ``posts``); without posts, the interactions given
+audience      follower count where known (node attribute ``followers``), the median of the
+              known ones elsewhere; without any, the number of distinct actors giving attention
+============= ============================================================================
+
+Heavy-tailed features (all but reciprocity and clustering) are log-transformed (``log1p``, after
+scaling PageRank and betweenness by the number of actors), then every feature is standardised
+(``StandardScaler``) before clustering.
+
+Examples
+--------
+>>> from influence.datasets import make_sector
+>>> from influence.store import Store
+>>> from influence.graph import build_graph
+>>> demo = make_sector(seed=0, scale=0.1)
+>>> store = Store(":memory:"); _ = store.write(demo.records())
+>>> G = build_graph(store)
+>>> roles = assign_roles(G, posts=list(store.posts()), seed=0)
+>>> roles
+RoleAssignment(k=6, silhouette=0.256, amplifier=44, lurker=40, bridge=62, hub=24, broadcaster=36, conversationalist=4)
+>>> roles[demo.truth.leaders[0]], roles[demo.truth.broadcasters[0]]
+('hub', 'broadcaster')
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from .errors import ConfigError, EmptyGraphError
+
+__all__ = ["FEATURES", "ROLES", "ROLE_SCORES", "RoleAssignment", "structural_features", "assign_roles"]
+
+#: Structural features, in column order.
+FEATURES: tuple[str, ...] = (
+    "in_strength",
+    "out_strength",
+    "reciprocity",
+    "clustering",
+    "pagerank",
+    "betweenness",
+    "activity",
+    "audience",
+)
+
+#: Each role's score as weights on a centroid's standardised features; the centroid is named
+#: after the role it scores highest on (one to one across clusters).
+ROLE_SCORES: dict[str, dict[str, float]] = {
+    "hub": {"in_strength": 1.0, "pagerank": 1.0, "audience": 0.5},
+    "bridge": {"betweenness": 1.0, "clustering": -0.5, "in_strength": -0.25},
+    "broadcaster": {"activity": 1.0, "in_strength": -0.5, "reciprocity": -0.5, "out_strength": -0.25},
+    "conversationalist": {"reciprocity": 1.0, "out_strength": 0.5, "clustering": 0.5},
+    "amplifier": {"out_strength": 1.0, "activity": -0.5, "in_strength": -0.5},
+    "lurker": {"activity": -1.0, "out_strength": -0.5, "in_strength": -0.5},
+}
+
+#: The role names, in :data:`ROLE_SCORES` order.
+ROLES: tuple[str, ...] = tuple(ROLE_SCORES)
+
+_LOGGED = ("in_strength", "out_strength", "pagerank", "betweenness", "activity", "audience")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class RoleAssignment:
+    """What :func:`assign_roles` returns: a role per actor, and how the roles were found.
+
+    ``assignment[actor]`` is the actor's role name; ``assignment.roles`` the whole dict.
+
+    Attributes
+    ----------
+    roles : dict
+        Actor -> role name.
+    clusters : dict
+        Actor -> k-means cluster number (arbitrary; use the names).
+    names : tuple of str
+        Role name of each cluster.
+    centroids : tuple of dict
+        Each cluster's centroid, feature -> standardised value (0 = the average actor, 1 = one
+        standard deviation above it).
+    sizes : tuple of int
+        Actors per cluster.
+    k : int
+    silhouette : float
+        Silhouette score of the chosen clustering (NaN when it cannot be computed).
+    silhouettes : dict of int to float
+        The score of every k tried (only the given k when ``k`` was given).
+    features : tuple of str
+    seed : int
+    """
+
+    roles: dict
+    clusters: dict
+    names: tuple[str, ...]
+    centroids: tuple[dict[str, float], ...]
+    sizes: tuple[int, ...]
+    k: int
+    silhouette: float
+    silhouettes: dict[int, float]
+    features: tuple[str, ...]
+    seed: int
+
+    def __getitem__(self, actor: Hashable) -> str:
+        return self.roles[actor]
+
+    def __contains__(self, actor: object) -> bool:
+        return actor in self.roles
+
+    def __len__(self) -> int:
+        return len(self.roles)
+
+    def get(self, actor: Hashable, default: Any = None) -> Any:
+        return self.roles.get(actor, default)
+
+    def counts(self) -> dict[str, int]:
+        """Role name -> number of actors, most common first."""
+        return dict(Counter(self.roles.values()).most_common())
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: k, silhouette and each role's size and centroid (not the per-actor roles)."""
+        return {
+            "k": self.k,
+            "silhouette": None if math.isnan(self.silhouette) else round(self.silhouette, 6),
+            "silhouettes": {str(k): round(v, 6) for k, v in self.silhouettes.items()},
+            "seed": self.seed,
+            "roles": [
+                {"role": n, "size": s, "centroid": {f: round(x, 4) for f, x in c.items()}}
+                for n, s, c in zip(self.names, self.sizes, self.centroids)
+            ],
+        }
+
+    def __repr__(self) -> str:
+        roles = ", ".join(f"{n}={s}" for n, s in zip(self.names, self.sizes))
+        return f"RoleAssignment(k={self.k}, silhouette={self.silhouette:.3f}, {roles})"
+
+
+def structural_features(
+    G: nx.Graph,
+    *,
+    posts: Iterable | None = None,
+    weight: str | None = "weight",
+    seed: int = 0,
+    betweenness_k: int = 256,
+    exact_max_nodes: int = 5000,
+) -> dict[Hashable, dict[str, float]]:
+    """The raw structural features of every actor (see the module docstring).
+
+    Parameters
+    ----------
+    G : networkx graph
+        Directed interaction graph (an undirected one counts each edge both ways).
+    posts : iterable of Post, optional
+        For ``activity``: posts per author (merged identities count for their node, see
+        :func:`influence.communities.author_nodes`).
+    weight : str or None, default="weight"
+    seed : int, default=0
+        Seed of the betweenness source sample.
+    betweenness_k : int, default=256
+        Betweenness is exact up to ``exact_max_nodes`` actors, estimated from this many sampled
+        sources above (:func:`influence.measures.betweenness`, on hop distances, ignoring
+        direction).
+    exact_max_nodes : int, default=5000
+
+    Returns
+    -------
+    dict of actor -> dict of feature -> float
+        Features in :data:`FEATURES` order, untransformed.
+
+    Examples
+    --------
+    >>> D = nx.DiGraph([("a", "b"), ("b", "a"), ("c", "a"), ("d", "a")])
+    >>> f = structural_features(D)
+    >>> f["a"]["in_strength"], f["a"]["reciprocity"], f["c"]["activity"], f["a"]["audience"]
+    (3.0, 0.5, 1.0, 3.0)
+    """
+    from .communities import author_nodes, project_undirected
+    from .measures import betweenness
+
+    D = G if G.is_directed() else G.to_directed()
+    D = nx.DiGraph(D)  # a simple digraph (multigraphs collapse) we may drop self-loops from
+    D.remove_edges_from(list(nx.selfloop_edges(D)))
+    U = project_undirected(D, weight)
+    nodes = list(D)
+    n = len(nodes)
+    ins = dict(D.in_degree(weight=weight))
+    outs = dict(D.out_degree(weight=weight))
+    clust = nx.clustering(U)
+    pr = nx.pagerank(D, weight=weight) if D.number_of_edges() else {v: 1.0 / n for v in nodes}
+    btw = betweenness(D, k=betweenness_k, seed=seed, exact_max_nodes=exact_max_nodes, directed=False)
+    if posts is not None:
+        node_of = author_nodes(G)
+        activity: Mapping = Counter(node_of.get(p.author, p.author) for p in posts)
+    else:
+        activity = dict(D.out_degree(weight=None))
+    followers = {v: D.nodes[v].get("followers") for v in nodes}
+    known = [float(x) for x in followers.values() if x is not None]
+    if known:
+        median = float(np.median(known))
+        audience = {v: median if x is None else float(x) for v, x in followers.items()}
+    else:
+        audience = {v: float(D.in_degree(v)) for v in nodes}
+    out = {}
+    for v in nodes:
+        succ, pred = set(D.successors(v)), set(D.predecessors(v))
+        ties = len(succ) + len(pred)
+        out[v] = {
+            "in_strength": float(ins[v]),
+            "out_strength": float(outs[v]),
+            # networkx's reciprocity: edges reciprocated over edges, 0 for an isolated actor
+            "reciprocity": 2.0 * len(succ & pred) / ties if ties else 0.0,
+            "clustering": float(clust.get(v, 0.0)),
+            "pagerank": float(pr[v]),
+            "betweenness": float(btw[v]),
+            "activity": float(activity.get(v, 0)),
+            "audience": audience[v],
+        }
+    return out
+
+
+def _matrix(features: Mapping[Hashable, Mapping[str, float]], names: Sequence[str]) -> np.ndarray:
+    n = len(features)
+    X = np.array([[f[c] for c in names] for f in features.values()], dtype=float)
+    for j, c in enumerate(names):
+        if c in ("pagerank", "betweenness"):
+            X[:, j] = X[:, j] * n  # 1 = the average actor, so log1p keeps its shape
+        if c in _LOGGED:
+            X[:, j] = np.log1p(np.maximum(X[:, j], 0.0))
+    return X
+
+
+def _name_clusters(centroids: np.ndarray, names: Sequence[str]) -> list[str]:
+    from scipy.optimize import linear_sum_assignment
+
+    roles = list(ROLE_SCORES)
+    S = np.zeros((len(centroids), len(roles)))
+    for j, role in enumerate(roles):
+        for feat, w in ROLE_SCORES[role].items():
+            if feat in names:
+                S[:, j] += w * centroids[:, names.index(feat)]
+    rows, cols = linear_sum_assignment(-S)
+    out: list[str | None] = [None] * len(centroids)
+    for r, c in zip(rows, cols):
+        out[r] = roles[c]
+    used: Counter = Counter(x for x in out if x is not None)
+    for i in range(len(out)):
+        if out[i] is None:  # more clusters than roles: best role, numbered
+            best = roles[int(np.argmax(S[i]))]
+            used[best] += 1
+            out[i] = f"{best} {used[best]}"
+    return out  # type: ignore[return-value]
+
+
+def assign_roles(
+    G: nx.Graph,
+    *,
+    k: int | None = None,
+    posts: Iterable | None = None,
+    seed: int = 0,
+    k_range: tuple[int, int] = (3, 6),
+    weight: str | None = "weight",
+    features: Sequence[str] = FEATURES,
+    betweenness_k: int = 256,
+) -> RoleAssignment:
+    """Cluster actors into roles on their scaled structural features.
+
+    Parameters
+    ----------
+    G : networkx graph
+        The interaction graph (edges towards who receives attention). Not modified.
+    k : int, optional
+        Number of roles. Default: the k in ``k_range`` with the best silhouette score.
+    posts : iterable of Post, optional
+        The sector's posts, for the ``activity`` feature.
+    seed : int, default=0
+        Seed of k-means, of the silhouette sample and of the betweenness sample. Pass an int for
+        reproducible output across calls.
+    k_range : (int, int), default=(3, 6)
+        Smallest and largest k tried when ``k`` is not given (capped at the number of distinct
+        feature vectors, and at the number of actors minus one). It starts at 3 because the silhouette score favours k=2 on most
+        interaction graphs, and two clusters only split the active actors from the passive
+        ones: a ranking, not roles.
+    weight : str or None, default="weight"
+    features : sequence of str, default=FEATURES
+        The features to cluster on (a subset of :data:`FEATURES`).
+    betweenness_k : int, default=256
+        See :func:`structural_features`.
+
+    Returns
+    -------
+    RoleAssignment
+
+    Raises
+    ------
+    ConfigError
+        For a bad parameter.
+    EmptyGraphError
+        If the graph has fewer than 3 actors (no clustering to do).
+
+    Examples
+    --------
+    >>> G = nx.DiGraph()
+    >>> G.add_edges_from((f"fan{i}", "star") for i in range(30))
+    >>> G.add_edges_from((f"fan{i}", f"fan{i + 1}") for i in range(0, 30, 2))
+    >>> G.add_edges_from((f"fan{i + 1}", f"fan{i}") for i in range(0, 30, 2))
+    >>> r = assign_roles(G, k=2, features=["in_strength", "out_strength", "reciprocity"])
+    >>> r["star"], r["fan3"]
+    ('hub', 'conversationalist')
+    """
+    names = list(features)
+    unknown = [f for f in names if f not in FEATURES]
+    if unknown or not names:
+        raise ConfigError(
+            f"The 'features' parameter of assign_roles must be a non-empty subset of {list(FEATURES)}. "
+            f"Got {list(features)!r} instead.",
+            key="features",
+        )
+    if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1):
+        raise ConfigError(f"The 'k' parameter of assign_roles must be an int >= 1 or None. Got {k!r} instead.",
+                          key="k")
+    lo, hi = k_range
+    if not (isinstance(lo, int) and isinstance(hi, int) and 2 <= lo <= hi):
+        raise ConfigError(
+            f"The 'k_range' parameter of assign_roles must be (low, high) with 2 <= low <= high. "
+            f"Got {k_range!r} instead.",
+            key="k_range",
+        )
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ConfigError(f"The 'seed' parameter of assign_roles must be an int >= 0. Got {seed!r} instead.",
+                          key="seed")
+    if G.number_of_nodes() < 3:
+        raise EmptyGraphError("assign_roles needs at least 3 actors")
+
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
+    # One thread: the matrix is small (actors x 8), and k-means' OpenMP threads spin-wait when the
+    # cores are busy (20x slower on a loaded 2-core machine); one thread also makes the floating
+    # point, and so the clusters, the same whatever the machine's core count.
+    with threadpool_limits(limits=1):
+        return _assign_roles(G, k, posts, seed, (lo, hi), weight, names, betweenness_k)
+
+
+def _assign_roles(G, k, posts, seed, k_range, weight, names, betweenness_k) -> RoleAssignment:
+    """:func:`assign_roles` after validation: prior validation of the parameters is assumed."""
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+    from sklearn.preprocessing import StandardScaler
+
+    lo, hi = k_range
+    feats = structural_features(G, posts=posts, weight=weight, seed=seed, betweenness_k=betweenness_k)
+    nodes = list(feats)
+    X = StandardScaler().fit_transform(_matrix(feats, names))
+    n_distinct = len(np.unique(X.round(12), axis=0))
+
+    def fit(kk: int):
+        return KMeans(n_clusters=kk, n_init=4, random_state=seed).fit(X)
+
+    silhouettes: dict[int, float] = {}
+    sample = min(len(nodes), 3000)  # silhouette is O(n^2): a seeded sample above 3,000 actors
+    if k is None:
+        best = None
+        # k-means needs as many distinct points as clusters, the silhouette fewer clusters than points
+        upper = min(hi, n_distinct, len(nodes) - 1)
+        for kk in range(max(2, min(lo, upper)), upper + 1):
+            model = fit(kk)
+            s = float(silhouette_score(X, model.labels_, sample_size=sample, random_state=seed))
+            silhouettes[kk] = s
+            if best is None or s > best[0]:
+                best = (s, kk, model)
+        if best is None:  # too few distinct actors to compare clusterings
+            model, kk = fit(1), 1
+        else:
+            _, kk, model = best
+    else:
+        kk = min(int(k), n_distinct)
+        model = fit(kk)
+        if 1 < kk < len(nodes) and len(set(model.labels_)) > 1:
+            silhouettes[kk] = float(silhouette_score(X, model.labels_, sample_size=sample,
+                                                     random_state=seed))
+    labels = model.labels_
+    centroids = model.cluster_centers_
+    role_names = _name_clusters(centroids, names)
+    sizes = tuple(int((labels == i).sum()) for i in range(kk))
+    return RoleAssignment(
+        roles={v: role_names[int(c)] for v, c in zip(nodes, labels)},
+        clusters={v: int(c) for v, c in zip(nodes, labels)},
+        names=tuple(role_names),
+        centroids=tuple({f: float(x) for f, x in zip(names, c)} for c in centroids),
+        sizes=sizes,
+        k=kk,
+        silhouette=silhouettes.get(kk, math.nan),
+        silhouettes=silhouettes,
+        features=tuple(names),
+        seed=int(seed),
+    )

@@ -1,0 +1,562 @@
+"""influence.communities and ``influence communities``.
+
+Expected values come from networkx itself (Louvain, greedy modularity, modularity), from
+scikit-learn's NMI against the datasets' own labels, from the demo generator's planted truth and
+vocabulary, or are worked out by hand on small graphs in the comments.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+from influence_cli import cli
+from influence_cli.communities import METHOD_CHOICES, PROJECTION_CHOICES
+from sklearn.metrics import normalized_mutual_info_score as nmi
+
+import influence
+import influence.communities as communities_mod
+from influence.communities import (
+    METHODS,
+    OTHER,
+    PROJECTIONS,
+    Partition,
+    author_nodes,
+    detect_communities,
+    leiden_available,
+    participation_coefficient,
+    project_undirected,
+    summarize_communities,
+)
+from influence.datasets import make_sector
+from influence.datasets._sector import COMMUNITIES as PLANTED
+from influence.errors import ConfigError, EmptyGraphError
+from influence.graph import build_graph
+from influence.records import Post
+from influence.store import Store
+
+DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+needs_shared = pytest.mark.skipif(
+    not DATASETS.is_dir(),
+    reason="../shared/datasets not found: real-data tests need the shared folder beside the repository",
+)
+
+
+def as_sets(partition_or_list):
+    if isinstance(partition_or_list, Partition):
+        return {frozenset(m) for m in partition_or_list.communities.values()}
+    return {frozenset(c) for c in partition_or_list}
+
+
+def score(truth: dict, partition) -> float:
+    nodes = list(truth)
+    return nmi([truth[n] for n in nodes], [partition[n] for n in nodes])
+
+
+# -- detection against networkx --------------------------------------------------------------------
+
+
+def test_single_run_is_networkx_louvain(seed):
+    G = nx.karate_club_graph()
+    part = detect_communities(G, runs=1, seed=seed, min_size=1)
+    assert as_sets(part) == as_sets(nx.community.louvain_communities(G, weight="weight", seed=seed))
+    assert part.modularity == pytest.approx(
+        nx.community.modularity(G, list(part.communities.values()), weight="weight")
+    )
+
+
+def test_sum_projection_of_a_directed_graph():
+    D = nx.DiGraph()
+    D.add_edge("a", "b", weight=2.0)
+    D.add_edge("b", "a", weight=0.5)
+    D.add_edge("b", "c")  # no weight: counts 1
+    D.add_edge("c", "c", weight=9.0)  # self-loop: dropped
+    D.add_node("lonely")
+    H = project_undirected(D)
+    assert not H.is_directed() and list(H) == ["a", "b", "c", "lonely"]
+    assert dict(H.edges) == {("a", "b"): {"weight": 2.5}, ("b", "c"): {"weight": 1}}
+    assert sorted(project_undirected(D, weight=None).edges(data="weight")) == [("a", "b", 2), ("b", "c", 1)]
+    M = nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "a")])
+    assert project_undirected(M)["a"]["b"]["weight"] == 3
+
+
+def test_directed_input_uses_the_sum_projection(seed):
+    G = nx.karate_club_graph()
+
+    def split(forward: float) -> nx.DiGraph:
+        # karate with each weight split between the two directions: the sum is karate's weight
+        D = nx.DiGraph()
+        for u, v, w in G.edges(data="weight"):
+            D.add_edge(u, v, weight=w * forward)
+            D.add_edge(v, u, weight=w * (1 - forward))
+        return D
+
+    part = detect_communities(split(0.25), runs=1, seed=seed, min_size=1)
+    assert part.projection == "sum"
+    # only the pair's total matters, not how it splits between the directions
+    assert part == detect_communities(split(0.75), runs=1, seed=seed, min_size=1)
+    # and the modularity is karate's own for that partition
+    assert part.modularity == pytest.approx(
+        nx.community.modularity(G, list(part.communities.values()), weight="weight")
+    )
+
+
+def test_directed_projection_is_networkx_directed_louvain(seed):
+    D = nx.read_edgelist(["0 1", "1 2", "2 0", "3 4", "4 5", "5 3", "2 3", "6 7", "7 8", "8 6", "5 6"],
+                         create_using=nx.DiGraph)
+    part = detect_communities(D, projection="directed", runs=1, seed=seed, min_size=1)
+    assert part.projection == "directed"
+    expected = nx.community.louvain_communities(D, weight="weight", seed=seed)
+    assert as_sets(part) == as_sets(expected)
+    assert part.modularity == pytest.approx(nx.community.modularity(D, expected))
+    # an undirected graph has nothing to keep: the projection is recorded as "sum"
+    assert detect_communities(nx.karate_club_graph(), projection="directed").projection == "sum"
+
+
+def test_greedy_modularity_is_networkx_and_ignores_runs():
+    G = nx.karate_club_graph()
+    part = detect_communities(G, method="greedy_modularity", min_size=1, resolution=1.2)
+    expected = nx.community.greedy_modularity_communities(G, weight="weight", resolution=1.2)
+    assert as_sets(part) == as_sets(expected)
+    assert part.runs == 1
+
+
+def test_consensus_is_deterministic_and_stable(seed):
+    G = nx.karate_club_graph()
+    a = detect_communities(G, seed=seed, min_size=1)
+    b = detect_communities(G, seed=seed, min_size=1)
+    assert a == b and a.membership == b.membership and a.runs == 10
+    # Mr. Hi (0) and the officer (33) never end up together, whatever the seed
+    assert a[0] != a[33]
+
+
+def test_label_propagation_recovers_two_cliques():
+    G = nx.disjoint_union(nx.complete_graph(8), nx.complete_graph(8))
+    G.add_edge(0, 8)
+    for seed in range(3):
+        part = detect_communities(G, method="label_propagation", seed=seed, min_size=1)
+        assert as_sets(part) == {frozenset(range(8)), frozenset(range(8, 16))}
+    with pytest.raises(ConfigError, match="label_propagation has no directed form"):
+        detect_communities(G.to_directed(), method="label_propagation", projection="directed")
+
+
+def test_resolution_controls_the_number_of_communities():
+    G = nx.read_gml(DATASETS / "football" / "football.gml") if DATASETS.is_dir() else nx.karate_club_graph()
+    fine = detect_communities(G, resolution=3.0, runs=1, min_size=1)
+    coarse = detect_communities(G, resolution=0.3, runs=1, min_size=1)
+    assert fine.n_communities > detect_communities(G, runs=1, min_size=1).n_communities > coarse.n_communities
+
+
+def test_leiden(monkeypatch):
+    G = nx.karate_club_graph()
+    if leiden_available():  # the optional extra is installed: it must work and be seeded
+        a = detect_communities(G, method="leiden", seed=1, min_size=1)
+        assert a == detect_communities(G, method="leiden", seed=1, min_size=1)
+        assert a[0] != a[33] and a.n_communities >= 2
+    else:
+        with pytest.raises(ConfigError, match=r"pip install 'influence\[leiden\]'"):
+            detect_communities(G, method="leiden")
+    monkeypatch.setattr(communities_mod, "leiden_available", lambda: False)
+    with pytest.raises(ConfigError, match="needs the optional packages leidenalg and igraph"):
+        detect_communities(G, method="leiden")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"method": "infomap"}, "The 'method' parameter of detect_communities must be one of 'louvain'"),
+    ({"projection": "max"}, "The 'projection' parameter of detect_communities must be one of 'sum', 'directed'"),
+    ({"resolution": 0}, "The 'resolution' parameter of detect_communities must be a number > 0. Got 0 instead."),
+    ({"resolution": float("nan")}, "The 'resolution' parameter"),
+    ({"resolution": True}, "The 'resolution' parameter"),
+    ({"seed": -1}, "The 'seed' parameter of detect_communities must be an int >= 0. Got -1 instead."),
+    ({"seed": 1.5}, "The 'seed' parameter"),
+    ({"min_size": 0}, "The 'min_size' parameter of detect_communities must be an int >= 1"),
+    ({"runs": 0}, "The 'runs' parameter of detect_communities must be an int >= 1"),
+])
+def test_bad_parameters(kwargs, message):
+    with pytest.raises(ConfigError) as info:
+        detect_communities(nx.karate_club_graph(), **kwargs)
+    assert str(info.value).startswith(message)
+    assert info.value.key == next(iter(kwargs))
+
+
+def test_empty_and_edgeless_graphs():
+    with pytest.raises(EmptyGraphError):
+        detect_communities(nx.DiGraph())
+    G = nx.Graph()
+    G.add_nodes_from("abc")
+    part = detect_communities(G)  # every actor alone, below min_size
+    assert part.communities == {OTHER: ("a", "b", "c")} and part.n_communities == 0
+    assert detect_communities(G, min_size=1).sizes == {0: 1, 1: 1, 2: 1}
+
+
+# -- the Partition ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cliques():
+    """Cliques of 6 (a*), 5 (b*) and 3 (c*) nodes joined in a chain, and two isolated actors."""
+    G = nx.Graph()
+    for prefix, n in (("c", 3), ("b", 5), ("a", 6)):
+        G.add_edges_from(nx.complete_graph([f"{prefix}{i}" for i in range(n)]).edges)
+    G.add_edges_from([("a0", "b0"), ("b1", "c0")])
+    G.add_nodes_from(["z1", "z2"])
+    return G
+
+
+def test_partition_ids_sizes_and_other(cliques):
+    part = detect_communities(cliques, min_size=4, runs=1)
+    # ids by decreasing size; the 3-clique and the two single actors go to OTHER
+    assert part.sizes == {0: 6, 1: 5, OTHER: 5}
+    assert part.ids == (0, 1, OTHER) and part.n_communities == 2
+    assert set(part.members(0)) == {f"a{i}" for i in range(6)}
+    assert part.members(OTHER) == ("c0", "c1", "c2", "z1", "z2")  # graph node order
+    assert part.members(7) == ()
+    # a read-only mapping actor -> id, over every node
+    assert len(part) == cliques.number_of_nodes() and set(part) == set(cliques)
+    assert part["b3"] == 1 and part.get("nobody") is None and dict(part) == part.membership
+    d = part.to_dict()
+    assert d["communities"]["-1"] == ["c0", "c1", "c2", "z1", "z2"]
+    assert {k: d[k] for k in ("method", "runs", "min_size", "projection")} == {
+        "method": "louvain", "runs": 1, "min_size": 4, "projection": "sum"}
+    assert repr(part).startswith("Partition(method='louvain', communities=2, other=5, actors=16")
+    with pytest.raises(TypeError):
+        hash(part)
+    # ties in size: the community whose first member comes first in node order gets the lower id
+    assert detect_communities(cliques, min_size=1, runs=1).sizes == {0: 6, 1: 5, 2: 3, 3: 1, 4: 1}
+    assert detect_communities(cliques, min_size=1, runs=1).members(3) == ("z1",)
+
+
+def test_partition_feeds_reach_diversity(cliques):
+    from influence.measures import reach_diversity
+
+    part = detect_communities(cliques, min_size=1, runs=1)
+    D = cliques.to_directed()
+    assert reach_diversity(D, communities=part) == reach_diversity(D, communities=dict(part))
+    assert reach_diversity(D, communities=part)["b0"] == 2  # attention from a0 and from its own clique
+
+
+# -- participation coefficient and summaries -------------------------------------------------------
+
+
+def test_participation_coefficient_by_hand():
+    D = nx.DiGraph()
+    D.add_edge("v", "a", weight=2.0)  # v's ties: a (community 0) weighs 2 + 1, x (1) 1, y (2) 2
+    D.add_edge("a", "v", weight=1.0)
+    D.add_edge("x", "v", weight=1.0)
+    D.add_edge("v", "y", weight=2.0)
+    D.add_node("alone")
+    part = {"v": 0, "a": 0, "x": 1, "y": 2, "alone": 3}
+    pc = participation_coefficient(D, part)
+    # 1 - (3/6)^2 - (1/6)^2 - (2/6)^2 = 22/36
+    assert pc["v"] == pytest.approx(22 / 36)
+    assert pc["a"] == 0.0 and pc["alone"] == 0.0
+    unweighted = participation_coefficient(D, part, weight=None)
+    assert unweighted["v"] == pytest.approx(1 - (2 / 4) ** 2 - (1 / 4) ** 2 - (1 / 4) ** 2)
+
+
+@pytest.fixture
+def small_sector():
+    """Two groups of four joined by one bridge (b1 -> a1), with posts. Ids are 't:<name>'."""
+    D = nx.DiGraph()
+    edges = [("a2", "a1", 3), ("a3", "a1", 2), ("a4", "a1", 1), ("a1", "a2", 1), ("a3", "a2", 1),
+             ("b2", "b1", 2), ("b3", "b1", 2), ("b4", "b2", 1), ("b1", "b3", 1), ("b1", "a1", 1)]
+    for u, v, n in edges:
+        D.add_edge(f"t:{u}", f"t:{v}", weight=float(n), count=float(n))
+    for v in D:
+        D.nodes[v]["name"] = v[2:].upper()
+        D.nodes[v]["platform"] = "web" if v.endswith("4") else "mastodon"
+    D.nodes["t:a1"]["accounts"] = "t:a1 bluesky:a1.example"
+    part = {f"t:{x}": 0 for x in ("a1", "a2", "a3", "a4")} | {f"t:{x}": 1 for x in ("b1", "b2", "b3", "b4")}
+    posts = [
+        Post("p1", "t:a1", text="Cold brew recipe #ColdBrew https://brew.example/x", likes=5, reshares=1,
+             language="en"),
+        Post("p2", "bluesky:a1.example", text="Cold brew ratio #coldbrew", replies=2, language="en"),
+        Post("p3", "t:a2", text="My cold brew at home https://brew.example/y https://www.brew.example/z",
+             language="en"),
+        Post("p4", "t:b1", text="Espresso en barra #barista", likes=1, language="es"),
+        Post("p5", "t:b2", text="Espresso y leche #Barista http://leche.example", likes=1, language="es"),
+        Post("p6", "t:b3", text="", title="Espresso doble", language="es"),
+        Post("p7", "t:nobody", text="coffee news everywhere"),
+        Post("p8", "t:nobody", text="coffee again"),
+    ]
+    return D, part, posts
+
+
+def test_summaries_by_hand(small_sector):
+    D, part, posts = small_sector
+    s0, s1 = summarize_communities(D, part, posts=posts, top=3)
+    assert (s0.id, s0.size, s1.id, s1.size) == (0, 4, 1, 4)
+    # 5 edges inside group 0 out of 4 * 3 possible; 4 inside group 1
+    assert s0.density == pytest.approx(5 / 12) and s1.density == pytest.approx(4 / 12)
+    # counts: 8 inside group 0, 6 inside group 1, 1 between, 15 in all
+    assert s0.interaction_share == pytest.approx(8 / 15) and s1.interaction_share == pytest.approx(6 / 15)
+    assert s0.internal_share == pytest.approx(8 / 9) and s1.internal_share == pytest.approx(6 / 7)
+    # leaders by attention received (weighted in-degree): a1 6+1, a2 2; b1 4, b3 1, b2 1 (tie: id)
+    assert [(m.actor, m.value) for m in s0.leaders] == [("t:a1", 7.0), ("t:a2", 2.0), ("t:a3", 0.0)]
+    assert [m.actor for m in s1.leaders] == ["t:b1", "t:b2", "t:b3"]
+    assert s0.leaders[0].name == "A1"
+    # b1's ties: b2 2, b3 2 + 1 (group 1) and a1 1 (group 0): 1 - (5/6)^2 - (1/6)^2
+    assert [(m.actor, round(m.value, 6)) for m in s1.bridges] == [("t:b1", round(1 - 25 / 36 - 1 / 36, 6))]
+    # a1's ties: a2 1+1, a3 2, a4 1 and b1 1 -> 1 - (5/6)^2 - (1/6)^2; a2 has 2 neighbours only
+    assert [m.actor for m in s0.bridges] == ["t:a1"]
+    # posts: p2 is by a1's merged Bluesky account; p7 and p8 belong to no community
+    assert s0.n_posts == 3 and s1.n_posts == 3
+    assert s0.hashtags == (("#coldbrew", 2),)
+    assert s1.hashtags == (("#barista", 2),)
+    assert s0.domains == (("brew.example", 2),)  # p3 links it twice: one post
+    assert s1.domains == (("leche.example", 1),)
+    assert [(p.id, p.engagement) for p in s0.top_posts] == [("p1", 6), ("p2", 2)]
+    assert [p.id for p in s1.top_posts] == ["p4", "p5"]  # tie on engagement: by id
+    assert s0.top_posts[0].text.startswith("Cold brew recipe") and s0.top_posts[1].author == "bluesky:a1.example"
+    assert s0.languages == (("en", 1.0),) and s1.languages == (("es", 1.0),)
+    assert s0.platforms == (("mastodon", 3), ("web", 1))
+    assert s0.terms[0][0] == "cold brew" and s0.label == "cold brew"
+    assert s1.terms[0][0] == "espresso" and "coffee" not in dict(s1.terms)  # "the rest" only
+    d = s0.to_dict()
+    assert d["leaders"][0] == {"actor": "t:a1", "name": "A1", "value": 7.0}
+    assert d["hashtags"] == [{"hashtag": "#coldbrew", "posts": 2}] and d["languages"] == {"en": 1.0}
+    json.dumps([s.to_dict() for s in (s0, s1)])
+
+
+def test_summary_ranking_filters_leaders_and_bridges(small_sector):
+    D, part, _ = small_sector
+    ranking = {"t:a2": 0.9, "t:a3": 0.5, "t:b2": 0.7, "t:b1": 0.1}  # a1 left out, as rank() drops brands
+    s0, s1 = summarize_communities(D, part, ranking=ranking)
+    assert [m.actor for m in s0.leaders] == ["t:a2", "t:a3"] and s0.bridges == ()
+    assert [m.actor for m in s1.leaders] == ["t:b2", "t:b1"] and [m.actor for m in s1.bridges] == ["t:b1"]
+    # without posts the label falls back to the first leader
+    assert s0.label == "around A2" and s0.terms == () and s0.n_posts == 0
+
+
+def test_summary_of_other_and_include_other(cliques):
+    part = detect_communities(cliques, min_size=4, runs=1)
+    summaries = summarize_communities(cliques, part)
+    assert [s.id for s in summaries] == [0, 1, OTHER]
+    assert summaries[-1].label == "other" and summaries[-1].size == 5
+    assert [s.id for s in summarize_communities(cliques, part, include_other=False)] == [0, 1]
+
+
+def test_author_nodes():
+    G = nx.DiGraph([("web:a.example", "web:b.example")])
+    G.nodes["web:a.example"]["accounts"] = "web:a.example mastodon:@a@m.example"
+    assert author_nodes(G) == {"web:a.example": "web:a.example", "mastodon:@a@m.example": "web:a.example",
+                               "web:b.example": "web:b.example"}
+
+
+# -- the demo sector: planted communities, leaders, bridges and topics -----------------------------
+
+
+@pytest.fixture(scope="module")
+def demo():
+    sector = make_sector(seed=0)
+    store = Store(":memory:")
+    store.write(sector.records())
+    G = build_graph(store, competitors={a: b for b, accs in sector.truth.competitors.items() for a in accs})
+    part = detect_communities(G, seed=0)
+    yield sector, store, G, part
+    store.close()
+
+
+def test_demo_planted_communities_are_recovered(demo):
+    sector, _, G, part = demo
+    truth = {n: sector.truth.communities[n] for n in G}
+    assert score(truth, part) >= 0.9  # issue target; measured 0.980
+    # and the six planted conversations map one to one on the six largest communities
+    majority = {c: Counter(truth[n] for n in part.members(c)).most_common(1)[0][0] for c in range(6)}
+    assert sorted(majority.values()) == [0, 1, 2, 3, 4, 5]
+
+
+def test_demo_summaries(demo):
+    sector, store, G, part = demo
+    truth = sector.truth
+    ranking = influence.rank(G)
+    summaries = summarize_communities(G, part, ranking=ranking, posts=list(store.posts()))
+    brands = {a for accounts in truth.competitors.values() for a in accounts}
+    listed_bridges = set()
+    for s in summaries:
+        members = part.members(s.id)
+        planted = Counter(truth.communities[n] for n in members).most_common(1)[0][0]
+        assert not brands & {m.actor for m in s.leaders + s.bridges}
+        listed_bridges |= {m.actor for m in s.bridges}
+        if planted < 0:
+            continue
+        spec = PLANTED[planted]
+        # the two strongest leaders are planted leaders of that community
+        assert {m.actor for m in s.leaders[:2]} <= set(truth.leaders_by_community[planted])
+        # the top hashtag is one the generator gives that community
+        top_tag = s.hashtags[0][0]
+        assert top_tag in {h for tags in spec.hashtags.values() for h in tags}
+        assert s.label and s.terms
+    # the planted bridges get attention from two other communities: they are listed (measured 12/12)
+    assert len(listed_bridges & set(truth.bridges)) >= 0.8 * len(truth.bridges)
+
+
+# -- real networks (../shared/datasets) ------------------------------------------------------------
+
+
+@needs_shared
+def test_football_conferences(seed):
+    G = nx.read_gml(DATASETS / "football" / "football.gml")
+    truth = {n: d["value"] for n, d in G.nodes(data=True)}
+    assert G.number_of_nodes() == 115 and G.number_of_edges() == 613  # the README's counts
+    part = detect_communities(G, seed=seed)
+    # issue target: at least networkx Louvain's 0.856-0.890 (measured 0.890 for seeds 0-4)
+    assert score(truth, part) >= 0.86
+
+
+@needs_shared
+def test_polblogs_largest_component():
+    text = (DATASETS / "polblogs" / "polblogs.gml").read_text(encoding="utf-8")
+    M = nx.parse_gml(text.replace("graph [", "graph [\n  multigraph 1", 1), label="id")
+    U = nx.Graph(M.to_undirected())
+    U.remove_edges_from(list(nx.selfloop_edges(U)))
+    G = U.subgraph(max(nx.connected_components(U), key=len)).copy()
+    assert (G.number_of_nodes(), G.number_of_edges()) == (1222, 16714)
+    truth = {n: M.nodes[n]["value"] for n in G}
+    assert score(truth, detect_communities(G, seed=0)) >= 0.635  # measured 0.636-0.647, seeds 0-4
+
+
+@needs_shared
+def test_email_departments():
+    G = nx.read_edgelist(DATASETS / "email-eu-core" / "email-Eu-core.txt", create_using=nx.DiGraph,
+                         nodetype=int)
+    G.remove_edges_from(list(nx.selfloop_edges(G)))
+    labels = dict(tuple(map(int, line.split()))
+                  for line in (DATASETS / "email-eu-core" / "email-Eu-core-department-labels.txt")
+                  .read_text().splitlines() if line.strip())
+    G.add_nodes_from(labels)
+    assert G.number_of_nodes() == 1005 and len(set(labels.values())) == 42
+    part = detect_communities(G, seed=0)  # directed: the sum projection
+    assert score(labels, part) >= 0.569  # measured 0.582-0.599 (seeds 0-4, min_size=5)
+
+
+@needs_shared
+def test_reddit_reply_graph_separates_the_subreddits():
+    counts: Counter = Counter()
+    activity: dict = defaultdict(Counter)
+    for path in sorted((DATASETS / "reddit-college").glob("*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                sub, thread = row["source_file"].split("/")[0], row["thread"]
+                stack = [(thread, c) for c in thread.get("comments", {}).values()]
+                while stack:
+                    parent, c = stack.pop()
+                    a, b = c.get("author"), parent.get("author")
+                    if a not in (None, "[deleted]") and b not in (None, "[deleted]"):
+                        counts[(a, b)] += 1
+                        activity[a][sub] += 1
+                        activity[b][sub] += 1
+                    stack.extend((c, r) for r in (c.get("replies") or {}).values())
+    assert sum(counts.values()) == 13765 and len(counts) == 10678  # the README's reply counts
+    G = nx.DiGraph()
+    for (a, b), n in counts.items():
+        G.add_edge(a, b, weight=float(n))
+    assert G.number_of_nodes() == 3754
+    truth = {a: min(subs.items(), key=lambda kv: (-kv[1], kv[0]))[0] for a, subs in activity.items()}
+    part = detect_communities(G, seed=0, runs=1, min_size=1)
+    # conversations split each subreddit into many communities (NMI ~0.5), but hardly mix them:
+    # purity = share of authors in a community whose majority subreddit is theirs
+    by_comm: dict = defaultdict(Counter)
+    for a, c in part.items():
+        by_comm[c][truth[a]] += 1
+    purity = sum(c.most_common(1)[0][1] for c in by_comm.values()) / G.number_of_nodes()
+    assert purity >= 0.95
+
+
+# -- CLI -------------------------------------------------------------------------------------------
+
+
+def test_cli_choices_match_the_library():
+    assert METHOD_CHOICES == METHODS and PROJECTION_CHOICES == PROJECTIONS
+
+
+def test_cli_demo_json_acceptance():
+    """Issue #4: `influence communities demo --format json` lists communities with label, size,
+    leaders, bridges, top terms."""
+    result = CliRunner().invoke(cli, ["communities", "demo", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(rows) == 7 and [r["id"] for r in rows] == list(range(7))
+    assert sum(r["size"] for r in rows) == 2000
+    for r in rows:
+        assert r["label"] and r["size"] > 0 and r["terms"] and r["leaders"] and r["bridges"]
+        assert set(r["leaders"][0]) == {"actor", "name", "value"}
+    assert "Found 7 communities (louvain, modularity" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("communities") / "small.db"
+    with Store(path) as store:
+        store.write(make_sector(seed=1, scale=0.15).records())
+    return path
+
+
+def test_cli_table_csv_and_output_file(small_db, tmp_path):
+    runner = CliRunner()
+    table = runner.invoke(cli, ["communities", str(small_db), "--format", "table", "--runs", "1"])
+    assert table.exit_code == 0, table.output
+    header = table.stdout.splitlines()[0].split()
+    assert header == ["id", "label", "size", "share", "density", "leaders", "bridges", "terms", "hashtags"]
+    out = tmp_path / "c.csv"
+    res = runner.invoke(cli, ["communities", str(small_db), "-o", str(out), "--runs", "1", "--top", "2"])
+    assert res.exit_code == 0 and res.stdout == "" and f"Wrote {out}" in res.stderr
+    import csv
+
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and all(len(r["leaders"].split(", ")) <= 2 for r in rows)
+    manifest = json.loads((tmp_path / "c.csv.manifest.json").read_text())
+    assert manifest["command"] == "communities"
+    assert manifest["communities"] == {"method": "louvain", "resolution": 1.0, "seed": 0, "runs": 1,
+                                       "min_size": 5, "projection": "sum"}
+
+
+def test_cli_min_size_roles_and_determinism(small_db):
+    runner = CliRunner()
+    args = ["communities", str(small_db), "--format", "json", "--seed", "3"]
+    first = runner.invoke(cli, args + ["--roles"])
+    assert first.exit_code == 0, first.output
+    rows = json.loads(first.stdout)
+    assert all("role" in m for r in rows for m in r["leaders"])
+    assert {m["role"] for r in rows for m in r["leaders"]} <= {
+        "hub", "bridge", "broadcaster", "conversationalist", "amplifier", "lurker"}
+    assert runner.invoke(cli, args + ["--roles"]).stdout == first.stdout
+    everything_other = json.loads(runner.invoke(cli, args + ["--min-size", "100000"]).stdout)
+    assert [(r["id"], r["label"]) for r in everything_other] == [(-1, "other")]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--resolution", "0"], "Invalid value for '--resolution'"),
+    (["--method", "infomap"], "Invalid value for '--method'"),
+    (["--min-size", "0"], "Invalid value for '--min-size'"),
+])
+def test_cli_bad_options_exit_2(small_db, args, message):
+    result = CliRunner().invoke(cli, ["communities", str(small_db), *args])
+    assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.output
+
+
+def test_cli_user_errors_are_one_line(small_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(communities_mod, "leiden_available", lambda: False)
+    result = CliRunner().invoke(cli, ["communities", str(small_db), "--method", "leiden"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: method 'leiden' needs the optional packages leidenalg and igraph: pip install 'influence[leiden]'"
+    )
+    missing = CliRunner().invoke(cli, ["communities", str(tmp_path / "none.db")])
+    assert missing.exit_code == 2 and "Traceback" not in missing.output
+    Store(tmp_path / "empty.db").close()
+    empty = CliRunner().invoke(cli, ["communities", str(tmp_path / "empty.db")])
+    assert empty.exit_code == 2
+    assert empty.stderr.strip().splitlines()[-1] == "Error: no actors to group into communities: the graph is empty"
+
+
+def test_cli_help_has_an_example():
+    result = CliRunner().invoke(cli, ["communities", "--help"])
+    assert result.exit_code == 0 and "influence communities demo" in result.stdout
