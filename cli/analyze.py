@@ -21,7 +21,8 @@ SHORT_COLUMNS = ("rank", "actor", "name", "platform", "score", "why")
 
 
 def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, config_file, assignments,
-         seed: int | None, quiet: bool, command: str, detail_columns: bool):
+         seed: int | None, quiet: bool, command: str, detail_columns: bool, communities: bool = True,
+         per_community: int | None = None, roles: bool = False):
     from influence import rank
     from influence.graph import build_arrays
     from influence.manifest import make_manifest
@@ -36,11 +37,23 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
         )
         # the array fast path: the same ranking as rank(build_graph(...)) without a networkx graph
         arrays = build_arrays(sector.store, cfg, competitors=sector.competitor_map(), keywords=sector.keywords)
-        result = translate_errors(lambda: rank(GraphView.from_arrays(arrays), cfg))
-        rows = result.to_records(top)
+        view = GraphView.from_arrays(arrays)
+        extra = {}
+        if (communities or per_community or roles) and view.n:
+            extra = _annotate(view, arrays, sector, cfg, labels=bool(per_community),
+                              roles=bool(per_community or roles), quiet=quiet)
+        result = translate_errors(lambda: rank(view, cfg))
+        if per_community:
+            from influence import shortlist
+
+            rows = [e.to_dict() for e in shortlist(result, per_community=per_community)]
+        else:
+            rows = result.to_records(top)
         fmt = choose_format(fmt, output)
         columns = SHORT_COLUMNS
-        if detail_columns:
+        if per_community:
+            columns = ("rank", "community", "community_label", "role", "actor", "name", "score", "why")
+        elif detail_columns:
             measures = [m for m, w in cfg.measures.items() if w > 0]
             columns = ("rank", "actor", "name", "platform", "score", *measures, "givers", "why")
             if fmt in ("table", "csv"):  # JSON keeps them nested under "measures"
@@ -48,7 +61,7 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
         manifest = None
         if output is not None:
             manifest = make_manifest(command=command, sector=sector, config=cfg, seed=cfg.seed,
-                                     top=top, format=fmt)
+                                     top=top, format=fmt, per_community=per_community, **extra)
         emit(render(rows, columns, fmt), output, manifest, quiet)
         shown = len(rows)
         echo_err(
@@ -59,12 +72,43 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
         )
 
 
+def _annotate(view, arrays, sector, cfg, *, labels: bool, roles: bool, quiet: bool) -> dict:
+    """Community (and, if asked, community label and role) of every node, as node columns that
+    rank() carries into its entries. Returns the parameters for the manifest."""
+    from influence.communities import detect_communities, summarize_communities
+
+    seed = cfg.seed if cfg.seed is not None else 0
+    echo_err("Detecting communities (--no-communities to skip)...", quiet)
+    G = view.networkx()
+    partition = detect_communities(G, seed=seed)
+    arrays.node_attrs["community"] = [partition.get(v) for v in arrays.nodes]
+    posts = list(sector.store.posts()) if (labels or roles) else None
+    if labels:
+        names = {s.id: s.label for s in summarize_communities(G, partition, posts=posts)}
+        arrays.node_attrs["community_label"] = [names.get(partition.get(v)) for v in arrays.nodes]
+    if roles:
+        from influence.roles import assign_roles
+
+        echo_err("Assigning roles...", quiet)
+        assigned = assign_roles(G, posts=posts, seed=seed)
+        arrays.node_attrs["role"] = [assigned.roles.get(v) for v in arrays.nodes]
+    return {"communities": partition.params()}
+
+
+_communities_option = click.option(
+    "--communities/--no-communities", default=True, show_default=True,
+    help="Detect communities (Louvain consensus, seeded) so every actor carries its community id "
+         "and `why` counts the communities attention comes from. Skip it on very large sectors.",
+)
+
+
 @click.command("demo")
 @output_options(default_top=20)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seed of the synthetic demo sector.")
+@_communities_option
 @quiet_option
-def demo(fmt, top, output, seed, quiet):
+def demo(fmt, top, output, seed, communities, quiet):
     """Rank the opinion leaders of the bundled demo sector.
 
     The demo is a synthetic Spanish/English specialty-coffee market (about 2,000 actors and
@@ -77,7 +121,7 @@ def demo(fmt, top, output, seed, quiet):
       influence demo --format json > leaders.json
     """
     _run("demo", top=top, fmt=fmt, output=output, config_file=None, assignments=(), seed=seed,
-         quiet=quiet, command="demo", detail_columns=False)
+         quiet=quiet, command="demo", detail_columns=False, communities=communities)
 
 
 @click.command("rank")
@@ -86,8 +130,9 @@ def demo(fmt, top, output, seed, quiet):
 @config_options
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="Seed for randomised measures (and of the demo sector).")
+@_communities_option
 @quiet_option
-def rank_cmd(sector, fmt, top, output, config_file, assignments, seed, quiet):
+def rank_cmd(sector, fmt, top, output, config_file, assignments, seed, communities, quiet):
     """Rank every actor of SECTOR with each measure's value and contribution.
 
     SECTOR is a sector file, a store file, or `demo`. JSON output lists, for each actor, its rank,
@@ -100,7 +145,7 @@ def rank_cmd(sector, fmt, top, output, config_file, assignments, seed, quiet):
       influence rank demo --set measures.pagerank=1 --set measures.in_strength=0
     """
     _run(sector, top=top, fmt=fmt, output=output, config_file=config_file, assignments=assignments,
-         seed=seed, quiet=quiet, command="rank", detail_columns=True)
+         seed=seed, quiet=quiet, command="rank", detail_columns=True, communities=communities)
 
 
 @click.command("shortlist")
@@ -109,16 +154,25 @@ def rank_cmd(sector, fmt, top, output, config_file, assignments, seed, quiet):
 @config_options
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="Seed for randomised measures (and of the demo sector).")
+@click.option("--per-community", type=click.IntRange(min=1), default=None, metavar="K",
+              help="The top K leaders of every community, with the community label and role.")
+@click.option("--roles", is_flag=True, help="Also assign each actor a structural role (slower).")
+@_communities_option
 @quiet_option
-def shortlist_cmd(sector, fmt, top, output, config_file, assignments, seed, quiet):
+def shortlist_cmd(sector, fmt, top, output, config_file, assignments, seed, per_community, roles, communities,
+                  quiet):
     """The influencer shortlist of SECTOR: the top actors with a one-line reason each.
 
     Competitor brands are left out (set filters.exclude_competitors=false to keep them).
+    --per-community K lists the top K of every community instead, with its label and each
+    actor's role.
 
     \b
     Example:
       influence shortlist coffee.toml --top 20 --format csv -o shortlist.csv
+      influence shortlist demo --per-community 3 --format json
       influence shortlist demo --set graph.kinds='["reshare"]'
     """
     _run(sector, top=top, fmt=fmt, output=output, config_file=config_file, assignments=assignments,
-         seed=seed, quiet=quiet, command="shortlist", detail_columns=False)
+         seed=seed, quiet=quiet, command="shortlist", detail_columns=False, communities=communities,
+         per_community=per_community, roles=roles)

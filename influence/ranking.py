@@ -70,7 +70,9 @@ class RankedActor:
     givers: int  #: distinct actors who gave attention
     competitor: str = ""
     followers: int | None = None
-    community: Any = None  #: filled in by community detection (later)
+    community: Any = None  #: community id (node attribute ``community``), if detected
+    community_label: str | None = None  #: its label (node attribute ``community_label``)
+    role: str | None = None  #: structural role (node attribute ``role``), if assigned
     accounts: tuple[str, ...] = ()  #: accounts merged into this actor (identity links)
     platforms: tuple[str, ...] = ()  #: their platforms
 
@@ -93,6 +95,8 @@ class RankedActor:
             d["followers"] = self.followers
             d["competitor"] = self.competitor or None
             d["community"] = self.community
+            d["community_label"] = self.community_label
+            d["role"] = self.role
             d["measures"] = {
                 m: {
                     "value": None if math.isnan(s.value) else _round(s.value),
@@ -255,6 +259,7 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
     names, platforms, competitors, is_comp = col("name"), col("platform"), col("competitor"), col("is_competitor")
     followers_c, languages, accounts_c = col("followers"), col("language"), col("accounts")
     platforms_c, communities = col("platforms"), col("community")
+    community_labels, roles = col("community_label"), col("role")
     n_comms = _giver_communities(view, communities)
 
     # best first; ties by node id (as text) so the order never depends on node insertion order.
@@ -309,6 +314,8 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
             competitor=str(competitors[i] or ""),
             followers=int(f) if f is not None else None,
             community=communities[i],
+            community_label=community_labels[i],
+            role=roles[i],
             accounts=tuple(str(accounts_c[i]).split()) if accounts_c[i] else (),
             platforms=tuple(str(platforms_c[i]).split(",")) if platforms_c[i] else (),
         )
@@ -324,7 +331,8 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
     )
 
 
-def shortlist(result: RankingResult, top: int = 20, *, platforms: Iterable[str] | None = None) -> list[RankedActor]:
+def shortlist(result: RankingResult, top: int = 20, *, platforms: Iterable[str] | None = None,
+              per_community: int | None = None) -> list[RankedActor]:
     """The actionable list: the best ``top`` actors of a ranking.
 
     Parameters
@@ -332,16 +340,42 @@ def shortlist(result: RankingResult, top: int = 20, *, platforms: Iterable[str] 
     result : RankingResult
         From :func:`rank` (its filters, e.g. competitors excluded, already applied).
     top : int, default=20
-        How many actors; 0 for all.
+        How many actors; 0 for all. Ignored with ``per_community``.
     platforms : iterable of str, optional
         Keep only actors of these platforms (ranks are renumbered 1..n).
+    per_community : int, optional
+        The best ``per_community`` actors of every community instead (communities ordered by
+        their best actor; actors without a community are left out; ``rank`` stays the overall
+        rank). Needs a ranking of a graph whose nodes carry ``community``.
 
     Returns
     -------
     list of RankedActor
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("a", "x"), ("b", "x"), ("c", "y"), ("d", "z"), ("x", "y")])
+    >>> nx.set_node_attributes(G, {"a": 0, "b": 0, "x": 0, "c": 1, "y": 1, "d": 1, "z": 1}, "community")
+    >>> [(e.actor, e.community) for e in shortlist(rank(G), per_community=1)]
+    [('y', 1), ('x', 0)]
     """
     if top < 0:
         raise ValueError(f"top must be >= 0, got {top}")
+    if per_community is not None:
+        if per_community < 1:
+            raise ValueError(f"per_community must be >= 1, got {per_community}")
+        taken: dict = {}
+        out = []
+        for e in result:
+            if e.community is None or (platforms is not None and e.platform not in set(platforms)):
+                continue
+            n = taken.get(e.community, 0)
+            if n < per_community:
+                taken[e.community] = n + 1
+                out.append(e)
+        order = {c: i for i, c in enumerate(dict.fromkeys(e.community for e in out))}
+        return sorted(out, key=lambda e: (order[e.community], e.rank))
     if platforms is None:
         return list(result.top(top))
     entries = list(result.entries)

@@ -255,3 +255,30 @@ def test_failed_first_import_leaves_no_store(runner, tmp_path):
     r = runner.invoke(cli, ["import", str(db), str(bad)])
     assert r.exit_code == 2 and "line 2" in r.stderr
     assert not db.exists() and not (tmp_path / "new.db-wal").exists()
+
+
+def test_per_community_shortlist_carries_community_label_and_role(runner):
+    r = runner.invoke(cli, ["shortlist", "demo", "--per-community", "3", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    comms = {}
+    for row in data:
+        assert row["community"] is not None and row["community_label"] and row["role"]
+        comms.setdefault(row["community"], []).append(row["rank"])
+    assert len(comms) >= 5 and all(len(v) <= 3 for v in comms.values())
+    assert all(v == sorted(v) for v in comms.values())  # best first within a community
+    from influence.datasets import make_sector
+
+    truth = make_sector(seed=0).truth
+    leaders = {row["actor"] for row in data}
+    assert len(leaders & set(truth.leaders)) >= 10  # the planted leaders of each community
+
+
+def test_rank_json_carries_community_ids(runner):
+    data = json.loads(runner.invoke(cli, ["rank", "demo", "--format", "json", "--top", "0", "-q"]).stdout)
+    assert all(isinstance(row["community"], int) for row in data)
+    assert len({row["community"] for row in data}) >= 5
+    assert any("communities" in row["why"] for row in data[:10])
+    off = json.loads(runner.invoke(cli, ["rank", "demo", "--format", "json", "--top", "3", "-q",
+                                         "--no-communities"]).stdout)
+    assert all(row["community"] is None for row in off)
