@@ -209,7 +209,7 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
     >>> [e.actor for e in result]
     ['luis', 'eva', 'ana']
     >>> result[0].why
-    'attention from 2 actors; PageRank top 34%, weighted attention top 34%'
+    'attention from 2 actors; HITS authority top 34%, distinct attention givers top 34%'
     """
     cfg = config if config is not None else RankingConfig()
     view = G if isinstance(G, GraphView) else GraphView(_as_digraph(G))

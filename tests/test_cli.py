@@ -84,7 +84,7 @@ def test_malformed_row_7_exit_2_store_unchanged(runner, tmp_path, csv_file):
 def test_rank_top_zero_lists_everyone(runner, tmp_path, csv_file):
     db = tmp_path / "s.db"
     runner.invoke(cli, ["import", str(db), str(csv_file)])
-    r = runner.invoke(cli, ["rank", str(db), "--format", "json", "--top", "0"])
+    r = runner.invoke(cli, ["rank", str(db), "--format", "json", "--top", "0", "--set", "measures.in_strength=1"])
     data = json.loads(r.stdout)
     assert len(data) == 11 and data[0]["actor"] == "import:leader"
     assert data[0]["measures"]["in_strength"]["value"] == pytest.approx(9 * 0.8 + 0.3)
@@ -118,8 +118,9 @@ def test_output_file_gets_manifest(runner, tmp_path, csv_file):
 
 
 def test_set_overrides_and_errors(runner):
-    r = runner.invoke(cli, ["rank", "demo", "--format", "json", "--top", "5", "--set", "measures.pagerank=1",
-                            "--set", "measures.in_strength=0"])
+    r = runner.invoke(cli, ["rank", "demo", "--format", "json", "--top", "5", "--no-communities",
+                            "--set", "measures.pagerank=1", "--set", "measures.in_degree=0",
+                            "--set", "measures.katz=0", "--set", "measures.hits_authority=0"])
     assert r.exit_code == 0
     assert set(json.loads(r.stdout)[0]["measures"]) == {"pagerank"}
     r = runner.invoke(cli, ["rank", "demo", "--set", "measures.pagerank=high"])

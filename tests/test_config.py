@@ -8,7 +8,8 @@ from influence.errors import ConfigError
 
 def test_defaults_and_round_trip():
     cfg = RankingConfig()
-    assert cfg.measures["pagerank"] == 0.6 and cfg.normalization == "rank"
+    assert cfg.measures["in_degree"] == cfg.measures["katz"] == cfg.measures["hits_authority"] == 1.0
+    assert cfg.measures["pagerank"] == 0.0 and cfg.normalization == "rank"
     assert dict(cfg.edge_weights) == DEFAULT_EDGE_WEIGHTS
     assert RankingConfig.from_dict(cfg.to_dict()) == cfg
 

@@ -4,6 +4,10 @@ import networkx as nx
 import numpy as np
 import pytest
 
+# The composite mechanics are tested on an explicit two-measure config (the pre-0.1 default), so
+# the tests do not change meaning when the default weights do.
+PR_IS = {"pagerank": 0.6, "in_strength": 0.4}
+
 from influence.config import RankingConfig
 from influence.errors import EmptyGraphError
 from influence.graph import build_graph
@@ -38,7 +42,7 @@ def test_simple_measures():
 def test_composite_contributions_add_up(store, small_records):
     store.write(small_records)
     G = build_graph(store)
-    cfg = RankingConfig(exclude_competitors=False)
+    cfg = RankingConfig(measures=PR_IS, exclude_competitors=False)
     result = rank(G, cfg)
     assert [e.rank for e in result] == list(range(1, 6))
     assert result[0].actor == "mastodon:@ana@coffee.example"
@@ -52,7 +56,7 @@ def test_composite_contributions_add_up(store, small_records):
 
 def test_why_uses_real_counts(store, small_records):
     store.write(small_records)
-    result = rank(build_graph(store))
+    result = rank(build_graph(store), RankingConfig(measures=PR_IS))
     ana = result[0]
     assert ana.givers == 3 and ana.received == {"reply": 1.0, "reshare": 1.0, "like": 1.0}
     assert ana.why.startswith("attention from 3 actors (1 reply, 1 reshare, 1 like)")
@@ -80,7 +84,7 @@ def test_filters_min_interactions_and_platforms(store, small_records):
 @pytest.mark.parametrize("normalization", ["rank", "minmax", "zscore"])
 def test_normalizations(normalization):
     G = nx.gnp_random_graph(60, 0.08, seed=3, directed=True)
-    r = rank(G, RankingConfig(normalization=normalization))
+    r = rank(G, RankingConfig(measures=PR_IS, normalization=normalization))
     norm = np.array([e.measures["in_strength"].normalized for e in r])
     if normalization == "minmax":
         assert norm.min() == pytest.approx(0) and norm.max() == pytest.approx(1)
@@ -102,7 +106,7 @@ def test_accepts_plain_graphs():
     r = rank(nx.karate_club_graph())  # undirected: read as reciprocal
     assert {r[0].actor, r[1].actor} == {0, 33}  # node ids as given
     M = nx.MultiDiGraph([("a", "b"), ("a", "b"), ("c", "b"), ("b", "c")])
-    r = rank(M)
+    r = rank(M, RankingConfig(measures=PR_IS))
     assert r[0].actor == "b" and r[0].measures["in_strength"].value == 3.0
 
 
@@ -127,11 +131,20 @@ def test_shortlist():
         shortlist(r, top=-1)
 
 
+def test_default_composite_is_in_degree_katz_hits():
+    """The defaults chosen from docs/evaluation.md: equal weights on three O(m) measures."""
+    cfg = RankingConfig()
+    assert {m for m, w in cfg.measures.items() if w > 0} == {"in_degree", "katz", "hits_authority"}
+    r = rank(nx.karate_club_graph())
+    assert {r[0].actor, r[1].actor} == {0, 33}
+    assert set(r[0].measures) == {"in_degree", "katz", "hits_authority"}
+
+
 def test_non_convergence_is_a_config_error():
     from influence.errors import ConfigError
 
     G = nx.gnp_random_graph(50, 0.1, seed=1, directed=True)
     with pytest.raises(ConfigError, match="pagerank did not converge.*pagerank.max_iter"):
-        rank(G, RankingConfig(pagerank_max_iter=1))
+        rank(G, RankingConfig(measures=PR_IS, pagerank_max_iter=1))
     with pytest.raises(ConfigError, match="hits.max_iter"):
         rank(G, RankingConfig(measures={"hits_authority": 1}, hits_max_iter=1))

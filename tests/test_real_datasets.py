@@ -152,7 +152,7 @@ def test_karate_csv_via_cli_counts_idempotence_and_rank_json(tmp_path):
     assert stored == {(f"import:{r['source']}", f"import:{r['target']}", "mention"): float(r["weight"])
                       for r in rows}
 
-    out = run_cli(["rank", db, "--format", "json", "--top", "0"])
+    out = run_cli(["rank", db, "--format", "json", "--top", "0", "--set", "measures.in_strength=1"])
     ranking = json.loads(out.stdout)  # stdout holds only the JSON; the summary is on stderr
     assert len(ranking) == 34
     assert [e["rank"] for e in ranking] == list(range(1, 35))
@@ -173,7 +173,7 @@ def test_karate_csv_via_cli_counts_idempotence_and_rank_json(tmp_path):
 
 def test_karate_undirected_networkx_graph_leaders_and_pagerank():
     G = nx.karate_club_graph()
-    result = influence.rank(G)
+    result = influence.rank(G, influence.RankingConfig(measures={"pagerank": 0.6, "in_strength": 0.4}))
     assert len(result) == 34
     # the two known leaders (README: networkx PageRank ranks 33, 0, 32); actors are the node ids
     assert [e.actor for e in result.top(2)] == [33, 0]

@@ -87,7 +87,8 @@ def test_sweep_demo_sorted_with_manifest(tmp_path):
     grid.write_text('[grid]\n"measures.pagerank" = [0.0, 1.0]\n"measures.in_degree" = [0.0, 1.0]\n',
                     encoding="utf-8")
     out = tmp_path / "sweep.csv"
-    r = run(["sweep", "demo", "--grid", grid, *FAST, "--set", "measures.in_strength=0", "-o", out])
+    r = run(["sweep", "demo", "--grid", grid, *FAST, "--set", "measures.katz=0",
+              "--set", "measures.hits_authority=0", "-o", out])
     with open(out, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 3  # the all-zero corner is skipped
