@@ -70,5 +70,9 @@ cli.add_command(research.tune_cmd)
 from .communities import communities_cmd  # noqa: E402
 
 cli.add_command(communities_cmd)
+from .competitors import competitors_cmd, sentiment_group  # noqa: E402
+
+cli.add_command(competitors_cmd)
+cli.add_command(sentiment_group)
 
 __all__ = ["cli"]

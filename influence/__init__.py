@@ -58,10 +58,14 @@ _LAZY = {
     "CommunitySummary": "communities",
     "assign_roles": "roles",
     "RoleAssignment": "roles",
+    "map_competitors": "competitors",
+    "map_sector": "competitors",
+    "CompetitorMap": "competitors",
+    "CompetitorConfig": "competitors",
 }
 _SUBMODULES = {"datasets", "measures", "records", "store", "graph", "ranking", "config", "sector",
                "importers", "export", "manifest", "errors", "evaluate", "sweep",
-               "communities", "roles", "text"}
+               "communities", "roles", "text", "competitors", "sentiment"}
 
 __all__ = [
     "__version__",

@@ -1,0 +1,542 @@
+"""Sentiment of short texts: a lexicon analyser per language, or a classifier you train.
+
+Every analyser labels texts ``"positive"``, ``"negative"`` or ``"neutral"`` through one method,
+``predict(texts, languages=None)``, so :func:`influence.competitors.map_competitors` (and
+``influence competitors --sentiment-model``) can use any of them.
+
+=============================== ===========================================================
+analyser                        what it is
+=============================== ===========================================================
+:class:`LexiconAnalyzer`        the default: English with VADER (the ``vaderSentiment``
+                                package, which ships its lexicon), Spanish with a small
+                                lexicon bundled here (see below); nothing is downloaded
+:class:`TrainedClassifier`      TF-IDF word and character n-grams + logistic regression
+                                (scikit-learn), trained on your labelled examples with
+                                :func:`train_classifier`, saved with ``save`` and read back
+                                with :func:`load_classifier`
+=============================== ===========================================================
+
+Why a bundled Spanish lexicon
+-----------------------------
+No maintained Spanish lexicon package installs offline with today's libraries: ``SentiLeak``
+(GPL) pins spaCy < 3.5 and numpy < 1.22 and needs a spaCy model download;
+``sentiment-analysis-spanish`` is a 30 MB naive-Bayes pickle from 2021 (an old scikit-learn);
+``pysentimiento`` downloads transformer weights at run time; ``vader-multi`` translates
+through a web service. So Spanish texts are scored with :data:`SPANISH_LEXICON`, about 200
+common opinion words with VADER-style valences (-4..+4), with VADER's normalisation, Spanish
+negators (``no``, ``nunca``, ``sin``...) that flip the next three words, and intensifiers
+(``muy``, ``muchísimo``...). It is small and untested on real Spanish data (the project has no
+labelled Spanish corpus): train a classifier on your own examples when it matters.
+
+Examples
+--------
+>>> a = LexiconAnalyzer()
+>>> a.predict(["Great customer service, highly recommend", "Terrible servicio, el pedido llegó tarde",
+...            "Abre tienda en Valencia"])
+['positive', 'negative', 'neutral']
+>>> a.predict(["no es bueno"], languages=["es"])
+['negative']
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Protocol, runtime_checkable
+
+from .errors import ConfigError, InputDataError
+from .text import fold, stop_words
+
+__all__ = [
+    "LABELS",
+    "SPANISH_LEXICON",
+    "LexiconAnalyzer",
+    "SentimentAnalyzer",
+    "TrainedClassifier",
+    "cross_validate",
+    "guess_language",
+    "load_classifier",
+    "macro_f1",
+    "read_labelled",
+    "train_classifier",
+]
+
+#: The three labels every analyser returns.
+LABELS: tuple[str, ...] = ("positive", "negative", "neutral")
+
+
+@runtime_checkable
+class SentimentAnalyzer(Protocol):
+    """What :func:`influence.competitors.map_competitors` needs from an analyser."""
+
+    def predict(self, texts: Sequence[str],
+                languages: Sequence[str | None] | None = None) -> list[str]:
+        """One of :data:`LABELS` per text."""
+
+
+# -- language -------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]+")
+_ES_MARKS = re.compile(r"[ñáéíóú¿¡]", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _lang_words() -> tuple[frozenset[str], frozenset[str]]:
+    es, en = stop_words(["es"]), stop_words(["en"])
+    return es - en, en - es  # words in both ("a", "no", "me") say nothing about the language
+
+
+def guess_language(text: str) -> str:
+    """``"es"`` or ``"en"``: whichever language's stop words the text uses more (ties: ``"en"``).
+
+    Spanish letters and marks (``ñ``, accented vowels, ``¿``, ``¡``) count as two Spanish words.
+
+    Good enough to pick a sentiment lexicon for a post whose source did not say its language.
+
+    Examples
+    --------
+    >>> guess_language("¿Alguien ha probado el nuevo blend de Bean Theory?")
+    'es'
+    >>> guess_language("Has anyone tried the new blend?")
+    'en'
+    """
+    es, en = _lang_words()
+    words = _WORD.findall(fold(text or ""))
+    n_es = sum(w in es for w in words) + 2 * bool(_ES_MARKS.search(text or ""))
+    n_en = sum(w in en for w in words)
+    return "es" if n_es > n_en else "en"
+
+
+# -- lexicon analyser -----------------------------------------------------------------------------
+
+#: Spanish opinion words (accent-folded) and their valence on VADER's -4..+4 scale.
+SPANISH_LEXICON: dict[str, float] = {
+    # positive
+    "bueno": 1.9, "buena": 1.9, "buenos": 1.9, "buenas": 1.9, "buen": 1.9, "bien": 1.5,
+    "mejor": 2.0, "mejores": 2.0, "genial": 3.0, "geniales": 3.0, "excelente": 3.2,
+    "excelentes": 3.2, "increible": 2.8, "increibles": 2.8, "encanta": 2.9, "encantan": 2.9,
+    "encanto": 2.5, "encantado": 2.6, "encantada": 2.6, "maravilla": 3.0, "maravilloso": 3.1,
+    "maravillosa": 3.1, "perfecto": 2.9, "perfecta": 2.9, "fantastico": 3.0, "fantastica": 3.0,
+    "estupendo": 2.9, "estupenda": 2.9, "rico": 2.0, "rica": 2.0, "delicioso": 2.9,
+    "deliciosa": 2.9, "recomiendo": 2.2, "recomendable": 2.0, "recomendado": 1.9,
+    "gran": 2.0, "grande": 0.8, "gusta": 2.0, "gustan": 2.0, "gusto": 1.6, "feliz": 2.7,
+    "felices": 2.7, "contento": 2.2, "contenta": 2.2, "gracias": 1.9, "agradecido": 2.1,
+    "agradecida": 2.1, "amable": 2.0, "amables": 2.0, "top": 2.0, "calidad": 0.9,
+    "bonito": 2.0, "bonita": 2.0, "precioso": 2.7, "preciosa": 2.7, "fiable": 1.8,
+    "rapido": 1.2, "rapida": 1.2, "facil": 1.3, "util": 1.5, "ideal": 2.4, "brutal": 2.0,
+    "espectacular": 3.0, "impresionante": 2.8, "favorito": 2.3, "favorita": 2.3,
+    "satisfecho": 2.0, "satisfecha": 2.0, "exito": 2.5, "amor": 3.0, "amo": 3.0,
+    "disfrutar": 2.2, "disfrute": 2.2, "disfrutamos": 2.2, "enhorabuena": 2.8,
+    "felicidades": 2.8, "bravo": 2.5, "joya": 2.5, "placer": 2.4, "agradable": 2.0,
+    "limpio": 1.0, "fresco": 1.2, "fresca": 1.2, "atento": 1.6, "atenta": 1.6, "trato": 0.5,
+    "vale la pena": 2.0, "mola": 2.0, "molan": 2.0, "chulo": 1.8, "chula": 1.8,
+    "oferta": 0.6, "gratis": 0.8, "falla": -1.8, "fallan": -1.8,
+    # negative
+    "malo": -2.5, "mala": -2.5, "malos": -2.5, "malas": -2.5, "mal": -2.0, "peor": -2.5,
+    "peores": -2.5, "pesimo": -3.1, "pesima": -3.1, "terrible": -3.0, "terribles": -3.0,
+    "horrible": -3.1, "horribles": -3.1, "fatal": -2.9, "desastre": -3.1, "asco": -3.0,
+    "asqueroso": -3.2, "decepcion": -2.5, "decepcionado": -2.6, "decepcionada": -2.6,
+    "decepcionante": -2.6, "lamentable": -2.8, "vergonzoso": -2.8, "verguenza": -2.5,
+    "pena": -1.8, "triste": -2.1, "enfadado": -2.3, "enfadada": -2.3, "harto": -2.2,
+    "harta": -2.2, "queja": -1.8, "quejas": -1.8, "problema": -1.6, "problemas": -1.6,
+    "error": -1.8, "errores": -1.8, "tarde": -0.8, "retraso": -1.8, "retrasos": -1.8,
+    "roto": -1.9, "rota": -1.9, "rancio": -2.2, "rancia": -2.2, "caro": -1.4, "cara": -0.5,
+    "carisimo": -2.0, "estafa": -3.2, "robo": -3.0, "timo": -3.0, "nunca mas": -2.5,
+    "odio": -3.2, "odia": -3.0, "fraude": -3.1, "sucio": -2.0, "sucia": -2.0,
+    "lento": -1.5, "lenta": -1.5, "frio": -0.5, "insoportable": -2.9, "inaceptable": -2.8,
+    "desagradable": -2.4, "grosero": -2.6, "grosera": -2.6, "maleducado": -2.6,
+    "cancelado": -1.6, "cancelada": -1.6, "perdido": -1.5, "perdida": -1.5,
+    "aburrido": -1.7, "aburrida": -1.7, "mediocre": -1.9, "defectuoso": -2.3,
+    "ha bajado": -1.4, "amargo": -0.6, "quemado": -1.8, "quemada": -1.8,
+}
+_ES_NEGATE = frozenset({"no", "nunca", "jamas", "ni", "sin", "tampoco", "nada", "nadie", "ningun",
+                        "ninguna", "ninguno"})
+_ES_BOOST = {"muy": 0.293, "muchisimo": 0.4, "muchisima": 0.4, "mucho": 0.2, "super": 0.293,
+             "tan": 0.2, "bastante": 0.15, "realmente": 0.25, "totalmente": 0.25, "poco": -0.3,
+             "algo": -0.15}
+_ES_TOKEN = re.compile(r"[^\W\d_]+|[!?]")
+
+
+def _spanish_compound(text: str) -> float:
+    """VADER-style compound score of a Spanish text with :data:`SPANISH_LEXICON`."""
+    words = _ES_TOKEN.findall(fold(text or ""))
+    total = 0.0
+    skip = 0
+    for i, w in enumerate(words):
+        if skip:
+            skip -= 1
+            continue
+        valence = None
+        if i + 2 < len(words) and f"{w} {words[i + 1]} {words[i + 2]}" in SPANISH_LEXICON:
+            valence, skip = SPANISH_LEXICON[f"{w} {words[i + 1]} {words[i + 2]}"], 2
+        elif i + 1 < len(words) and f"{w} {words[i + 1]}" in SPANISH_LEXICON:
+            valence, skip = SPANISH_LEXICON[f"{w} {words[i + 1]}"], 1
+        elif w in SPANISH_LEXICON:
+            valence = SPANISH_LEXICON[w]
+        if valence is None:
+            continue
+        before = words[max(0, i - 3):i]
+        for b in before[-2:]:  # "muy bueno": intensifiers scale by VADER's constant
+            if b in _ES_BOOST:
+                valence += math.copysign(_ES_BOOST[b], valence)
+        if any(b in _ES_NEGATE for b in before):
+            valence *= -0.74  # VADER's N_SCALAR: "no es bueno" is negative, but less than "malo"
+        total += valence
+    bangs = min(text.count("!"), 4) * 0.292  # VADER's emphasis for exclamation marks
+    if total:
+        total += math.copysign(bangs, total)
+    return total / math.sqrt(total * total + 15.0)  # VADER's normalisation, alpha = 15
+
+
+@dataclass(frozen=True)
+class LexiconAnalyzer:
+    """Rule-based sentiment: VADER for English, :data:`SPANISH_LEXICON` for Spanish.
+
+    Parameters
+    ----------
+    threshold : float, default=0.05
+        A text whose compound score is >= ``threshold`` is positive, <= ``-threshold``
+        negative, neutral in between (VADER's recommended cut-off).
+    default_language : str or None, default=None
+        Language of texts given without one; ``None`` guesses it (:func:`guess_language`).
+        Languages other than ``"es"`` are scored with VADER.
+
+    References
+    ----------
+    C. J. Hutto and E. Gilbert, "VADER: A Parsimonious Rule-based Model for Sentiment Analysis of
+    Social Media Text", Proceedings of ICWSM 8(1), 216-225 (2014). doi:10.1609/icwsm.v8i1.14550
+
+    Examples
+    --------
+    >>> a = LexiconAnalyzer()
+    >>> [round(s, 3) for s in a.scores(["Loving the new roast", "Pésima atención al cliente"])]
+    [0.599, -0.625]
+    """
+
+    threshold: float = 0.05
+    default_language: str | None = None
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.threshold, (int, float)) and 0 <= self.threshold < 1):
+            raise ConfigError(
+                f"The 'threshold' parameter of LexiconAnalyzer must be a float in [0, 1). "
+                f"Got {self.threshold!r} instead.", key="threshold")
+
+    def scores(self, texts: Sequence[str],
+               languages: Sequence[str | None] | None = None) -> list[float]:
+        """Compound scores in [-1, 1], one per text."""
+        langs = _languages(texts, languages, self.default_language)
+        vader = _vader()
+        # @handles are names, not opinions: VADER's lexicon scores "united" +1.8, so
+        # "@united where is my bag" would read as praise
+        clean = [_MENTION.sub(" ", t or "") for t in texts]
+        return [
+            _spanish_compound(t) if lang == "es" else vader.polarity_scores(t)["compound"]
+            for t, lang in zip(clean, langs)
+        ]
+
+    def predict(self, texts: Sequence[str],
+                languages: Sequence[str | None] | None = None) -> list[str]:
+        """One of :data:`LABELS` per text."""
+        th = self.threshold
+        return ["positive" if s >= th else "negative" if s <= -th else "neutral"
+                for s in self.scores(texts, languages)]
+
+
+@lru_cache(maxsize=1)
+def _vader():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def _languages(texts, languages, default) -> list[str]:
+    if languages is not None and len(languages) != len(texts):
+        raise ValueError(f"got {len(texts)} texts but {len(languages)} languages")
+    langs = list(languages) if languages is not None else [None] * len(texts)
+    return [(lang or default or guess_language(t)).lower()[:2] for t, lang in zip(texts, langs)]
+
+
+# -- trainable classifier -------------------------------------------------------------------------
+
+_URL = re.compile(r"https?://\S+")
+_MENTION = re.compile(r"(?<![\w@])@[\w.-]+(?:@[\w-]+(?:\.[\w-]+)+)?")
+
+_FORMAT = "influence-sentiment-model"
+_FORMAT_VERSION = 1
+
+
+def _preprocess(text: str) -> str:
+    """Accent-fold and lower-case; links and @handles become placeholders (so a model learns
+    how people speak, not which brand they address)."""
+    text = _URL.sub(" _url_ ", text or "")
+    text = _MENTION.sub(" _user_ ", text)
+    return fold(text)
+
+
+@dataclass(frozen=True)
+class TrainedClassifier:
+    """A scikit-learn text classifier trained by :func:`train_classifier`.
+
+    Attributes
+    ----------
+    pipeline : sklearn.pipeline.Pipeline
+        TF-IDF features + logistic regression.
+    labels : tuple of str
+        The labels it was trained on.
+    params : dict
+        The training parameters (for manifests).
+    """
+
+    pipeline: Any = field(repr=False)
+    labels: tuple[str, ...]
+    params: dict = field(default_factory=dict)
+
+    def predict(self, texts: Sequence[str],
+                languages: Sequence[str | None] | None = None) -> list[str]:
+        """One label per text (``languages`` is accepted and ignored: the model learned both)."""
+        if len(texts) == 0:
+            return []
+        return [str(x) for x in self.pipeline.predict(list(texts))]
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Pickle the model to ``path``.
+
+        Only load models you trust: unpickling runs code (see :func:`load_classifier`).
+        """
+        import sklearn
+
+        payload = {"format": _FORMAT, "version": _FORMAT_VERSION, "sklearn": sklearn.__version__,
+                   "labels": list(self.labels), "params": dict(self.params),
+                   "pipeline": self.pipeline}
+        with open(path, "wb") as fh:
+            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _pipeline(C: float, seed: int):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    features = FeatureUnion([
+        ("words", TfidfVectorizer(preprocessor=_preprocess, ngram_range=(1, 2), min_df=2,
+                                  sublinear_tf=True, token_pattern=r"(?u)\b\w+\b|[!?]")),
+        ("chars", TfidfVectorizer(preprocessor=_preprocess, analyzer="char_wb",
+                                  ngram_range=(2, 5), min_df=2, sublinear_tf=True)),
+    ])
+    # class_weight="balanced": real complaints outnumber praise (airline tweets: 63 % negative);
+    # unweighted, the minority labels would be under-predicted and macro-F1 would suffer.
+    model = LogisticRegression(C=C, max_iter=2000, class_weight="balanced", random_state=seed)
+    return Pipeline([("features", features), ("model", model)])
+
+
+def _check_training(texts: Sequence[str], labels: Sequence[str]) -> list[str]:
+    if len(texts) != len(labels):
+        raise InputDataError(f"got {len(texts)} texts but {len(labels)} labels")
+    clean = [str(lab).strip().lower() for lab in labels]
+    bad = sorted(set(clean) - set(LABELS))
+    if bad:
+        raise InputDataError(f"labels must be one of {', '.join(LABELS)}; got {bad[0]!r}")
+    if len(set(clean)) < 2:
+        raise InputDataError("need examples of at least two labels to train a classifier")
+    return clean
+
+
+def train_classifier(texts: Sequence[str], labels: Sequence[str], *, C: float = 4.0,
+                     seed: int = 0) -> TrainedClassifier:
+    """Train a sentiment classifier on labelled examples.
+
+    Parameters
+    ----------
+    texts : sequence of str
+    labels : sequence of str
+        ``"positive"``, ``"negative"`` or ``"neutral"`` (case-insensitive), one per text.
+    C : float, default=4.0
+        Inverse regularisation strength of the logistic regression.
+    seed : int, default=0
+        ``random_state`` of the solver. Pass an int for reproducible models.
+
+    Returns
+    -------
+    TrainedClassifier
+
+    Raises
+    ------
+    InputDataError
+        If the labels are not the three known ones, or only one label is present.
+
+    Examples
+    --------
+    >>> texts = ["great coffee", "love it", "awful service", "terrible beans",
+    ...          "shop opens monday", "new hours today"] * 3
+    >>> labels = ["positive"] * 2 + ["negative"] * 2 + ["neutral"] * 2
+    >>> model = train_classifier(texts, labels * 3)
+    >>> model.predict(["love this coffee", "awful beans", "shop hours"])
+    ['positive', 'negative', 'neutral']
+    """
+    clean = _check_training(texts, labels)
+    if not C > 0:
+        raise ConfigError(f"The 'C' parameter of train_classifier must be > 0. Got {C!r} instead.",
+                          key="C")
+    pipe = _pipeline(C, seed)
+    pipe.fit(list(texts), clean)
+    return TrainedClassifier(pipeline=pipe, labels=tuple(sorted(set(clean))),
+                             params={"C": C, "seed": seed, "n_examples": len(clean)})
+
+
+def macro_f1(true: Sequence[str], pred: Sequence[str]) -> float:
+    """Unweighted mean of the per-label F1 over the labels present in ``true`` or ``pred``.
+
+    Examples
+    --------
+    >>> macro_f1(["positive", "negative", "neutral"], ["positive", "negative", "negative"])
+    0.5555555555555555
+    """
+    out = []
+    for lab in sorted(set(true) | set(pred)):
+        tp = sum(t == lab and p == lab for t, p in zip(true, pred))
+        fp = sum(t != lab and p == lab for t, p in zip(true, pred))
+        fn = sum(t == lab and p != lab for t, p in zip(true, pred))
+        out.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(out) / len(out) if out else 0.0
+
+
+def cross_validate(texts: Sequence[str], labels: Sequence[str], *, folds: int = 5,
+                   C: float = 4.0, seed: int = 0) -> dict:
+    """Stratified k-fold cross-validation of :func:`train_classifier`.
+
+    Parameters
+    ----------
+    texts, labels, C, seed
+        As in :func:`train_classifier`; ``seed`` also shuffles the folds.
+    folds : int, default=5
+
+    Returns
+    -------
+    dict
+        ``macro_f1`` and ``accuracy`` (means over folds), ``macro_f1_folds`` (one per fold),
+        ``folds``.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    clean = _check_training(texts, labels)
+    if not (isinstance(folds, int) and folds >= 2):
+        raise ConfigError(f"The 'folds' parameter of cross_validate must be an int >= 2. "
+                          f"Got {folds!r} instead.", key="folds")
+    texts = list(texts)
+    f1s, accs = [], []
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, clean):
+        model = train_classifier([texts[i] for i in train], [clean[i] for i in train], C=C,
+                                 seed=seed)
+        pred = model.predict([texts[i] for i in test])
+        true = [clean[i] for i in test]
+        f1s.append(macro_f1(true, pred))
+        accs.append(sum(t == p for t, p in zip(true, pred)) / len(true))
+    return {"macro_f1": sum(f1s) / folds, "accuracy": sum(accs) / folds,
+            "macro_f1_folds": f1s, "folds": folds}
+
+
+def load_classifier(path: str | os.PathLike) -> TrainedClassifier:
+    """Read a model written by :meth:`TrainedClassifier.save`.
+
+    Unpickling can run arbitrary code: only load model files you made or trust.
+
+    Raises
+    ------
+    InputDataError
+        If the file is missing or is not a model saved by influence.
+    """
+    try:
+        with open(path, "rb") as fh:
+            payload = pickle.load(fh)
+    except FileNotFoundError:
+        raise InputDataError(f"{path}: no such model file", path=os.fspath(path)) from None
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError,
+            ValueError, TypeError) as exc:
+        raise InputDataError(f"{path}: not a sentiment model saved by influence ({exc})",
+                             path=os.fspath(path)) from None
+    if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
+        raise InputDataError(f"{path}: not a sentiment model saved by influence",
+                             path=os.fspath(path))
+    return TrainedClassifier(pipeline=payload["pipeline"], labels=tuple(payload["labels"]),
+                             params=dict(payload.get("params", {})))
+
+
+def read_labelled(path: str | os.PathLike, *, text_column: str = "text",
+                  label_column: str = "label") -> tuple[list[str], list[str]]:
+    """Read labelled examples from a CSV file with a header.
+
+    Parameters
+    ----------
+    path : path-like
+        CSV (UTF-8) with at least a text and a label column.
+    text_column, label_column : str
+        Column names (``"text"`` and ``"label"`` by default; ``label`` also accepts a column
+        named ``sentiment``).
+
+    Returns
+    -------
+    texts, labels : list of str
+        Rows with an empty label are skipped.
+
+    Raises
+    ------
+    InputDataError
+        If the file is missing, a column is missing, or a label is not one of :data:`LABELS`.
+    """
+    import csv
+
+    p = os.fspath(path)
+    try:
+        fh = open(p, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputDataError(f"{p}: cannot read: {exc.strerror or exc}", path=p) from None
+    with fh:
+        reader = csv.DictReader(fh)
+        cols = reader.fieldnames or []
+        if label_column == "label" and "label" not in cols and "sentiment" in cols:
+            label_column = "sentiment"
+        for c in (text_column, label_column):
+            if c not in cols:
+                raise InputDataError(f"{p}: no column {c!r} (columns: {', '.join(cols)})",
+                                     path=p, line=1)
+        texts, labels = [], []
+        try:
+            for line, row in enumerate(reader, start=2):
+                label = (row.get(label_column) or "").strip().lower()
+                if not label:
+                    continue
+                if label not in LABELS:
+                    raise InputDataError(
+                        f"{p}: line {line}: label must be one of {', '.join(LABELS)}, "
+                        f"got {label!r}", path=p, line=line)
+                texts.append(row.get(text_column) or "")
+                labels.append(label)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputDataError(f"{p}: not a readable CSV file: {exc}", path=p) from None
+    return texts, labels
+
+
+def analyzer_from(spec: str | os.PathLike | SentimentAnalyzer | None) -> SentimentAnalyzer:
+    """``None`` or ``"lexicon"``: the default :class:`LexiconAnalyzer`; a path: the model saved
+    there; an analyser: itself."""
+    if spec is None or (isinstance(spec, str) and spec == "lexicon"):
+        return LexiconAnalyzer()
+    if isinstance(spec, (str, os.PathLike)):
+        return load_classifier(spec)
+    if isinstance(spec, SentimentAnalyzer):
+        return spec
+    raise ConfigError(f"not a sentiment analyser: {spec!r}")
+
+
+def label_counts(labels: Iterable[str]) -> dict[str, int]:
+    """``{"positive": n, "negative": n, "neutral": n}``."""
+    out = dict.fromkeys(LABELS, 0)
+    for lab in labels:
+        out[lab] = out.get(lab, 0) + 1
+    return out

@@ -1,0 +1,210 @@
+"""Competitor content mapping on the demo's planted answers, on hand-made records and the CLI."""
+
+import json
+from collections import Counter
+
+import pytest
+from click.testing import CliRunner
+from influence_cli import cli
+from influence_cli.competitors import SECTIONS as CLI_SECTIONS
+
+import influence
+from influence.competitors import SECTIONS, CompetitorConfig, map_competitors, map_sector, tag_posts
+from influence.datasets import make_sector
+from influence.datasets._sector import BRAND_TOPICS, BRANDS
+from influence.errors import ConfigError
+from influence.records import Interaction, Post
+from influence.sector import Competitor
+from influence.text import tokenize
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return make_sector(seed=0)
+
+
+@pytest.fixture(scope="module")
+def cmap():
+    with influence.open_sector("demo") as sec:
+        return map_sector(sec, config=CompetitorConfig(n_topics=16), seed=0)
+
+
+def test_sections_match_cli():
+    assert CLI_SECTIONS == SECTIONS
+
+
+def test_own_posts_are_the_brand_accounts_posts(demo, cmap):
+    owner = {a: n for n, ids in demo.truth.competitors.items() for a in ids}
+    expected = {p.id: owner[p.author] for p in demo.posts if p.author in owner}
+    assert cmap.tags.own == expected
+
+
+def test_every_planted_brand_mention_is_tagged(demo, cmap):
+    posts = {p.id: p for p in demo.posts}
+    for pid in demo.truth.sentiment:
+        assert pid in cmap.tags.mentions, posts[pid].text
+
+
+def test_top_topic_is_planted_main_topic(cmap):
+    # label each NMF topic by the planted topic whose phrases share most words with its terms;
+    # a planted topic is several unrelated phrases ("hand grinder", "gooseneck kettle"), so
+    # NMF splits it: a competitor's share of a planted topic is the sum over its NMF topics
+    vocab = {t: set(tokenize(" ".join(v["es"] + v["en"]))) for t, v in BRAND_TOPICS.items()}
+    labels = []
+    for topic in cmap.topics.topics:
+        overlap = {t: len(vocab[t] & set(tokenize(" ".join(topic.terms)))) for t in vocab}
+        best = max(overlap, key=overlap.get)
+        labels.append(best if overlap[best] else None)
+    for brand in BRANDS:
+        agg = Counter()
+        for lab, share in zip(labels, cmap.topics.shares[brand.name]):
+            agg[lab] += share
+        assert agg.most_common(1)[0][0] == max(brand.topics, key=brand.topics.get), brand.name
+        assert sum(cmap.topics.shares[brand.name]) == pytest.approx(1.0)
+
+
+def test_cadence_matches_planted_schedule(demo, cmap):
+    owner = {a: n for n, ids in demo.truth.competitors.items() for a in ids}
+    for brand in BRANDS:
+        c = cmap.cadence[brand.name]
+        n = sum(1 for p in demo.posts if owner.get(p.author) == brand.name)
+        assert c.posts == n and sum(map(sum, c.calendar)) == n
+        assert c.posts_per_week == pytest.approx(brand.posts_per_week, abs=0.2)
+        assert c.busiest_day == (["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+                                 [max(range(7), key=lambda d: (brand.weekday_weights[d],
+                                                               c.calendar[d] and sum(c.calendar[d])))])
+        assert abs(c.busiest_hour - brand.hour_mean) <= 2
+        assert c.active_weeks == 1.0
+
+
+def test_engagement_totals(demo, cmap):
+    owner = {a: n for n, ids in demo.truth.competitors.items() for a in ids}
+    for brand in BRANDS:
+        e = cmap.engagement[brand.name]
+        mine = [p for p in demo.posts if owner.get(p.author) == brand.name]
+        assert e.likes == sum(p.likes or 0 for p in mine)
+        assert e.replies == sum(p.replies or 0 for p in mine)
+        best = max(mine, key=lambda p: sum(v for v in (p.likes, p.reshares, p.replies) if v))
+        assert e.top_posts[0].engagement == sum(
+            v for v in (best.likes, best.reshares, best.replies) if v is not None)
+        assert e.top_posts[0].url
+    # Molienda Norte: 900 followers and bot-inflated likes -> by far the best per follower
+    per_f = {n: cmap.engagement[n].per_1k_followers for n in cmap.competitors}
+    assert max(per_f, key=per_f.get) == "Molienda Norte"
+
+
+def test_share_of_voice_counts(demo, cmap):
+    owner = {a: n for n, ids in demo.truth.competitors.items() for a in ids}
+    with influence.open_sector("demo") as sec:  # the store keeps one copy of repeated follows
+        stored = list(sec.store.interactions())
+    assert len(stored) <= len(demo.interactions)
+    received = Counter(owner[i.target] for i in stored
+                       if i.target in owner and owner.get(i.source) != owner[i.target])
+    sov = cmap.share_of_voice
+    assert sov.interactions == dict(received)
+    assert sum(sov.mention_share.values()) == pytest.approx(1.0)
+    # the bots inflate Molienda Norte's interactions (GroundTruth.inflated_competitor)
+    assert max(sov.interaction_share, key=sov.interaction_share.get) == demo.truth.inflated_competitor
+    assert len(sov.weeks) == 26
+    timed = Counter(owner[i.target] for i in stored if i.target in owner and i.timestamp is not None
+                    and owner.get(i.source) != owner[i.target])
+    for n in cmap.competitors:  # half of the follows have no time: they count, but in no week
+        assert sum(sov.weekly_interactions[n]) == timed[n] < sov.interactions[n]
+
+
+def test_reputation_order_follows_planted_sentiment(demo, cmap):
+    truth = demo.truth.sentiment
+    planted = {}
+    for n in cmap.competitors:
+        labels = [truth[p] for p, cs in cmap.tags.mentions.items() if n in cs and p in truth]
+        planted[n] = (labels.count("positive") - labels.count("negative")) / len(labels)
+    ours = {n: cmap.reputation[n].net for n in cmap.competitors}
+    assert sorted(ours, key=ours.get) == sorted(planted, key=planted.get)
+    assert min(ours, key=ours.get) == "Bean Theory"
+    neg = {n: cmap.reputation[n].negative / cmap.reputation[n].mentions for n in ours}
+    assert max(neg, key=neg.get) == "Bean Theory"
+    for n in ours:
+        assert set(cmap.reputation[n].by_language) == {"es", "en"}
+
+
+def test_tagging_accent_and_case_insensitive():
+    c = Competitor("Tostadores del Sur", handles=("mastodon:@tds@cafes.example",),
+                   domains=("tostadoresdelsur.example",), keywords=("TDS Café",))
+    posts = [Post("a", "mastodon:@x@h.example", text="Probé TOSTADORES DEL SUR ayer"),
+             Post("b", "mastodon:@x@h.example", text="el tds cafe de siempre"),
+             Post("c", "mastodon:@x@h.example", text="leed https://www.tostadoresdelsur.example/p/1"),
+             Post("d", "mastodon:@x@h.example", text="tostadores del surf"),
+             Post("e", "mastodon:@x@h.example", text="hola"),
+             Post("f", "mastodon:@tds@cafes.example", text="Tostadores del Sur abre")]
+    inter = [Interaction("mastodon:@x@h.example", "mastodon:@tds@cafes.example", "mention", 0, "e")]
+    tags = tag_posts(posts, inter, [c])
+    assert sorted(tags.mentions) == ["a", "b", "c", "e"] and tags.own == {"f": c.name}
+    assert sorted(tag_posts(posts, inter, [c], match_text=False).mentions) == ["e"]
+
+
+def test_small_map_by_hand():
+    a = Competitor("A", handles=("mastodon:@a@x.example",))
+    b = Competitor("B", handles=("mastodon:@b@x.example",))
+    t0 = 1767571200.0  # Monday 2026-01-05 00:00 UTC
+    posts = [Post(f"a{i}", "mastodon:@a@x.example", timestamp=t0 + i * 86400, text=f"grano tueste {i}",
+                  likes=i, reshares=0, replies=1) for i in range(4)]
+    posts += [Post("m1", "mastodon:@u@x.example", timestamp=t0, text="Me encanta A", language="es"),
+              Post("m2", "mastodon:@u@x.example", timestamp=t0, text="Terrible servicio de B"),
+              Post("m3", "mastodon:@u@x.example", timestamp=t0 + 8 * 86400, text="B es pésimo")]
+    inter = [Interaction("mastodon:@u@x.example", "mastodon:@a@x.example", "like", t0, "a1")]
+    m = map_competitors(posts, inter, [], [a, b], config=CompetitorConfig(n_topics=1))
+    assert m.share_of_voice.mentions == {"A": 1, "B": 2}
+    assert m.share_of_voice.interactions == {"A": 1, "B": 0}
+    assert m.reputation["A"].net == 1.0 and m.reputation["B"].net == -1.0
+    assert m.cadence["A"].posts_per_week == 2.0  # 4 posts over a 2-week window
+    assert m.engagement["A"].mean_engagement == pytest.approx((0 + 1 + 2 + 3 + 4) / 4)
+    assert m.engagement["B"].posts == 0 and m.cadence["B"].busiest_day is None
+    with pytest.raises(ConfigError):
+        map_competitors(posts, inter, [], [])
+    with pytest.raises(ConfigError, match="n_topics"):
+        CompetitorConfig(n_topics=0)
+
+
+def test_to_dataframe_without_pandas(cmap, monkeypatch):
+    import builtins
+
+    real = builtins.__import__
+
+    def no_pandas(name, *args, **kwargs):
+        if name == "pandas":
+            raise ImportError("no pandas")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    with pytest.raises(ImportError, match="pip install pandas"):
+        cmap.to_dataframe("cadence")
+
+
+def test_cli_json_has_every_section(demo):
+    r = CliRunner().invoke(cli, ["competitors", "demo", "--format", "json", "--topics", "8"])
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert [c["competitor"] for c in data["competitors"]] == [b.name for b in BRANDS]
+    for c in data["competitors"]:
+        assert {"topics", "cadence", "engagement", "share_of_voice", "reputation"} <= set(c)
+        assert len(c["cadence"]["calendar"]["Monday"]) == 24
+    assert len(data["topics"]) == 8 and data["topic_model"]["chosen_by"] == "given"
+    assert "8 topics (given)" in r.stderr
+
+
+def test_cli_table_csv_and_errors(tmp_path):
+    r = CliRunner().invoke(cli, ["competitors", "demo", "--section", "cadence", "-f", "csv",
+                                 "--topics", "2"])
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("competitor,posts,posts_per_week") and len(lines) == 5
+    r = CliRunner().invoke(cli, ["competitors", "demo", "-f", "csv"])
+    assert r.exit_code == 2 and "one section" in r.stderr and "Traceback" not in r.output
+    r = CliRunner().invoke(cli, ["competitors", "demo", "--sentiment-model", str(tmp_path / "x")])
+    assert r.exit_code == 2 and "no such model file" in r.stderr
+    sector = tmp_path / "s.toml"
+    sector.write_text('name = "s"\n', encoding="utf-8")
+    r = CliRunner().invoke(cli, ["competitors", str(sector)])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    r = CliRunner().invoke(cli, ["competitors", "--help"])
+    assert "Example:" in r.stdout

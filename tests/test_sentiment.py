@@ -1,0 +1,143 @@
+"""Sentiment analysers: the lexicon default (es + en), the trainable classifier, its CLI."""
+
+import csv
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from influence_cli import cli
+
+from influence.datasets import make_sector
+from influence.errors import InputDataError
+from influence.sentiment import (
+    LexiconAnalyzer,
+    cross_validate,
+    guess_language,
+    load_classifier,
+    macro_f1,
+    read_labelled,
+    train_classifier,
+)
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+AIRLINE = SHARED / "datasets" / "twitter-airline-sentiment" / "Tweets.csv"
+
+
+def _airline(limit=None):
+    if not AIRLINE.exists():
+        pytest.skip(f"{AIRLINE} absent (the shared datasets live beside the repo)")
+    rows = {}
+    with open(AIRLINE, encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            rows.setdefault(r["tweet_id"], r)  # 155 ids occur twice (README)
+    rows = list(rows.values())
+    return rows[:limit] if limit else rows
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return make_sector(seed=0, scale=0.3)
+
+
+def test_lexicon_recovers_planted_demo_labels(demo):
+    posts = {p.id: p for p in demo.posts}
+    ids = sorted(demo.truth.sentiment)
+    pred = LexiconAnalyzer().predict([posts[i].text for i in ids], [posts[i].language for i in ids])
+    true = [demo.truth.sentiment[i] for i in ids]
+    for lang in ("es", "en"):
+        pairs = [(t, p) for i, t, p in zip(ids, true, pred) if posts[i].language == lang]
+        assert len(pairs) > 20
+        acc = sum(t == p for t, p in pairs) / len(pairs)
+        assert acc >= 0.9, (lang, acc)
+    # no planted negative is read as positive, in either language
+    assert not [i for i, t, p in zip(ids, true, pred) if t == "negative" and p == "positive"]
+
+
+def test_spanish_rules():
+    a = LexiconAnalyzer(default_language="es")
+    assert a.predict(["es bueno", "no es bueno", "muy malo", "nunca falla", "abre a las nueve"]) == [
+        "positive", "negative", "negative", "positive", "neutral"]
+    s = a.scores(["bueno", "muy bueno"])
+    assert 0 < s[0] < s[1] < 1
+
+
+def test_guess_language():
+    assert guess_language("El café de la esquina es lo mejor que hay") == "es"
+    assert guess_language("The coffee at the corner is the best there is") == "en"
+
+
+def test_macro_f1_by_hand():
+    true = ["positive", "positive", "negative", "neutral"]
+    pred = ["positive", "negative", "negative", "negative"]
+    # positive: P=1 R=.5 F=2/3; negative: P=1/3 R=1 F=.5; neutral: F=0
+    assert macro_f1(true, pred) == pytest.approx((2 / 3 + 0.5 + 0) / 3)
+
+
+def test_lexicon_on_airline_tweets():
+    rows = _airline()
+    texts = [r["text"] for r in rows]
+    true = [r["airline_sentiment"] for r in rows]
+    pred = LexiconAnalyzer(default_language="en").predict(texts)
+    acc = sum(t == p for t, p in zip(true, pred)) / len(true)
+    # measured 0.550 accuracy / 0.514 macro-F1 (docs/competitors.md): VADER reads many complaints
+    # ("thanks for the 2 hour delay") as neutral or positive. Before @handles were stripped it
+    # was 0.489 / 0.457: VADER's lexicon scores "united" +1.8
+    assert 0.53 < acc < 0.57
+    assert 0.49 < macro_f1(true, pred) < 0.54
+
+
+def test_trained_classifier_beats_lexicon_on_held_out_airline_tweets(tmp_path):
+    rows = _airline()
+    train, test = rows[:2500], rows[-1000:]
+    model = train_classifier([r["text"] for r in train], [r["airline_sentiment"] for r in train])
+    true = [r["airline_sentiment"] for r in test]
+    pred = model.predict([r["text"] for r in test])
+    f1 = macro_f1(true, pred)
+    assert f1 >= 0.62
+    lex = LexiconAnalyzer(default_language="en").predict([r["text"] for r in test])
+    assert f1 > macro_f1(true, lex) + 0.1
+    path = tmp_path / "m.pkl"
+    model.save(path)
+    assert load_classifier(path).predict([r["text"] for r in test]) == pred
+
+
+def test_cross_validate_small():
+    texts = ["love it", "great stuff", "awful thing", "terrible mess", "opens at nine",
+             "new hours"] * 5
+    labels = ["positive", "positive", "negative", "negative", "neutral", "neutral"] * 5
+    cv = cross_validate(texts, labels, folds=3)
+    assert cv["folds"] == 3 and len(cv["macro_f1_folds"]) == 3
+    assert cv["macro_f1"] == pytest.approx(1.0)
+
+
+def test_bad_inputs(tmp_path):
+    with pytest.raises(InputDataError, match="labels must be one of"):
+        train_classifier(["a", "b"], ["good", "bad"])
+    with pytest.raises(InputDataError, match="not a sentiment model"):
+        (tmp_path / "x.pkl").write_bytes(b"not a pickle")
+        load_classifier(tmp_path / "x.pkl")
+    p = tmp_path / "l.csv"
+    p.write_text("text,label\nhola,positive\nadios,meh\n", encoding="utf-8")
+    with pytest.raises(InputDataError, match="line 3"):
+        read_labelled(p)
+
+
+def test_cli_train_and_use(tmp_path):
+    p = tmp_path / "labelled.csv"
+    rows = [("Me encanta", "positive"), ("Qué bueno", "positive"), ("Terrible", "negative"),
+            ("Pésimo servicio", "negative"), ("Abre mañana", "neutral"), ("Nuevo horario", "neutral")]
+    with open(p, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["text", "sentiment"])
+        w.writerows(rows * 4)
+    model = tmp_path / "model.pkl"
+    r = CliRunner().invoke(cli, ["sentiment", "train", str(p), "-o", str(model), "--folds", "2"])
+    assert r.exit_code == 0, r.output
+    assert "2-fold cross-validation: macro-F1" in r.stderr and r.stdout == ""
+    assert load_classifier(model).predict(["Me encanta", "Terrible"]) == ["positive", "negative"]
+    r = CliRunner().invoke(cli, ["competitors", "demo", "--section", "reputation", "-f", "json",
+                                 "--sentiment-model", str(model), "--topics", "2"])
+    assert r.exit_code == 0, r.stderr
+    assert "TrainedClassifier" in r.stdout
+    bad = CliRunner().invoke(cli, ["sentiment", "train", str(tmp_path / "nope.csv"), "-o", "m.pkl"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
