@@ -62,8 +62,11 @@ class _Display:
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Summary format: text on stderr, or json on stdout.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every error as it happens.")
+@click.option("--archive", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Keep every raw API response under DIR/<source>/ (bodies + index.jsonl, credentials "
+                   "removed), for reproducible research.")
 @quiet_option
-def crawl_cmd(sector, max_pages, resume, source_names, fmt, verbose, quiet):
+def crawl_cmd(sector, max_pages, resume, source_names, fmt, verbose, archive, quiet):
     """Crawl SECTOR's [[sources]] (web pages, feeds, social APIs) into its store.
 
     Polite by default: an identifying User-Agent, robots.txt, one request at a time per host
@@ -91,7 +94,7 @@ def crawl_cmd(sector, max_pages, resume, source_names, fmt, verbose, quiet):
         try:
             summary = translate_errors(lambda: run_crawl(
                 sec, sources=source_names or None, max_pages=max_pages, resume=resume,
-                progress=display.progress, log=display.log, log_errors=verbose,
+                progress=display.progress, log=display.log, log_errors=verbose, archive=archive,
             ))
         except BaseException:
             display.clear()

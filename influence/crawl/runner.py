@@ -30,12 +30,15 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
+import re
 import signal
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, SectorFileError, StoreError
@@ -249,6 +252,7 @@ def run_crawl(
     log_errors: bool = True,
     batch_size: int = BATCH_SIZE,
     commit_every: float = 2.0,
+    archive: str | os.PathLike | None = None,
 ) -> CrawlSummary:
     """Crawl a sector's sources into its store.
 
@@ -268,6 +272,9 @@ def run_crawl(
         sources start again from their seeds, sending conditional requests for pages they have.
     progress : callable, optional
         Called with a :class:`Progress` about twice a second.
+    archive : path-like, optional
+        Keep every raw API response under ``archive/<source name>/`` (see
+        :class:`~influence.crawl.archive.RawArchive`), for reproducible research.
     log : callable, optional
         Called with notices (a source that cannot run, "stopping...") and, if ``log_errors``,
         with each error line (``"web[0]: http 404: https://..."``).
@@ -354,7 +361,7 @@ def run_crawl(
                     continue
                 _run_source(sector, session, src, name, module, report, resume=resume, budget=budget,
                             progress=progress, log=log if log_errors else None, stop=stop, batch_size=batch_size,
-                            commit_every=commit_every, start=start)
+                            commit_every=commit_every, start=start, archive=archive)
                 if budget is not None:
                     budget -= report.pages
         finally:
@@ -366,7 +373,7 @@ def run_crawl(
 
 
 def _run_source(sector, session, src, name, module, report, *, resume, budget, progress, log, stop,
-                batch_size, commit_every, start) -> None:
+                batch_size, commit_every, start, archive=None) -> None:
     state = SourceState(sector.store, name, fresh=not resume)
 
     def on_error(line: str) -> None:
@@ -374,6 +381,10 @@ def _run_source(sector, session, src, name, module, report, *, resume, budget, p
             log(f"{name}: {line}")
 
     ctx = CrawlContext(session=session, sector=sector, state=state, name=name, max_pages=budget, log=on_error)
+    if archive is not None:
+        from .archive import RawArchive
+
+        ctx.archive = RawArchive(Path(archive) / re.sub(r"[^\w.-]+", "_", name))
     batch: list = []
     last_commit = last_progress = time.monotonic()
 

@@ -144,3 +144,28 @@ def test_runner_budget_and_validation(sector_file, tmp_path):
     assert result.exit_code == 2
     assert "bad.toml: sources[0]: unknown key 'acounts' for a mastodon source" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_cli_archive_keeps_raw_responses(sector_file, tmp_path):
+    """influence crawl --archive DIR keeps every API response as received, per source (issue 6)."""
+    import hashlib
+
+    path, server = sector_file
+    archive = tmp_path / "raw"
+    result = CliRunner().invoke(cli, ["crawl", str(path), "--format", "json", "--archive", str(archive)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    folders = sorted(p.name for p in archive.iterdir())
+    assert len(folders) == len(summary["sources"]) == 4
+    total = 0
+    for folder in archive.iterdir():
+        lines = [json.loads(x) for x in (folder / "index.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert lines, folder
+        for entry in lines:
+            body = (folder / entry["file"]).read_bytes()
+            assert hashlib.sha256(body).hexdigest() == entry["sha256"]
+            assert "set-cookie" not in {k.lower() for k in entry["headers"]}
+        total += len(lines)
+    # every request the crawl made was answered and archived (robots.txt is not an API response)
+    api_requests = [e for e in server.log if not e["path"].endswith("robots.txt")]
+    assert total == len(api_requests) > 4
