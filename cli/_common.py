@@ -54,18 +54,20 @@ def echo_err(message: str, ctx_quiet: bool = False) -> None:
 # -- options ---------------------------------------------------------------------------------------
 
 
-def output_options(default_top: int) -> Callable:
-    """``--format``, ``--top`` and ``-o/--output`` for every tabular command."""
+def output_options(default_top: int | None) -> Callable:
+    """``--format``, ``--top`` and ``-o/--output`` for every tabular command (no ``--top`` when
+    ``default_top`` is None: commands whose rows are not a ranking)."""
 
     def decorator(f: Callable) -> Callable:
         f = click.option(
             "-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
             help="Write to this file instead of stdout (a FILE.manifest.json is written beside it).",
         )(f)
-        f = click.option(
-            "--top", type=click.IntRange(min=0), default=default_top, show_default=True,
-            help="How many actors to list; 0 lists all.",
-        )(f)
+        if default_top is not None:
+            f = click.option(
+                "--top", type=click.IntRange(min=0), default=default_top, show_default=True,
+                help="How many actors to list; 0 lists all.",
+            )(f)
         f = click.option(
             "-f", "--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None,
             help="Output format. Default: table on a terminal, json otherwise.",

@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterator
 import click
 
 from ._common import (
-    OUTPUT_FORMATS,
     UserError,
     choose_format,
     config_options,
     echo_err,
     emit,
     open_sector_arg,
+    output_options,
     quiet_option,
     render,
     resolve_config,
@@ -33,16 +33,7 @@ EVAL_COLUMNS = ("kendall", "spearman", "precision_at_k", "ndcg_at_k", "n")
 # -- shared options --------------------------------------------------------------------------------
 
 
-def _output_options(f: Callable) -> Callable:
-    f = click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-        help="Write to this file instead of stdout (a FILE.manifest.json is written beside it).",
-    )(f)
-    f = click.option(
-        "-f", "--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None,
-        help="Output format. Default: table on a terminal, json otherwise.",
-    )(f)
-    return f
+_output_options = output_options(None)
 
 
 def _truth_options(f: Callable) -> Callable:

@@ -55,7 +55,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from .errors import InputDataError
 
 __all__ = [
     "Kind",
