@@ -15,7 +15,7 @@ measured separately (``ru_maxrss``):
   HITS, k-core, sampled betweenness from the same number of sources).
 
 It prints seconds per step, the influence/igraph ratio and the peak memory of each process.
-igraph is a benchmark-only dependency (``pip install igraph``); without it only influence runs.
+igraph is a benchmark-only dependency (``pip install -e '.[bench]'``); without it only influence runs.
 """
 
 from __future__ import annotations
