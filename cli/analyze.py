@@ -22,7 +22,7 @@ SHORT_COLUMNS = ("rank", "actor", "name", "platform", "score", "why")
 
 def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, config_file, assignments,
          seed: int | None, quiet: bool, command: str, detail_columns: bool, communities: bool = True,
-         per_community: int | None = None, roles: bool = False):
+         per_community: int | None = None, roles: bool = False, strategy: str = "score"):
     from influence import rank
     from influence.graph import build_arrays
     from influence.manifest import make_manifest
@@ -43,7 +43,12 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
             extra = _annotate(view, arrays, sector, cfg, labels=bool(per_community),
                               roles=bool(per_community or roles), quiet=quiet)
         result = translate_errors(lambda: rank(view, cfg))
-        if per_community:
+        if strategy == "reach":
+            from .reach_cli import reach_rows
+
+            echo_err("Selecting the reach set (Independent Cascade, seeded)...", quiet)
+            rows = reach_rows(view, result, top or 20, seed=cfg.seed)
+        elif per_community:
             from influence import shortlist
 
             rows = [e.to_dict() for e in shortlist(result, per_community=per_community)]
@@ -51,7 +56,9 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
             rows = result.to_records(top)
         fmt = choose_format(fmt, output)
         columns = SHORT_COLUMNS
-        if per_community:
+        if strategy == "reach":
+            from .reach_cli import REACH_COLUMNS as columns
+        elif per_community:
             columns = ("rank", "community", "community_label", "role", "actor", "name", "score", "why")
         elif detail_columns:
             measures = [m for m, w in cfg.measures.items() if w > 0]
@@ -61,7 +68,8 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
         manifest = None
         if output is not None:
             manifest = make_manifest(command=command, sector=sector, config=cfg, seed=cfg.seed,
-                                     top=top, format=fmt, per_community=per_community, **extra)
+                                     top=top, format=fmt, per_community=per_community, strategy=strategy,
+                                     **extra)
         emit(render(rows, columns, fmt), output, manifest, quiet)
         shown = len(rows)
         echo_err(
@@ -157,10 +165,14 @@ def rank_cmd(sector, fmt, top, output, config_file, assignments, seed, communiti
 @click.option("--per-community", type=click.IntRange(min=1), default=None, metavar="K",
               help="The top K leaders of every community, with the community label and role.")
 @click.option("--roles", is_flag=True, help="Also assign each actor a structural role (slower).")
+@click.option("--strategy", type=click.Choice(["score", "reach"]), default="score", show_default=True,
+              help="score: the top actors by score. reach: the set of --top actors that together reach the "
+                   "most distinct actors (Independent Cascade, greedy with lazy evaluation), with each pick's "
+                   "marginal gain and overlap with the previous picks.")
 @_communities_option
 @quiet_option
-def shortlist_cmd(sector, fmt, top, output, config_file, assignments, seed, per_community, roles, communities,
-                  quiet):
+def shortlist_cmd(sector, fmt, top, output, config_file, assignments, seed, per_community, roles, strategy,
+                  communities, quiet):
     """The influencer shortlist of SECTOR: the top actors with a one-line reason each.
 
     Competitor brands are left out (set filters.exclude_competitors=false to keep them).
@@ -171,8 +183,9 @@ def shortlist_cmd(sector, fmt, top, output, config_file, assignments, seed, per_
     Example:
       influence shortlist coffee.toml --top 20 --format csv -o shortlist.csv
       influence shortlist demo --per-community 3 --format json
+      influence shortlist demo --top 10 --strategy reach --format json
       influence shortlist demo --set graph.kinds='["reshare"]'
     """
     _run(sector, top=top, fmt=fmt, output=output, config_file=config_file, assignments=assignments,
          seed=seed, quiet=quiet, command="shortlist", detail_columns=False, communities=communities,
-         per_community=per_community, roles=roles)
+         per_community=per_community, roles=roles, strategy=strategy)
