@@ -550,14 +550,21 @@ def ic_spreading(
     rng = _rng(seed)
     order, S = _spreading_matrix(G, weight)
     src = _source_index(order, nodes)
+    sizes = _cascade(S, _ic_probabilities(S, p), src, runs, rng, progress=progress)
+    return {order[i]: float(s) for i, s in zip(src.tolist(), sizes.tolist())}
+
+
+def _ic_probabilities(S, p: float | None) -> np.ndarray:
+    """Independent Cascade probability of each stored entry of the spreading matrix ``S``
+    (``S[v, u] = w(u -> v)``): with ``p``, ``1 - (1 - p) ** w``; without, the weighted cascade,
+    ``w(u -> v)`` over u's attention given (the column sum of S)."""
     if p is None:
-        # S[v, u] = w(u -> v); u's attention given is the column sum of S
         given = np.bincount(S.indices, weights=S.data, minlength=S.shape[0])
-        q = np.divide(S.data, given[S.indices], out=np.zeros_like(S.data), where=given[S.indices] > 0)
+        q = np.divide(S.data, given[S.indices], out=np.zeros_like(S.data, dtype=float),
+                      where=given[S.indices] > 0)
     else:
         q = 1.0 - (1.0 - p) ** S.data
-    sizes = _cascade(S, np.clip(q, 0.0, 1.0), src, runs, rng, progress=progress)
-    return {order[i]: float(s) for i, s in zip(src.tolist(), sizes.tolist())}
+    return np.clip(q, 0.0, 1.0)
 
 
 def _resolve_beta(S, beta, beta_factor) -> tuple[float, float | None]:

@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import ConfigError
-from .evaluate import _check_prob, _check_runs, _rng, _spreading_matrix
+from .evaluate import _check_prob, _check_runs, _ic_probabilities, _rng, _spreading_matrix
 
 if TYPE_CHECKING:
     from .config import RankingConfig
@@ -296,14 +296,7 @@ def sample_worlds(G, *, p: float | None = None, runs: int = DEFAULT_RUNS, seed=0
     runs = _check_runs(runs)
     rng = _rng(seed)
     nodes, S = _matrix(G)
-    if p is None:
-        # as ic_spreading: S[v, u] = w(u -> v); u's attention given is the column sum of S
-        given = np.bincount(S.indices, weights=S.data, minlength=S.shape[0])
-        q = np.divide(S.data, given[S.indices], out=np.zeros_like(S.data, dtype=float),
-                      where=given[S.indices] > 0)
-    else:
-        q = 1.0 - (1.0 - p) ** S.data
-    q = np.clip(q, 0.0, 1.0)
+    q = _ic_probabilities(S, p)  # the same probabilities as ic_spreading
     live = np.empty((runs, S.nnz), dtype=bool)
     step = max(1, (1 << 22) // max(S.nnz, 1))
     for r in range(0, runs, step):
