@@ -65,7 +65,7 @@ _LAZY = {
 }
 _SUBMODULES = {"datasets", "measures", "records", "store", "graph", "ranking", "config", "sector",
                "importers", "export", "manifest", "errors", "evaluate", "sweep",
-               "communities", "roles", "text", "competitors", "sentiment"}
+               "communities", "roles", "text", "competitors", "sentiment", "report"}
 
 __all__ = [
     "__version__",

@@ -1,0 +1,477 @@
+"""Gathering a report's data: :func:`build_report` runs the analyses and keeps their results.
+
+Nothing here writes a file or draws: :func:`build_report` reads an open sector's store, runs the
+same pure analyses as the CLI commands (graph, communities, roles, ranking, community summaries,
+reach, competitor map, network-map layout) and returns a :class:`ReportData`, which
+:func:`influence.report.render_html` turns into a page.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from .layout import NetworkMap, community_colors, layout_map
+
+__all__ = [
+    "ReportData",
+    "Summary",
+    "SourceInfo",
+    "ShortlistRow",
+    "CommunityCard",
+    "ReachInfo",
+    "build_report",
+    "DEFAULT_TOP",
+    "DEFAULT_MAP_NODES",
+    "DEFAULT_REACH_RUNS",
+]
+
+#: Rows of the shortlist table by default.
+DEFAULT_TOP = 20
+#: Actors drawn on the network map by default.
+DEFAULT_MAP_NODES = 300
+#: Live-edge worlds of the reach estimates (influence.reach) by default.
+DEFAULT_REACH_RUNS = 200
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """One ``[[sources]]`` entry of the sector file, and what the crawler has done with it."""
+
+    name: str
+    type: str
+    detail: str  #: its keys other than ``type`` and ``name``, in short
+    visited: int | None = None  #: URLs visited (web crawler state), if any
+    queued: int | None = None  #: URLs still queued
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The report's first section: where the data comes from and how it was analysed.
+
+    Attributes
+    ----------
+    sector : str
+    origin : str
+        What was opened: a sector file, a store file, or the demo.
+    sources : tuple of SourceInfo
+    counts : dict
+        The store's row counts (:meth:`influence.store.Store.counts`).
+    graph : dict
+        ``nodes``, ``edges`` of the interaction graph, ``ranked`` actors and ``excluded`` ones.
+    platforms : tuple of (str, int)
+        Actors per platform in the graph.
+    posts_window, interactions_window : (str, str) or None
+        Dates (UTC) of the first and last dated post / interaction.
+    parameters : tuple of (str, str)
+        The parameters used, for people (the full set is in the manifest).
+    fingerprint : str
+        The store's content fingerprint.
+    version : str
+        influence's version.
+    """
+
+    sector: str
+    origin: str
+    sources: tuple[SourceInfo, ...]
+    counts: dict
+    graph: dict
+    platforms: tuple[tuple[str, int], ...]
+    posts_window: tuple[str, str] | None
+    interactions_window: tuple[str, str] | None
+    parameters: tuple[tuple[str, str], ...]
+    fingerprint: str
+    version: str
+
+
+@dataclass(frozen=True)
+class ShortlistRow:
+    """One row of the shortlist table."""
+
+    rank: int
+    actor: str
+    name: str
+    platform: str
+    url: str | None
+    score: float
+    community: Any
+    community_label: str | None
+    community_color: str
+    role: str | None
+    expected_reach: float | None  #: expected actors reached alone (Independent Cascade)
+    followers: int | None
+    givers: int
+    why: str
+    contributions: dict  #: measure -> its contribution to the score
+
+
+@dataclass(frozen=True)
+class CommunityCard:
+    """One community card: a :class:`influence.communities.CommunitySummary` plus its colour
+    and the roles of its members."""
+
+    id: Any
+    label: str
+    color: str
+    size: int
+    density: float
+    interaction_share: float
+    internal_share: float
+    leaders: tuple  #: CommunityMember (actor, name, score)
+    bridges: tuple  #: CommunityMember (actor, name, participation coefficient)
+    terms: tuple[str, ...]
+    hashtags: tuple[tuple[str, int], ...]
+    platforms: tuple[tuple[str, int], ...]
+    languages: tuple[tuple[str, float], ...]
+    top_post: Any  #: CommunityPost or None
+    top_post_author: str  #: its author's display name
+    n_posts: int
+    roles: tuple[tuple[str, int], ...]  #: members per role, most first
+
+
+@dataclass(frozen=True)
+class ReachInfo:
+    """How far the shortlist reaches, and the reach-aware alternative of the same size.
+
+    Attributes
+    ----------
+    shortlist_reach : float
+        Expected distinct actors the shortlisted actors reach together (seeds counted).
+    picks : tuple of influence.reach.ReachPick
+        :func:`influence.reach.select_reach` with as many picks as the shortlist has rows, on the
+        same live-edge worlds.
+    names : dict
+        Actor -> display name, for the picks.
+    params : dict
+    """
+
+    shortlist_reach: float
+    picks: tuple
+    names: dict
+    params: dict
+
+    @property
+    def picks_reach(self) -> float:
+        return self.picks[-1].expected_reach if self.picks else 0.0
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report shows, computed once by :func:`build_report`.
+
+    Attributes
+    ----------
+    title : str
+    summary : Summary
+    measures : tuple of (str, str)
+        The ranking's measures with weight > 0: ``(key, label)``.
+    shortlist : tuple of ShortlistRow
+    reach : ReachInfo or None
+    network : NetworkMap or None
+    communities : tuple of CommunityCard
+    competitors : influence.competitors.CompetitorMap or None
+    notes : dict
+        Section -> why it is empty or partial (``"competitors"``, ``"roles"``, ``"reach"``...).
+    manifest : dict
+        :func:`influence.manifest.make_manifest` of the run, embedded in the page.
+    """
+
+    title: str
+    summary: Summary
+    measures: tuple[tuple[str, str], ...]
+    shortlist: tuple[ShortlistRow, ...]
+    reach: ReachInfo | None
+    network: NetworkMap | None
+    communities: tuple[CommunityCard, ...]
+    competitors: Any
+    notes: dict = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)
+
+
+def _date(ts: float | None) -> str | None:
+    if ts is None or (isinstance(ts, float) and math.isnan(ts)):
+        return None
+    return datetime.fromtimestamp(ts, tz=timezone.utc).date().isoformat()
+
+
+def _window(stamps) -> tuple[str, str] | None:
+    lo = hi = None
+    for t in stamps:
+        if t is None:
+            continue
+        lo = t if lo is None or t < lo else lo
+        hi = t if hi is None or t > hi else hi
+    return None if lo is None else (_date(lo), _date(hi))
+
+
+def _origin(sector) -> str:
+    if sector.path is not None:
+        return f"sector file {sector.path.name}"
+    if sector.store_path == ":memory:" and sector.name == "demo":
+        return "the bundled synthetic demo sector (influence.datasets.make_sector)"
+    return f"store {sector.store_path}"
+
+
+def _sources(sector) -> tuple[SourceInfo, ...]:
+    from ..crawl.runner import source_name
+
+    crawled = sector.store.crawl_sources() if sector.store is not None else {}
+    out = []
+    for i, src in enumerate(sector.sources):
+        name = source_name(src, i)
+        parts = []
+        for k, v in src.items():
+            if k in ("type", "name"):
+                continue
+            if isinstance(v, (list, tuple)):
+                shown = ", ".join(str(x) for x in v[:3]) + (f" (+{len(v) - 3} more)" if len(v) > 3 else "")
+            else:
+                shown = str(v)
+            parts.append(f"{k}: {shown}")
+        queued, visited = crawled.get(name, (None, None))
+        out.append(SourceInfo(name=name, type=str(src.get("type")), detail="; ".join(parts),
+                              visited=visited, queued=queued))
+    return tuple(out)
+
+
+def _competitor_map(sector, seed, analyzer, competitor_config):
+    """The competitor map, or ``(None, note)`` when there is nothing to map."""
+    from ..competitors import CompetitorConfig, map_sector
+
+    if not sector.competitors:
+        return None, ("No competitors declared: add [[competitors]] tables to the sector file to "
+                      "map their topics, calendar, share of voice and reputation.")
+    cfg = competitor_config
+    if cfg is None and sector.languages:
+        cfg = CompetitorConfig(languages=tuple(sector.languages))
+    cmap = map_sector(sector, config=cfg, analyzer=analyzer, seed=seed)
+    return cmap, ""
+
+
+def build_report(
+    sector,
+    *,
+    config=None,
+    top: int = DEFAULT_TOP,
+    map_nodes: int = DEFAULT_MAP_NODES,
+    seed: int = 0,
+    title: str | None = None,
+    reach_runs: int = DEFAULT_REACH_RUNS,
+    competitor_config=None,
+    analyzer: Any = None,
+    progress: Callable[[str], None] | None = None,
+) -> ReportData:
+    """Run every analysis of the report on an open sector.
+
+    Parameters
+    ----------
+    sector : influence.sector.Sector
+        Opened with :func:`influence.open_sector` (its store is read, never written).
+    config : RankingConfig, optional
+        Default: the sector's ``[ranking]``.
+    top : int, default=20
+        Rows of the shortlist.
+    map_nodes : int, default=300
+        Actors drawn on the network map (the rest of each community is its disc).
+    seed : int, default=0
+        Seed of community detection, roles, the reach simulation, the topic model and the map
+        layout.
+    title : str, optional
+        Default: ``"<sector>: opinion leaders and competitors"``.
+    reach_runs : int, default=200
+        Live-edge worlds of the reach estimates.
+    competitor_config : CompetitorConfig, optional
+        Default: the defaults with the sector's languages.
+    analyzer : sentiment analyser, optional
+        As in :func:`influence.competitors.map_competitors`.
+    progress : callable, optional
+        Called with a short message before each slow step (the CLI prints them on a terminal).
+
+    Returns
+    -------
+    ReportData
+
+    Raises
+    ------
+    EmptyGraphError
+        If the sector has no actors to rank.
+    ConfigError
+        For a bad parameter.
+    """
+    from .. import __version__
+    from ..communities import detect_communities, summarize_communities
+    from ..errors import ConfigError, EmptyGraphError, StoreError
+    from ..manifest import make_manifest
+    from ..measures import MEASURE_LABELS
+    from ..ranking import rank, shortlist
+
+    for name, value, lo in (("top", top, 1), ("map_nodes", map_nodes, 1), ("seed", seed, 0),
+                            ("reach_runs", reach_runs, 1)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < lo:
+            raise ConfigError(f"The {name!r} parameter of build_report must be an int >= {lo}. "
+                              f"Got {value!r} instead.", key=name)
+    if sector.store is None:
+        raise StoreError(f"sector {sector.name}: the store is not open (use open_sector)")
+    say = progress or (lambda message: None)
+    cfg = config if config is not None else sector.ranking
+    notes: dict[str, str] = {}
+    store = sector.store
+
+    say("Building the interaction graph")
+    G = sector.graph(cfg)
+    if G.number_of_nodes() == 0:
+        raise EmptyGraphError(f"sector {sector.name} has no actors: nothing to report "
+                              "(import or crawl data first)")
+    posts = list(store.posts())
+
+    say("Detecting communities")
+    partition = detect_communities(G, seed=seed)
+    for v, c in partition.items():
+        G.nodes[v]["community"] = c
+
+    say("Assigning roles")
+    roles = None
+    try:
+        from ..roles import assign_roles
+
+        roles = assign_roles(G, posts=posts, seed=seed)
+        for v, r in roles.roles.items():
+            G.nodes[v]["role"] = r
+    except EmptyGraphError as exc:
+        notes["roles"] = f"No roles: {exc}."
+
+    say("Ranking")
+    result = rank(G, cfg)
+    say("Describing communities")
+    summaries = summarize_communities(G, partition, ranking=result, posts=posts,
+                                      languages=tuple(sector.languages) or ("es", "en"))
+    labels = {s.id: s.label for s in summaries}
+    colors = community_colors(partition.ids)
+
+    entries = shortlist(result, top=top)
+    say("Simulating reach")
+    reach, solo = _reach(G, result, entries, seed=seed, runs=reach_runs, notes=notes)
+
+    urls = {a.id: a.url for a in store.actors() if a.url}
+    rows = tuple(
+        ShortlistRow(
+            rank=e.rank, actor=str(e.actor), name=e.name, platform=e.platform,
+            url=urls.get(str(e.actor)), score=e.score, community=e.community,
+            community_label=labels.get(e.community), community_color=colors.get(e.community, "#9e9e9e"),
+            role=e.role, expected_reach=solo.get(e.actor), followers=e.followers, givers=e.givers,
+            why=e.why, contributions={m: s.contribution for m, s in e.measures.items()},
+        )
+        for e in entries
+    )
+
+    role_counts: dict[Any, Counter] = {c: Counter() for c in partition.ids}
+    if roles is not None:
+        for v, r in roles.roles.items():
+            role_counts[partition.get(v, -1)][r] += 1
+    cards = tuple(
+        CommunityCard(
+            id=s.id, label=s.label, color=colors.get(s.id, "#9e9e9e"), size=s.size,
+            density=s.density, interaction_share=s.interaction_share,
+            internal_share=s.internal_share, leaders=s.leaders, bridges=s.bridges,
+            terms=tuple(t for t, _ in s.terms[:8]), hashtags=s.hashtags, platforms=s.platforms,
+            languages=s.languages, top_post=s.top_posts[0] if s.top_posts else None,
+            top_post_author=_author_name(G, s.top_posts[0].author) if s.top_posts else "",
+            n_posts=s.n_posts, roles=tuple(role_counts.get(s.id, Counter()).most_common()),
+        )
+        for s in summaries
+    )
+
+    say("Laying out the network map")
+    competitor_nodes = {v: d.get("competitor") or str(d.get("name") or v)
+                        for v, d in G.nodes(data=True) if d.get("is_competitor")}
+    leaders = [m.actor for s in summaries if s.id != -1 for m in s.leaders[:2]]
+    bridges = [m.actor for s in summaries for m in s.bridges[:3]]
+    network = layout_map(
+        G, partition, result.scores(), max_nodes=map_nodes, labels=labels, leaders=leaders,
+        bridges=bridges, competitors=competitor_nodes,
+        roles=roles.roles if roles is not None else None, seed=seed,
+    )
+
+    say("Mapping competitors")
+    cmap, note = _competitor_map(sector, seed, analyzer, competitor_config)
+    if note:
+        notes["competitors"] = note
+    if not posts:
+        notes["posts"] = "The store holds no posts: no terms, topics, calendar or top posts."
+
+    counts = store.counts()
+    first_i, last_i = store.time_range()
+    graph_info = {"nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
+                  "ranked": len(result), "excluded": dict(result.excluded),
+                  "communities": partition.n_communities,
+                  "modularity": None if math.isnan(partition.modularity) else partition.modularity}
+    platforms = Counter(str(d.get("platform") or str(v).partition(":")[0]) for v, d in G.nodes(data=True))
+    weights = {m: w for m, w in cfg.measures.items() if w > 0}
+    params = [
+        ("ranking measures", ", ".join(f"{MEASURE_LABELS.get(m, m)} × {w:g}" for m, w in weights.items())),
+        ("normalisation", cfg.normalization),
+        ("communities", (f"{partition.method}, resolution {partition.resolution:g}, "
+                         f"{partition.runs} consensus runs, seed {partition.seed}")),
+        ("roles", f"k-means, k = {roles.k} (silhouette {roles.silhouette:.2f})" if roles else "not assigned"),
+        ("reach", f"Independent Cascade, weighted cascade, {reach_runs} live-edge worlds, seed {seed}"
+         if reach is not None else "not simulated"),
+        ("network map", f"top {network.n_shown} of {network.n_actors} actors, seed {seed}"),
+    ]
+    if cmap is not None:
+        params.append(("competitor topics", (f"{cmap.topics.n_topics} NMF topics "
+                                             f"({cmap.topics.chosen_by}); "
+                                             f"sentiment: {cmap.params.get('analyzer')}")))
+    manifest = make_manifest(
+        command="report", sector=sector, config=cfg, seed=seed, top=top, map_nodes=map_nodes,
+        communities=partition.params(), roles=None if roles is None else {"k": roles.k, "seed": seed},
+        reach=None if reach is None else reach.params,
+        competitors=None if cmap is None else cmap.params,
+    )
+    summary = Summary(
+        sector=sector.name, origin=_origin(sector), sources=_sources(sector), counts=counts,
+        graph=graph_info,
+        platforms=tuple(sorted(platforms.items(), key=lambda kv: (-kv[1], kv[0]))),
+        posts_window=_window(p.timestamp for p in posts),
+        interactions_window=None if first_i is None else (_date(first_i), _date(last_i)),
+        parameters=tuple(params), fingerprint=manifest.get("store_fingerprint", ""),
+        version=__version__,
+    )
+    return ReportData(
+        title=title or f"{sector.name}: opinion leaders and competitors",
+        summary=summary,
+        measures=tuple((m, MEASURE_LABELS.get(m, m)) for m in weights),
+        shortlist=rows, reach=reach, network=network, communities=cards, competitors=cmap,
+        notes=notes, manifest=manifest,
+    )
+
+
+def _author_name(G, account: str) -> str:
+    """A post author's display name: its node's ``name`` (merged accounts belong to one node)."""
+    from ..communities import author_nodes
+
+    node = author_nodes(G).get(account, account)
+    return str(G.nodes[node].get("name") or account) if node in G else account
+
+
+def _reach(G, result, entries, *, seed: int, runs: int, notes: dict):
+    """Each shortlisted actor's expected reach alone, the shortlist's together, and the
+    reach-aware pick of the same size (all on the same live-edge worlds)."""
+    from ..reach import sample_worlds, select_reach, spread
+
+    if not entries:
+        notes["reach"] = "No shortlisted actors: no reach to simulate."
+        return None, {}
+    if G.number_of_edges() == 0:
+        notes["reach"] = "The graph has no interactions: nobody reaches anybody."
+        return None, {}
+    worlds = sample_worlds(G, runs=runs, seed=seed)
+    solo = {e.actor: spread(G, [e.actor], worlds=worlds) for e in entries}
+    together = spread(G, [e.actor for e in entries], worlds=worlds)
+    picked = select_reach(G, len(entries), ranking=result, worlds=worlds)
+    names = {a: str(G.nodes[a].get("name") or a) for a in picked.actors}
+    params = {**picked.params, "shortlist": len(entries)}
+    return ReachInfo(shortlist_reach=together, picks=picked.picks, names=names, params=params), solo
