@@ -74,5 +74,8 @@ from .competitors import competitors_cmd, sentiment_group  # noqa: E402
 
 cli.add_command(competitors_cmd)
 cli.add_command(sentiment_group)
+from .report import report_cmd  # noqa: E402
+
+cli.add_command(report_cmd)
 
 __all__ = ["cli"]
