@@ -737,6 +737,18 @@ class Store:
             out.setdefault(src, [0, 0])[1] = n
         return {k: (v[0], v[1]) for k, v in sorted(out.items())}
 
+    def crawl_runs(self) -> dict[str, tuple[str | None, str | None]]:
+        """``{source: (first, last)}``: when each source was first and last crawled (ISO 8601, UTC).
+
+        Written by :func:`influence.crawl.runner.run_crawl` at the end of every source's run.
+        """
+        out: dict[str, list[str | None]] = {}
+        for src, key, value in self._conn.execute(
+            "SELECT source, key, value FROM crawl_state WHERE key IN ('run.first', 'run.last')"
+        ):
+            out.setdefault(src, [None, None])[0 if key == "run.first" else 1] = json.loads(value)
+        return {k: (v[0], v[1]) for k, v in sorted(out.items())}
+
     def reset_crawl(self, source: str) -> None:
         """Forget a source's frontier and visited set (a fresh crawl); state and validators stay,
         so the fresh crawl sends conditional requests."""

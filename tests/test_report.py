@@ -447,3 +447,20 @@ def test_cli_empty_store_exits_2(tmp_path):
     r = CliRunner().invoke(cli, ["report", str(db), "-o", str(tmp_path / "r.html")])
     assert r.exit_code == 2 and "nothing" in r.output
     assert not (tmp_path / "r.html").exists()
+
+
+def test_summary_shows_each_sources_crawl_dates():
+    sector = _bare_sector()
+    sector = Sector(name="bare", store=sector.store,
+                    sources=({"type": "feed", "urls": ["https://blog.example/feed"]},
+                             {"type": "web", "seeds": ["https://blog.example/"]}))
+    sector.store.write_crawl_batch([], source="feed[0]",
+                                   state={"run.first": '"2026-03-01T10:00:00+00:00"',
+                                          "run.last": '"2026-04-02T09:30:00+00:00"'})
+    data = build_report(sector)
+    by_name = {s.name: s for s in data.summary.sources}
+    assert by_name["feed[0]"].first_crawl.startswith("2026-03-01")
+    assert by_name["feed[0]"].last_crawl.startswith("2026-04-02")
+    assert by_name["web[1]"].last_crawl is None
+    html = render_html(data)
+    assert "2026-03-01 to 2026-04-02" in html and "not yet" in html

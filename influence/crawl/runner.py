@@ -38,6 +38,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,8 @@ if TYPE_CHECKING:
 __all__ = ["run_crawl", "CrawlSummary", "SourceReport", "Progress", "source_name", "crawl_config"]
 
 #: Records per committed batch (also committed every ``commit_every`` seconds).
+#: Crawl-state keys holding when a source was first and last crawled (ISO 8601, UTC).
+RUN_FIRST, RUN_LAST = "run.first", "run.last"
 BATCH_SIZE = 500
 
 
@@ -426,6 +429,11 @@ def _run_source(sector, session, src, name, module, report, *, resume, budget, p
         report.message = f"{type(exc).__name__}: {exc}"
     finally:
         gen.close()
+    # when this source was crawled (first and latest run, UTC), shown by `influence report`
+    ran = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    if state.get(RUN_FIRST) is None:
+        state.set(RUN_FIRST, ran)
+    state.set(RUN_LAST, ran)
     # what was yielded, with the state changes made so far, in one transaction
     commit()
     report.pages = ctx.events["pages"]

@@ -47,6 +47,8 @@ class SourceInfo:
     detail: str  #: its keys other than ``type`` and ``name``, in short
     visited: int | None = None  #: URLs visited (web crawler state), if any
     queued: int | None = None  #: URLs still queued
+    first_crawl: str | None = None  #: when it was first crawled (ISO 8601, UTC), if ever
+    last_crawl: str | None = None  #: when it was last crawled (ISO 8601, UTC), if ever
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,7 @@ def _sources(sector) -> tuple[SourceInfo, ...]:
     from ..crawl.runner import source_name
 
     crawled = sector.store.crawl_sources() if sector.store is not None else {}
+    runs = sector.store.crawl_runs() if sector.store is not None else {}
     out = []
     for i, src in enumerate(sector.sources):
         name = source_name(src, i)
@@ -234,7 +237,9 @@ def _sources(sector) -> tuple[SourceInfo, ...]:
             parts.append(f"{k}: {shown}")
         queued, visited = crawled.get(name, (None, None))
         out.append(SourceInfo(name=name, type=str(src.get("type")), detail="; ".join(parts),
-                              visited=visited, queued=queued))
+                              visited=visited, queued=queued,
+                              first_crawl=runs.get(name, (None, None))[0],
+                              last_crawl=runs.get(name, (None, None))[1]))
     return tuple(out)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 import os
 import signal
 import sqlite3
@@ -237,9 +238,13 @@ def test_a_new_source_module_plugs_in_and_commits_state_with_records(monkeypatch
     summary = run_crawl(sector, batch_size=3)
     assert summary.records == Counter({"actors": 5, "mention": 5}) and summary.pages == 5
     assert store.counts()["interactions"] == 5 and json.loads(store.crawl_state("fake[0]")["cursor"]) == 5
+    first, last = store.crawl_runs()["fake[0]"]
+    assert first == last and datetime.fromisoformat(first).tzinfo is not None
     # resume: the cursor is there, nothing is yielded again
     again = run_crawl(sector, resume=True)
     assert again.records == Counter()
+    assert store.crawl_runs()["fake[0]"][0] == first  # the first run is kept, the last one moves on
+    assert store.crawl_runs()["fake[0]"][1] >= last
     bad = Sector("t", store=store, sources=({"type": "fake", "n": "x"},))
     with pytest.raises(ConfigError, match=r"sources\[0\]\.n"):
         run_crawl(bad)
