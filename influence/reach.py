@@ -1,7 +1,8 @@
 """Reach-aware selection: audiences, their overlap, and the set of actors that reaches the most.
 
 Top-k by score often picks actors who talk to the same people. This module picks the set that,
-together, reaches the most distinct actors.
+together, reaches the most distinct actors (:func:`select_reach`), or a set that balances score
+with community coverage and low audience overlap (:func:`select_diverse`).
 
 Audiences
 ---------
@@ -12,28 +13,58 @@ many, not who. Two audiences overlap by their **Jaccard** index ``|A & B| / |A |
 **weighted Jaccard** ``sum min(a, b) / sum max(a, b)`` over the attention weights
 (:func:`overlap`, :func:`overlap_matrix`).
 
-Reach model
------------
-Independent Cascade on reversed edges, as in :func:`influence.evaluate.ic_spreading` (same
-spreading matrix, same probabilities): an active actor v activates each actor u who gave it
-attention with the **weighted cascade** probability ``w(u -> v) / sum_x w(u -> x)`` (u's share of
-attention that goes to v), or with ``p=``, ``1 - (1 - p) ** w``. It is simulated with **live-edge
-worlds** (Kempe, Kleinberg & Tardos 2003): each of ``runs`` worlds keeps every edge independently
-with its probability, and the reach of a set in a world is everything reachable from the set along
-kept edges. The expected reach (the seeds counted) is the mean over the worlds. All sets are
-scored on the *same* worlds (common random numbers), so differences between sets are not noise of
-the draw and every result is deterministic for a ``seed``.
+Reach models
+------------
+Both run on reversed edges (an active v influences the actors u who gave it attention), with the
+spreading matrix of :mod:`influence.evaluate`.
+
+``model="ic"``, Independent Cascade (default)
+    As :func:`influence.evaluate.ic_spreading` (same probabilities): an active actor v activates
+    each actor u who gave it attention with the **weighted cascade** probability
+    ``w(u -> v) / sum_x w(u -> x)`` (u's share of attention that goes to v), or with ``p=``,
+    ``1 - (1 - p) ** w``.
+``model="lt"``, Linear Threshold
+    u becomes active when the summed influence weights of its active sources reach a uniform
+    random threshold; the weight of v on u is the same normalised share
+    ``w(u -> v) / sum_x w(u -> x)`` (so they sum to 1 for every actor who gives attention).
+
+Both are simulated with **live-edge worlds** (Kempe, Kleinberg & Tardos 2003, theorems 4.5 and
+4.6): for IC each edge is kept independently with its probability; for LT each actor keeps at
+most one of its edges, edge ``v -> u`` with probability equal to its weight. The reach of a set in
+a world is everything reachable from it along kept edges; the expected reach (the seeds counted)
+is the mean over the worlds. All sets are scored on the *same* worlds (common random numbers), so
+differences between sets are not noise of the draw and every result is deterministic for a
+``seed``.
 
 Selection
 ---------
-:func:`select_reach` maximises the expected unique reach greedily, with lazy evaluation (CELF,
-Leskovec et al. 2007; the spread is submodular, so a stale marginal gain is an upper bound). The
-candidates are the top ``pool`` (default :data:`DEFAULT_POOL` = 200) actors of the default ranking,
-minus competitors (node attribute ``is_competitor``) and **bot-like** accounts
-(:func:`is_bot_like`: followers known and at most :data:`BOT_MAX_FOLLOWERS`, attention given to
-at least :data:`BOT_MIN_GIVEN` distinct actors, and attention received from at most
-:data:`BOT_MAX_GIVERS`). Each pick reports its marginal gain, the cumulative expected reach and
-its overlap with the previous picks (the share of its own expected reach they already reach).
+:func:`select_reach` maximises the expected unique reach greedily (the spread is submodular under
+both models, so greedy is within ``1 - 1/e`` of the best set on the simulated worlds), by one of:
+
+``method="celf"``
+    Greedy with lazy evaluation (CELF, Leskovec et al. 2007: a stale marginal gain is an upper
+    bound) on ``runs`` live-edge worlds, over the top ``pool`` (default :data:`DEFAULT_POOL`)
+    actors of the ranking.
+``method="ris"``
+    Reverse Influence Sampling (Borgs et al. 2014): random reverse-reachable (RR) sets, each the
+    actors that would reach a uniformly random actor in one random world, and greedy maximum
+    coverage of them; the expected reach of a set is ``n`` times the share of RR sets it hits.
+    The number of RR sets is IMM's (Tang, Shi & Xiao 2015) for an approximation of
+    ``1 - 1/e - epsilon`` with probability ``1 - 1/n``, the final selection on fresh RR sets as
+    Chen (2018) corrects, at least :data:`RIS_MIN_SETS` and at most :data:`RIS_MAX_SETS`; or a
+    fixed ``theta``. Candidates: every
+    ranked actor. It needs no per-candidate simulation, so it is the method for large graphs.
+``method="auto"`` (default)
+    RIS from :data:`RIS_MIN_NODES` actors up, CELF below (and CELF whenever ``worlds`` is given).
+
+**Constraints** (both strategies): competitors (node attribute ``is_competitor``) and **bot-like**
+accounts (:func:`is_bot_like`: followers known and at most :data:`BOT_MAX_FOLLOWERS`, attention
+given to at least :data:`BOT_MIN_GIVEN` distinct actors, received from at most
+:data:`BOT_MAX_GIVERS`) are left out; ``exclude`` removes more actors with a reason (e.g. the
+inactive ones of :func:`inactive_actors`); ``quotas`` cap the picks per node attribute value
+(:class:`Quota`, e.g. at most 3 on Mastodon). Each pick reports its marginal gain, the cumulative
+expected reach, its overlap with the previous picks (the share of its own expected reach they
+already reach) and why it was picked.
 
 References
 ----------
@@ -41,6 +72,12 @@ References
    network", KDD 2003. doi:10.1145/956750.956769
 .. [2] J. Leskovec et al., "Cost-effective outbreak detection in networks", KDD 2007.
    doi:10.1145/1281192.1281239
+.. [3] C. Borgs, M. Brautbar, J. Chayes, B. Lucier, "Maximizing social influence in nearly
+   optimal time", SODA 2014. doi:10.1137/1.9781611973402.70
+.. [4] Y. Tang, Y. Shi, X. Xiao, "Influence maximization in near-linear time: a martingale
+   approach", SIGMOD 2015. doi:10.1145/2723372.2723734
+.. [5] W. Chen, "An issue in the martingale analysis of the influence maximization algorithm
+   IMM", CSoNet 2018. doi:10.1007/978-3-030-04648-4_24
 
 Examples
 --------
@@ -54,7 +91,8 @@ Examples
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -66,39 +104,85 @@ from .evaluate import _check_prob, _check_runs, _ic_probabilities, _rng, _spread
 if TYPE_CHECKING:
     from .config import RankingConfig
     from .ranking import RankingResult
+    from .store import Store
 
 __all__ = [
     "BOT_MAX_FOLLOWERS",
     "BOT_MAX_GIVERS",
     "BOT_MIN_GIVEN",
+    "DEFAULT_COMMUNITY_BONUS",
+    "DEFAULT_EPSILON",
     "DEFAULT_POOL",
     "DEFAULT_RUNS",
+    "METHODS",
+    "MODELS",
+    "RIS_MAX_SETS",
+    "RIS_MIN_NODES",
+    "RIS_MIN_SETS",
     "Overlap",
+    "Quota",
+    "RRSets",
     "ReachPick",
     "ReachResult",
     "Worlds",
     "audience",
+    "constrained",
+    "inactive_actors",
     "is_bot_like",
+    "last_activity",
+    "lt_weights",
     "overlap",
     "overlap_matrix",
+    "parse_quota",
+    "sample_rr_sets",
     "sample_worlds",
+    "select_diverse",
     "select_reach",
     "spread",
+    "upper_bound",
 ]
 
-#: Candidates considered by :func:`select_reach`: the top of the default ranking.
+#: Candidates considered by CELF: the top of the ranking.
 DEFAULT_POOL = 200
 #: Live-edge worlds simulated by default.
 DEFAULT_RUNS = 200
+#: Reach models: Independent Cascade, Linear Threshold.
+MODELS = ("ic", "lt")
+#: Selection methods (see the module notes).
+METHODS = ("auto", "celf", "ris")
+#: ``method="auto"`` uses RIS from this many actors up.
+RIS_MIN_NODES = 5_000
+#: IMM's epsilon: RIS picks are within ``1 - 1/e - epsilon`` of the best, with probability ``1 - 1/n``.
+DEFAULT_EPSILON = 0.5
+#: At least this many RR sets: IMM's count guarantees the approximation ratio, but too few sets
+#: leave the estimates too coarse to rank close candidates (standard error ``sqrt(f (1 - f) / theta)``
+#: of a reached share f: under 0.2 percentage points at 100,000 sets).
+RIS_MIN_SETS = 100_000
+#: At most this many RR sets (memory: about 8 bytes per actor of every set, twice).
+RIS_MAX_SETS = 2_000_000
 #: Bot-like: followers known and at most this many ...
 BOT_MAX_FOLLOWERS = 1
 #: ... attention given to at least this many distinct actors ...
 BOT_MIN_GIVEN = 20
 #: ... and attention received from at most this many.
 BOT_MAX_GIVERS = 1
+#: :func:`select_diverse`: value multiplier for a pick from a community not covered yet is ``1 + bonus``.
+DEFAULT_COMMUNITY_BONUS = 0.5
 
 #: Bytes of "already reached" flags one batch of cascades may use.
 _BATCH_BYTES = 1 << 25
+
+
+def _check_choice(name: str, value, options: Sequence[str]) -> str:
+    if value not in options:
+        raise ConfigError(f"{name} must be one of {', '.join(options)}, got {value!r}", key=name)
+    return value
+
+
+def _check_count(name: str, value, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ConfigError(f"{name} must be a whole number >= {minimum}, got {value!r}", key=name)
+    return int(value)
 
 
 # -- graph access ----------------------------------------------------------------------------------
@@ -109,9 +193,7 @@ def _matrix(G) -> tuple[list, Any]:
     no self-loops) of a networkx graph or a :class:`influence.measures.GraphView`."""
     from .measures import GraphView
 
-    if isinstance(G, GraphView):
-        if G.G is not None:
-            return _spreading_matrix(G.G, G.weight)
+    if isinstance(G, GraphView):  # the view's cached adjacency: no second conversion
         S = G.AT.tocoo()
         keep = S.row != S.col
         import scipy.sparse as sp
@@ -128,7 +210,7 @@ def _node_attr(G, name: str) -> dict:
     from .measures import GraphView
 
     if isinstance(G, GraphView):
-        if G.G is None:
+        if G._arrays is not None:  # the arrays carry the columns added after the view was made
             col = G._arrays.node_attrs.get(name) or []
             return {v: x for v, x in zip(G.nodes, col) if x is not None}
         G = G.G
@@ -243,9 +325,49 @@ def overlap_matrix(G, actors: Sequence, *, weighted: bool = False) -> np.ndarray
 # -- live-edge worlds ------------------------------------------------------------------------------
 
 
+def lt_weights(S) -> np.ndarray:
+    """Linear Threshold weight of each stored entry of the spreading matrix ``S``
+    (``S[v, u] = w(u -> v)``): ``w(u -> v) / sum_x w(u -> x)``, the share of u's attention that goes
+    to v. The weights on every actor sum to 1 (0 for an actor who gives no attention)."""
+    return _ic_probabilities(S, None)  # the weighted cascade normalisation, read as LT weights
+
+
+def _probabilities(S, model: str, p: float | None) -> np.ndarray:
+    if model == "lt":
+        if p is not None:
+            raise ConfigError("p applies to the Independent Cascade model only (model='ic')", key="p")
+        return lt_weights(S)
+    return _ic_probabilities(S, p)  # the same probabilities as evaluate.ic_spreading
+
+
+class _Picker:
+    """Draw, for actors, at most one entry of their group with probability its weight.
+
+    ``group[e]`` is the group of entry ``e`` (an actor), ``w[e]`` its weight (summing to at most 1
+    per group): the Linear Threshold live-edge draw, one uniform number per actor.
+    """
+
+    def __init__(self, group: np.ndarray, w: np.ndarray, n: int):
+        self.order = np.argsort(group, kind="stable")  # entries grouped by actor
+        g = group[self.order]
+        self.cum = np.cumsum(w[self.order])
+        self.start = np.searchsorted(g, np.arange(n), side="left")
+        self.end = np.searchsorted(g, np.arange(n), side="right")
+        self.base = np.concatenate([[0.0], self.cum])[self.start]  # cumulative weight before the group
+        self.total = np.bincount(group, weights=w, minlength=n)
+
+    def pick(self, actors: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(ok, entry)``: whether each actor picked an entry with its uniform ``u``, and which."""
+        ok = u < self.total[actors]
+        a, uu = actors[ok], u[ok]
+        j = np.searchsorted(self.cum, self.base[a] + uu, side="right")
+        j = np.clip(j, self.start[a], self.end[a] - 1)  # float rounding at the group's edges
+        return ok, self.order[j]
+
+
 @dataclass(frozen=True)
 class Worlds:
-    """Sampled live-edge worlds of the Independent Cascade model on one graph.
+    """Sampled live-edge worlds of a reach model on one graph.
 
     Attributes
     ----------
@@ -256,7 +378,7 @@ class Worlds:
     live : numpy.ndarray of bool
         ``runs x S.nnz``: whether each stored edge of S is kept in each world.
     params : dict
-        ``p``, ``runs``, ``seed``.
+        ``p``, ``runs``, ``seed``, ``model``.
     """
 
     nodes: list
@@ -273,16 +395,20 @@ class Worlds:
         return _reach_keys(self, np.asarray(sources, dtype=np.int64))
 
 
-def sample_worlds(G, *, p: float | None = None, runs: int = DEFAULT_RUNS, seed=0) -> Worlds:
-    """Sample ``runs`` live-edge worlds with the probabilities of :func:`influence.evaluate.ic_spreading`.
+def sample_worlds(G, *, p: float | None = None, runs: int = DEFAULT_RUNS, seed=0, model: str = "ic") -> Worlds:
+    """Sample ``runs`` live-edge worlds of the Independent Cascade or Linear Threshold model.
 
     Parameters
     ----------
     G : networkx.Graph or GraphView
     p : float, optional
-        Per-interaction probability (``1 - (1 - p) ** w`` per edge); default the weighted cascade.
+        IC only: per-interaction probability (``1 - (1 - p) ** w`` per edge); default the
+        weighted cascade of :func:`influence.evaluate.ic_spreading`.
     runs : int, default=200
     seed : int or numpy Generator, default=0
+    model : {"ic", "lt"}, default="ic"
+        ``"lt"``: every actor keeps at most one edge, ``v -> u`` with probability
+        :func:`lt_weights` (the Linear Threshold model's live-edge form).
 
     Examples
     --------
@@ -290,20 +416,39 @@ def sample_worlds(G, *, p: float | None = None, runs: int = DEFAULT_RUNS, seed=0
     >>> W = sample_worlds(nx.DiGraph([("a", "b"), ("c", "b")]), runs=4, seed=0)
     >>> W.live.shape, bool(W.live.all())    # weighted cascade: each giver's only edge has q = 1
     ((4, 2), True)
+    >>> W = sample_worlds(nx.DiGraph([("a", "b"), ("a", "c")]), runs=1000, seed=0, model="lt")
+    >>> bool((W.live.sum(axis=1) == 1).all())    # a keeps exactly one of its two edges
+    True
     """
     if p is not None:
         p = _check_prob("p", p)
     runs = _check_runs(runs)
+    model = _check_choice("model", model, MODELS)
     rng = _rng(seed)
     nodes, S = _matrix(G)
-    q = _ic_probabilities(S, p)  # the same probabilities as ic_spreading
-    live = np.empty((runs, S.nnz), dtype=bool)
-    step = max(1, (1 << 22) // max(S.nnz, 1))
-    for r in range(0, runs, step):
-        m = min(step, runs - r)
-        live[r:r + m] = rng.random((m, S.nnz)) < q
-    return Worlds(nodes, S, live, {"p": p, "runs": runs,
+    q = _probabilities(S, model, p)
+    live = np.zeros((runs, S.nnz), dtype=bool)
+    if model == "ic":
+        step = max(1, (1 << 22) // max(S.nnz, 1))
+        for r in range(0, runs, step):
+            m = min(step, runs - r)
+            live[r:r + m] = rng.random((m, S.nnz)) < q
+    elif S.nnz:
+        n = S.shape[0]
+        picker = _Picker(S.indices.astype(np.int64), q, n)  # grouped by giver u (the column)
+        givers = np.flatnonzero(picker.total > 0)
+        for r in range(runs):
+            _, entry = picker.pick(givers, rng.random(len(givers)))
+            live[r, entry] = True
+    return Worlds(nodes, S, live, {"model": model, "p": p, "runs": runs,
                                    "seed": seed if not isinstance(seed, np.random.Generator) else None})
+
+
+def _distinct(a: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of an int array: a sort and a mask (numpy's hash-based ``unique`` is
+    several times slower on the tens of millions of keys of a large cascade)."""
+    a = np.sort(a)
+    return a[np.r_[True, a[1:] != a[:-1]]] if a.size else a
 
 
 def _reach_keys(W: Worlds, sources: np.ndarray, batch_bytes: int = _BATCH_BYTES) -> list[np.ndarray]:
@@ -340,7 +485,7 @@ def _reach_keys(W: Worlds, sources: np.ndarray, batch_bytes: int = _BATCH_BYTES)
             sims = np.repeat(f_sims, deg)
             hit = live[(sims % R) * nnz + edge]
             new = sims[hit] * n + indices[edge[hit]]
-            new = np.unique(new[~reached[new]])
+            new = _distinct(new[~reached[new]])
             reached[new] = True
             touched.append(new)
             f_sims = new // n
@@ -358,7 +503,7 @@ def _reach_keys(W: Worlds, sources: np.ndarray, batch_bytes: int = _BATCH_BYTES)
 
 
 def spread(G, seeds: Iterable, *, worlds: Worlds | None = None, p: float | None = None,
-           runs: int = DEFAULT_RUNS, seed=0) -> float:
+           runs: int = DEFAULT_RUNS, seed=0, model: str = "ic") -> float:
     """Expected number of actors reached by a set of seeds (the seeds counted).
 
     Parameters
@@ -367,7 +512,7 @@ def spread(G, seeds: Iterable, *, worlds: Worlds | None = None, p: float | None 
     seeds : iterable of node ids
     worlds : Worlds, optional
         Reuse sampled worlds (common random numbers across sets); else sampled with ``p``,
-        ``runs``, ``seed``.
+        ``runs``, ``seed`` and ``model`` (see :func:`sample_worlds`).
 
     Examples
     --------
@@ -376,15 +521,205 @@ def spread(G, seeds: Iterable, *, worlds: Worlds | None = None, p: float | None 
     >>> spread(path, ["a"], p=1.0, runs=5), spread(path, ["a", "c"], p=1.0, runs=5)
     (4.0, 4.0)
     """
-    W = worlds if worlds is not None else sample_worlds(G, p=p, runs=runs, seed=seed)
+    W = worlds if worlds is not None else sample_worlds(G, p=p, runs=runs, seed=seed, model=model)
     idx = _index(W.nodes, dict.fromkeys(seeds))
     if not len(idx):
         return 0.0
-    keys = np.unique(np.concatenate(W.reach_keys(idx)))
-    return float(len(keys) / W.runs)
+    return _union_reach(W, idx) / W.runs
 
 
-# -- selection -------------------------------------------------------------------------------------
+def _union_reach(W: Worlds, idx: np.ndarray, batch_bytes: int = 1 << 27) -> int:
+    """Total (world, actor) pairs reached from the seeds ``idx``: one BFS per world from all the
+    seeds at once (memory: one flag per actor per world of a batch, not per seed)."""
+    S = W.S
+    n, R, nnz = S.shape[0], W.runs, S.nnz
+    indptr = S.indptr.astype(np.int64)
+    indices = S.indices.astype(np.int64)
+    out_deg = np.diff(indptr)
+    live = W.live.reshape(-1)
+    per = max(1, batch_bytes // max(n, 1))  # worlds per batch
+    total = 0
+    for r0 in range(0, R, per):
+        b = min(per, R - r0)
+        reached = np.zeros(b * n, dtype=bool)
+        f_sims = np.repeat(np.arange(b, dtype=np.int64), len(idx))
+        f_nodes = np.tile(idx, b)
+        reached[f_sims * n + f_nodes] = True
+        while f_nodes.size:
+            deg = out_deg[f_nodes]
+            ok = deg > 0
+            f_nodes, f_sims, deg = f_nodes[ok], f_sims[ok], deg[ok]
+            if not f_nodes.size:
+                break
+            ends = np.cumsum(deg)
+            edge = np.repeat(indptr[f_nodes] - (ends - deg), deg) + np.arange(int(deg.sum()))
+            sims = np.repeat(f_sims, deg)
+            hit = live[(sims + r0) * nnz + edge]
+            new = sims[hit] * n + indices[edge[hit]]
+            new = _distinct(new[~reached[new]])
+            reached[new] = True
+            f_sims = new // n
+            f_nodes = new - f_sims * n
+        total += int(np.count_nonzero(reached))
+    return total
+
+
+def upper_bound(G, seeds: Sequence, *, worlds: Worlds, candidates: Iterable | None = None) -> float:
+    """An upper bound on the expected reach of *any* ``len(seeds)`` candidates, on ``worlds``.
+
+    For a submodular spread, ``reach(T) <= reach(S) + sum of the |T| largest marginal gains over
+    S`` for every set T (Leskovec et al. 2007, eq. 5): how far from the best set a given set (e.g.
+    the greedy picks) can at most be, on the same worlds.
+
+    Parameters
+    ----------
+    G : networkx.Graph or GraphView
+    seeds : sequence of node ids
+    worlds : Worlds
+    candidates : iterable, optional
+        The actors T may be drawn from (default: every node).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([(u, "x") for u in "abc"] + [("d", "y")])
+    >>> W = sample_worlds(G, p=1.0, runs=3)
+    >>> upper_bound(G, ["y"], worlds=W)    # reach of {y} = 2, plus x's gain of 4
+    6.0
+    """
+    k = len(seeds)
+    base_idx = _index(worlds.nodes, dict.fromkeys(seeds))
+    cand = _index(worlds.nodes, candidates) if candidates is not None else np.arange(len(worlds.nodes))
+    n, R = len(worlds.nodes), worlds.runs
+    covered = np.zeros(R * n, dtype=bool)
+    if len(base_idx):
+        covered[np.concatenate(worlds.reach_keys(base_idx))] = True
+    gains = []
+    chunk = 256
+    for s in range(0, len(cand), chunk):
+        for keys in worlds.reach_keys(cand[s:s + chunk]):
+            gains.append(int(np.count_nonzero(~covered[keys])))
+    top = sorted(gains, reverse=True)[:k]
+    return float((np.count_nonzero(covered) + sum(top)) / R)
+
+
+# -- reverse influence sampling --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RRSets:
+    """Random reverse-reachable sets: set ``i`` holds ``members[ptr[i]:ptr[i + 1]]`` (node indices),
+    the actors that reach a uniformly random root in one random world of the model."""
+
+    nodes: list
+    ptr: np.ndarray
+    members: np.ndarray
+    params: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ptr) - 1
+
+    def spread(self, idx: Sequence[int]) -> float:
+        """Expected reach of the node indices ``idx``: n times the share of sets they hit."""
+        if not len(self):
+            return 0.0
+        hit = np.zeros(len(self), dtype=bool)
+        mask = np.isin(self.members, np.asarray(idx, dtype=np.int64))
+        set_of = np.repeat(np.arange(len(self)), np.diff(self.ptr))
+        hit[set_of[mask]] = True
+        return float(len(self.nodes) * hit.sum() / len(self))
+
+
+class _Reverse:
+    """The spreading matrix transposed (row u: the actors v who can activate u) with the entry
+    probabilities aligned, for generating RR sets."""
+
+    def __init__(self, S, q: np.ndarray, model: str):
+        n = S.shape[0]
+        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(S.indptr))
+        cols = S.indices.astype(np.int64)
+        order = np.lexsort((rows, cols))  # by u, then v
+        self.n = n
+        self.indices = rows[order]
+        self.q = q[order]
+        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=n))]).astype(np.int64)
+        self.model = model
+        if model == "lt":
+            self.picker = _Picker(cols[order], self.q, n)
+
+    def sample(self, count: int, rng: np.random.Generator, batch_bytes: int = _BATCH_BYTES):
+        """``(ptr, members)`` of ``count`` new RR sets."""
+        n = self.n
+        per = max(1, min(count, batch_bytes // max(n, 1)))
+        reached = np.zeros(per * n, dtype=bool)  # reset after each batch: cost follows the work
+        deg = np.diff(self.indptr)
+        sizes, parts = [], []
+        for start in range(0, count, per):
+            b = min(per, count - start)
+            roots = rng.integers(0, n, b)
+            keys = np.arange(b, dtype=np.int64) * n + roots
+            reached[keys] = True
+            touched = [keys]
+            f_sets, f_nodes = np.arange(b, dtype=np.int64), roots.astype(np.int64)
+            while f_nodes.size:
+                if self.model == "lt":  # a walk: each actor keeps at most one in-edge
+                    ok, entry = self.picker.pick(f_nodes, rng.random(f_nodes.size))
+                    sets, nxt = f_sets[ok], self.indices[entry]
+                else:
+                    d = deg[f_nodes]
+                    ok = d > 0
+                    f_nodes, f_sets, d = f_nodes[ok], f_sets[ok], d[ok]
+                    if not f_nodes.size:
+                        break
+                    tries = int(d.sum())
+                    ends = np.cumsum(d)
+                    edge = np.repeat(self.indptr[f_nodes] - (ends - d), d) + np.arange(tries)
+                    hit = rng.random(tries) < self.q[edge]
+                    sets, nxt = np.repeat(f_sets, d)[hit], self.indices[edge[hit]]
+                new = sets * n + nxt
+                new = _distinct(new[~reached[new]])
+                reached[new] = True
+                touched.append(new)
+                f_sets = new // n
+                f_nodes = new - f_sets * n
+            allk = np.sort(np.concatenate(touched))
+            reached[allk] = False
+            s = allk // n
+            sizes.append(np.bincount(s, minlength=b))
+            parts.append(allk - s * n)
+        sizes = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
+        members = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64), members
+
+
+def sample_rr_sets(G, count: int, *, p: float | None = None, seed=0, model: str = "ic") -> RRSets:
+    """``count`` random reverse-reachable sets of the reach model (see the module notes).
+
+    Parameters
+    ----------
+    G : networkx.Graph or GraphView
+    count : int
+    p, seed, model
+        As :func:`sample_worlds`.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([(u, "x") for u in "abc"])    # x reaches a, b and c for sure
+    >>> R = sample_rr_sets(G, 400, seed=0)
+    >>> R.spread([R.nodes.index("x")])                # 4 actors
+    4.0
+    """
+    count = _check_count("count", count)
+    if p is not None:
+        p = _check_prob("p", p)
+    model = _check_choice("model", model, MODELS)
+    nodes, S = _matrix(G)
+    ptr, members = _Reverse(S, _probabilities(S, model, p), model).sample(count, _rng(seed))
+    return RRSets(nodes, ptr, members, {"model": model, "p": p, "sets": count})
+
+
+# -- constraints -----------------------------------------------------------------------------------
 
 
 def is_bot_like(followers: int | None, given: int, givers: int) -> bool:
@@ -402,8 +737,296 @@ def is_bot_like(followers: int | None, given: int, givers: int) -> bool:
 
 
 @dataclass(frozen=True)
+class Quota:
+    """At most ``limit`` picks whose node attribute ``attribute`` equals ``value`` (every value
+    separately when ``value`` is None: at most ``limit`` per platform)."""
+
+    attribute: str
+    value: Any
+    limit: int
+
+    def __str__(self) -> str:
+        return f"{self.attribute}{'' if self.value is None else ':' + str(self.value)}={self.limit}"
+
+
+def parse_quota(text: str) -> Quota:
+    """Read a quota: ``ATTRIBUTE:VALUE=MAX`` (``platform:mastodon=3``) or ``ATTRIBUTE=MAX`` (at
+    most MAX for every value, ``platform=2``). Quotas are maxima.
+
+    >>> parse_quota("language:es=5"), str(parse_quota("platform=2"))
+    (Quota(attribute='language', value='es', limit=5), 'platform=2')
+    """
+    head, eq, num = str(text).rpartition("=")
+    attribute, colon, value = head.partition(":")
+    attribute, value, num = attribute.strip(), value.strip(), num.strip()
+    if not eq or not attribute or (colon and not value) or not num.isdigit():
+        raise ConfigError(f"quota must look like ATTRIBUTE:VALUE=MAX or ATTRIBUTE=MAX "
+                          f"(e.g. platform:mastodon=3), got {text!r}", key="quota")
+    return Quota(attribute, value if colon else None, int(num))
+
+
+def last_activity(store: Store) -> dict:
+    """``{actor id: latest timestamp}`` of each actor's own activity: the posts it wrote and the
+    attention it gave (interactions it is the source of). Undated activity is ignored; actors with
+    no dated activity are absent. Reads the store."""
+    src, _dst, _kind, ts, _w = store.interaction_arrays()
+    latest: dict = {}
+    ok = ~np.isnan(ts)
+    if ok.any():
+        s, t = src[ok], ts[ok]
+        order = np.lexsort((t, s))
+        s, t = s[order], t[order]
+        last = np.r_[s[1:] != s[:-1], True]
+        latest = dict(zip(store.actor_ids(s[last]), t[last].tolist()))
+    for post in store.posts():
+        if post.timestamp is not None and post.timestamp > latest.get(post.author, -math.inf):
+            latest[post.author] = float(post.timestamp)
+    return latest
+
+
+def inactive_actors(G, latest: Mapping, days: float, *, reference: float | None = None) -> set:
+    """The nodes of ``G`` with no own activity in the ``days`` days before ``reference``.
+
+    Parameters
+    ----------
+    G : networkx.Graph or GraphView
+    latest : mapping
+        ``{actor id: latest activity timestamp}`` (:func:`last_activity`). A node merged from
+        several accounts (node attribute ``accounts``) takes the latest of them.
+    days : float
+    reference : float, optional
+        UTC epoch seconds; default the latest timestamp in ``latest`` (the sector's latest
+        activity, so the answer does not depend on today's date).
+
+    Returns
+    -------
+    set
+        Nodes whose latest dated activity is before ``reference - days``. Nodes with no dated
+        activity at all are *not* returned: unknown is not inactive.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("a", "b"), ("c", "b")])
+    >>> sorted(inactive_actors(G, {"a": 0.0, "b": 9 * 86400.0}, days=7))
+    ['a']
+    """
+    if isinstance(days, bool) or not isinstance(days, (int, float)) or not days >= 0:
+        raise ConfigError(f"days must be a number >= 0, got {days!r}", key="active_days")
+    if reference is None:
+        if not latest:
+            return set()
+        reference = max(latest.values())
+    cutoff = float(reference) - float(days) * 86400.0
+    accounts = _node_attr(G, "accounts")
+    out = set()
+    for v in G.nodes:
+        times = [latest[a] for a in (str(accounts[v]).split() if v in accounts else [v]) if a in latest]
+        if times and max(times) < cutoff:
+            out.add(v)
+    return out
+
+
+def _candidates(G, nodes: list, S, *, ranking, config, candidates, pool, exclude_competitors: bool,
+                exclude_bots: bool, exclude: Mapping | None) -> tuple[list, dict]:
+    """``([(actor, index)], excluded counts)``: the candidates in order, constraints applied."""
+    if candidates is not None:
+        cand = list(dict.fromkeys(candidates))
+    else:
+        if ranking is None:
+            from .ranking import rank
+
+            ranking = rank(G, config)
+        # the ranking's own order; entries are built lazily, so take only what is needed
+        cand = [e.actor for e in (ranking if pool is None else ranking[:pool])]
+    idx_all = _index(nodes, cand)
+    competitor = _node_attr(G, "is_competitor") if exclude_competitors else {}
+    followers = _node_attr(G, "followers")
+    n = len(nodes)
+    givers = np.diff(S.indptr)
+    given = np.bincount(S.indices, minlength=n) if n else np.zeros(0, dtype=np.int64)
+    excluded: dict = {"competitor": 0, "bot-like": 0}
+    extra = dict(exclude or {})
+    keep = []
+    for a, i in zip(cand, idx_all.tolist()):
+        if competitor.get(a):
+            excluded["competitor"] += 1
+        elif exclude_bots and is_bot_like(followers.get(a), int(given[i]), int(givers[i])):
+            excluded["bot-like"] += 1
+        elif a in extra:
+            reason = str(extra[a])
+            excluded[reason] = excluded.get(reason, 0) + 1
+        else:
+            keep.append((a, i))
+    return keep, excluded
+
+
+class _Quotas:
+    """Counts picks against :class:`Quota` maxima."""
+
+    def __init__(self, G, quotas: Iterable[Quota] | None):
+        self.rules = []
+        for q in quotas or ():
+            if not isinstance(q, Quota):
+                q = parse_quota(q)
+            values = _node_attr(G, q.attribute)
+            if not values:
+                raise ConfigError(f"quota {q}: no actor has the attribute {q.attribute!r}", key="quota")
+            if q.value is not None and not any(str(x) == str(q.value) for x in values.values()):
+                known = sorted({str(x) for x in values.values()})
+                raise ConfigError(f"quota {q}: no actor has {q.attribute} {q.value!r} (known: "
+                                  f"{', '.join(known[:12])}{', ...' if len(known) > 12 else ''})", key="quota")
+            self.rules.append((q, {v: str(x) for v, x in values.items()}))
+        self.used: dict = {}
+
+    def allows(self, actor) -> bool:
+        for q, values in self.rules:
+            x = values.get(actor)
+            if x is None or (q.value is not None and x != str(q.value)):
+                continue
+            if self.used.get((q.attribute, q.value, x), 0) >= q.limit:
+                return False
+        return True
+
+    def add(self, actor) -> None:
+        for q, values in self.rules:
+            x = values.get(actor)
+            if x is not None and (q.value is None or x == str(q.value)):
+                key = (q.attribute, q.value, x)
+                self.used[key] = self.used.get(key, 0) + 1
+
+
+def constrained(G, actors: Iterable, k: int = 0, *, exclude: Mapping | None = None,
+                quotas: Iterable[Quota | str] | None = None) -> list:
+    """The first ``k`` of ``actors`` (in their order; all when ``k`` is 0) that ``exclude`` does
+    not name and that fit the ``quotas``: the ``score`` strategy under constraints.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("a", "b"), ("c", "d"), ("e", "f")])
+    >>> nx.set_node_attributes(G, {"b": "mastodon", "d": "mastodon", "f": "web"}, "platform")
+    >>> constrained(G, ["b", "d", "f"], 2, quotas=["platform:mastodon=1"])
+    ['b', 'f']
+    """
+    quota = _Quotas(G, quotas)
+    extra = exclude or {}
+    out = []
+    for a in actors:
+        if a in extra or not quota.allows(a):
+            continue
+        quota.add(a)
+        out.append(a)
+        if k and len(out) >= k:
+            break
+    return out
+
+
+# -- reach oracles ---------------------------------------------------------------------------------
+
+
+class _WorldOracle:
+    """Marginal reach of candidates on shared live-edge worlds (counts of (world, actor) pairs)."""
+
+    def __init__(self, W: Worlds, idx: list[int]):
+        self.keys = W.reach_keys(idx)
+        self.scale = 1.0 / W.runs
+        self.covered = np.zeros(W.runs * len(W.nodes), dtype=bool)
+        self.solo = np.array([len(x) for x in self.keys], dtype=float)
+
+    def gain(self, j: int) -> int:
+        return int(np.count_nonzero(~self.covered[self.keys[j]]))
+
+    def add(self, j: int) -> int:
+        g = self.gain(j)
+        self.covered[self.keys[j]] = True
+        return g
+
+
+class _RROracle:
+    """Marginal reach of candidates as the RR sets they newly cover."""
+
+    def __init__(self, R: RRSets, idx: list[int]):
+        n = len(R.nodes)
+        self.R = R
+        self.idx = np.asarray(idx, dtype=np.int64)
+        self.scale = n / max(len(R), 1)
+        self.counts = np.bincount(R.members, minlength=n).astype(np.int64)
+        self.set_of = np.repeat(np.arange(len(R), dtype=np.int64), np.diff(R.ptr))
+        self.by_node = np.argsort(R.members, kind="stable")
+        self.node_ptr = np.searchsorted(R.members[self.by_node], np.arange(n + 1))
+        self.covered = np.zeros(len(R), dtype=bool)
+        self.solo = self.counts[self.idx].astype(float)
+
+    def gains(self) -> np.ndarray:
+        return self.counts[self.idx]
+
+    def gain(self, j: int) -> int:
+        return int(self.counts[self.idx[j]])
+
+    def add(self, j: int) -> int:
+        v = self.idx[j]
+        sets = self.set_of[self.by_node[self.node_ptr[v]:self.node_ptr[v + 1]]]
+        new = sets[~self.covered[sets]]
+        self.covered[new] = True
+        if new.size:
+            lo, hi = self.R.ptr[new], self.R.ptr[new + 1]
+            ln = hi - lo
+            pos = np.repeat(lo - np.concatenate([[0], np.cumsum(ln)[:-1]]), ln) + np.arange(int(ln.sum()))
+            self.counts -= np.bincount(self.R.members[pos], minlength=len(self.counts))
+        return int(new.size)
+
+
+def _imm(rev: _Reverse, nodes: list, k: int, epsilon: float, rng, idx: list[int]) -> tuple[RRSets, dict]:
+    """The RR sets of IMM (Tang, Shi & Xiao 2015): estimate a lower bound of the best reach, then
+    draw fresh sets for the selection (Chen 2018), at most :data:`RIS_MAX_SETS`."""
+    n = len(nodes)
+    if n < 2:  # nothing to estimate (and IMM's logarithms need n >= 2)
+        ptr, mem = rev.sample(RIS_MIN_SETS, rng)
+        return RRSets(nodes, ptr, mem), {"theta": RIS_MIN_SETS, "epsilon": epsilon}
+    ell = 1.0 * (1 + math.log(2) / math.log(n))
+    eps2 = math.sqrt(2) * epsilon
+    k = min(k, n)
+    log_cnk = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+    lam2 = (2 + 2 / 3 * eps2) * (log_cnk + ell * math.log(n) + math.log(max(math.log2(n), 1.0))) * n / eps2 ** 2
+    lb = 1.0
+    ptrs, mems, total = [np.zeros(1, dtype=np.int64)], [], 0
+    for i in range(1, max(2, int(math.log2(n)))):
+        x = n / 2 ** i
+        want = min(RIS_MAX_SETS, math.ceil(lam2 / x))
+        if want > total:
+            ptr, mem = rev.sample(want - total, rng)
+            ptrs.append(ptr[1:] + (ptrs[-1][-1] if len(ptrs) else 0))
+            mems.append(mem)
+            total = want
+        R = RRSets(nodes, np.concatenate(ptrs), np.concatenate(mems))
+        reach = _greedy_cover(_RROracle(R, idx), k)
+        if reach >= (1 + eps2) * x or total >= RIS_MAX_SETS:
+            lb = max(1.0, reach / (1 + eps2))
+            break
+    alpha = math.sqrt(ell * math.log(n) + math.log(2))
+    beta = math.sqrt((1 - 1 / math.e) * (log_cnk + ell * math.log(n) + math.log(2)))
+    lam_star = 2 * n * ((1 - 1 / math.e) * alpha + beta) ** 2 / epsilon ** 2
+    theta = int(min(RIS_MAX_SETS, max(RIS_MIN_SETS, math.ceil(lam_star / lb))))
+    ptr, mem = rev.sample(theta, rng)
+    return RRSets(nodes, ptr, mem), {"theta": theta, "epsilon": epsilon,
+                                               "capped": theta >= RIS_MAX_SETS, "lower_bound": lb}
+
+
+def _greedy_cover(oracle: _RROracle, k: int) -> float:
+    """Expected reach of plain greedy max coverage (no constraints), for IMM's estimate."""
+    got = 0
+    for _ in range(min(k, len(oracle.idx))):
+        got += oracle.add(int(np.argmax(oracle.gains())))
+    return got * oracle.scale
+
+
+# -- selection -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
 class ReachPick:
-    """One pick of :func:`select_reach`."""
+    """One pick of :func:`select_reach` or :func:`select_diverse`."""
 
     rank: int
     actor: Any
@@ -412,15 +1035,17 @@ class ReachPick:
     solo_reach: float  #: expected reach of this actor alone
     overlap: float  #: share of its solo reach the previous picks already reach (0 for the first)
     audience_overlap: float  #: largest audience Jaccard with a previous pick (0 for the first)
+    community: Any = None  #: its community (node attribute ``community``), if known
+    reason: str = ""  #: why it was picked
 
 
 @dataclass(frozen=True)
 class ReachResult:
-    """The picks of :func:`select_reach` and how they were made."""
+    """The picks of :func:`select_reach` or :func:`select_diverse` and how they were made."""
 
     picks: tuple
     params: dict
-    excluded: dict  #: ``{"competitor": n, "bot-like": n}`` removed from the pool
+    excluded: dict  #: ``{"competitor": n, "bot-like": n, ...}`` removed from the pool
 
     @property
     def actors(self) -> list:
@@ -431,6 +1056,22 @@ class ReachResult:
         return self.picks[-1].expected_reach if self.picks else 0.0
 
 
+def _audience_overlap(S, chosen: list[int], i: int) -> float:
+    if not chosen:
+        return 0.0
+    jac, _, _ = _overlaps(S, np.array(chosen + [i]))
+    return float(jac[-1, :-1].max())
+
+
+def _resolve_method(method: str, n: int, worlds) -> str:
+    method = _check_choice("method", method, METHODS)
+    if method == "auto":
+        return "celf" if worlds is not None or n < RIS_MIN_NODES else "ris"
+    if method == "ris" and worlds is not None:
+        raise ConfigError("worlds are for method='celf'; RIS samples its own RR sets", key="method")
+    return method
+
+
 def select_reach(
     G,
     k: int = 10,
@@ -438,15 +1079,21 @@ def select_reach(
     ranking: RankingResult | None = None,
     config: RankingConfig | None = None,
     candidates: Iterable | None = None,
-    pool: int = DEFAULT_POOL,
+    pool: int | None = None,
     p: float | None = None,
     runs: int = DEFAULT_RUNS,
     seed=0,
     worlds: Worlds | None = None,
     exclude_competitors: bool = True,
     exclude_bots: bool = True,
+    model: str = "ic",
+    method: str = "auto",
+    epsilon: float = DEFAULT_EPSILON,
+    theta: int | None = None,
+    exclude: Mapping | None = None,
+    quotas: Iterable[Quota | str] | None = None,
 ) -> ReachResult:
-    """Pick ``k`` actors that together reach the most actors (greedy CELF on common worlds).
+    """Pick ``k`` actors that together reach the most actors (greedy, CELF or RIS).
 
     Parameters
     ----------
@@ -458,16 +1105,30 @@ def select_reach(
         Used only to rank when neither ``ranking`` nor ``candidates`` is given.
     candidates : iterable, optional
         Explicit candidates instead of the top of a ranking (``pool`` is then ignored).
-    pool : int, default=200
-    p, runs, seed
-        The reach model (see :func:`sample_worlds`); ignored when ``worlds`` is given.
+    pool : int, optional
+        How many of the ranking's top actors are candidates. Default: :data:`DEFAULT_POOL` with
+        CELF, every ranked actor with RIS.
+    p, runs, seed, model
+        The reach model (see :func:`sample_worlds`); ``runs`` and ``p``/``model`` are ignored
+        when ``worlds`` is given, ``runs`` with RIS.
     worlds : Worlds, optional
+        Live-edge worlds to select on (CELF).
     exclude_competitors, exclude_bots : bool, default=True
+    method : {"auto", "celf", "ris"}, default="auto"
+        See the module notes.
+    epsilon : float, default=0.5
+        RIS: IMM's approximation slack (smaller: more RR sets).
+    theta : int, optional
+        RIS: a fixed number of RR sets instead of IMM's.
+    exclude : mapping, optional
+        ``{actor: reason}``: more actors to leave out (counted by reason in ``excluded``).
+    quotas : iterable of Quota or str, optional
+        Maxima per node attribute value (see :func:`parse_quota`).
 
     Returns
     -------
     ReachResult
-        Fewer than ``k`` picks when the pool is smaller.
+        Fewer than ``k`` picks when fewer candidates satisfy the constraints.
 
     Examples
     --------
@@ -479,65 +1140,238 @@ def select_reach(
     >>> [(x.actor, x.marginal_gain, x.overlap) for x in res.picks]
     [('x', 4.0, 0.0), ('z', 2.0, 0.0), ('y', 1.0, 0.75)]
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ConfigError(f"k must be a whole number >= 1, got {k!r}", key="k")
-    if isinstance(pool, bool) or not isinstance(pool, (int, np.integer)) or pool < 1:
-        raise ConfigError(f"pool must be a whole number >= 1, got {pool!r}", key="pool")
-    W = worlds if worlds is not None else sample_worlds(G, p=p, runs=runs, seed=seed)
-    nodes, S, R = W.nodes, W.S, W.runs
-    n = len(nodes)
-    if candidates is not None:
-        cand = list(dict.fromkeys(candidates))
-        _index(nodes, cand)
+    k = _check_count("k", k)
+    if pool is not None:
+        pool = _check_count("pool", pool)
+    model = _check_choice("model", model, MODELS)
+    if worlds is not None:
+        nodes, S = worlds.nodes, worlds.S
     else:
-        if ranking is None:
-            from .ranking import rank
-
-            ranking = rank(G, config)
-        cand = [e.actor for e in ranking.entries[:pool]]
-    competitor = _node_attr(G, "is_competitor")
-    followers = _node_attr(G, "followers")
-    idx_all = _index(nodes, cand)
-    givers = np.diff(S.indptr)
-    given = np.bincount(S.indices, minlength=n) if n else np.zeros(0, dtype=np.int64)
-    excluded = {"competitor": 0, "bot-like": 0}
-    keep = []
-    for a, i in zip(cand, idx_all.tolist()):
-        if exclude_competitors and competitor.get(a):
-            excluded["competitor"] += 1
-        elif exclude_bots and is_bot_like(followers.get(a), int(given[i]), int(givers[i])):
-            excluded["bot-like"] += 1
+        nodes, S = _matrix(G)
+    method = _resolve_method(method, len(nodes), worlds)
+    if method == "celf" and pool is None:
+        pool = DEFAULT_POOL
+    keep, excluded = _candidates(G, nodes, S, ranking=ranking, config=config, candidates=candidates,
+                                 pool=pool, exclude_competitors=exclude_competitors,
+                                 exclude_bots=exclude_bots, exclude=exclude)
+    quota = _Quotas(G, quotas)
+    idx = [i for _, i in keep]
+    params: dict = {"k": int(k), "candidates": len(keep), "model": model, "method": method,
+                    "pool": pool}
+    if method == "celf":
+        W = worlds if worlds is not None else sample_worlds(G, p=p, runs=runs, seed=seed, model=model)
+        params.update(W.params)
+        oracle: Any = _WorldOracle(W, idx)
+    else:
+        epsilon = _check_prob("epsilon", epsilon)
+        if not epsilon > 0:
+            raise ConfigError(f"epsilon must be a number in (0, 1], got {epsilon!r}", key="epsilon")
+        if p is not None:
+            p = _check_prob("p", p)
+        rng = _rng(seed)
+        rev = _Reverse(S, _probabilities(S, model, p), model)
+        n = len(nodes)
+        if not n or not idx:
+            R, info = RRSets(nodes, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64)), {"theta": 0}
+        elif theta is not None:
+            theta = _check_count("theta", theta)
+            ptr, mem = rev.sample(theta, rng)
+            R, info = RRSets(nodes, ptr, mem), {"theta": theta}
         else:
-            keep.append((a, i))
-    keys = W.reach_keys([i for _, i in keep])
-    solo = [len(x) for x in keys]
-    covered = np.zeros(R * n, dtype=bool)
-    # CELF: (-gain, candidate order, stamp); a gain computed at stamp == len(picks) is current
-    heap = [(-solo[j], j, 0) for j in range(len(keep))]
+            R, info = _imm(rev, nodes, k, epsilon, rng, idx)
+        params.update({"p": p, "seed": seed if not isinstance(seed, np.random.Generator) else None, **info})
+        oracle = _RROracle(R, idx)
+    picks: list[ReachPick] = []
+    chosen: list[int] = []
+    community = _node_attr(G, "community")
+    total = 0
+    for j, gain in _greedy(oracle, len(idx), k, lambda j: quota.allows(keep[j][0])):
+        actor, i = keep[j]
+        quota.add(actor)
+        total += gain
+        solo = float(oracle.solo[j])
+        reason = ("largest marginal gain left" if gain > 0
+                  else "no candidate left adds reach: next in ranking order")
+        picks.append(ReachPick(
+            rank=len(picks) + 1, actor=actor, marginal_gain=gain * oracle.scale,
+            expected_reach=total * oracle.scale, solo_reach=solo * oracle.scale,
+            overlap=float(1.0 - gain / solo) if picks and solo else 0.0,
+            audience_overlap=_audience_overlap(S, chosen, i), community=community.get(actor),
+            reason=reason,
+        ))
+        chosen.append(i)
+    return ReachResult(tuple(picks), params, excluded)
+
+
+def _greedy(oracle, m: int, k: int, allowed) -> Iterable[tuple[int, int]]:
+    """Greedy picks ``(candidate, gain)``; ties go to the earlier candidate. Candidates the
+    constraints refuse are dropped for good (quotas are maxima: a refused one stays refused)."""
+    if isinstance(oracle, _RROracle):  # exact gains at hand: plain greedy, vectorised
+        alive = np.ones(m, dtype=bool)
+        for _ in range(k):
+            while alive.any():
+                g = np.where(alive, oracle.gains(), -1)
+                j = int(np.argmax(g))
+                alive[j] = False
+                if allowed(j):
+                    break
+            else:
+                return
+            yield j, oracle.add(j)
+        return
+    # CELF: (-gain, candidate order, stamp); a gain computed at stamp == picks so far is current
+    heap = [(-int(oracle.solo[j]), j, 0) for j in range(m)]
     heapq.heapify(heap)
+    done = 0
+    while heap and done < k:
+        _, j, stamp = heapq.heappop(heap)
+        if not allowed(j):
+            continue
+        if stamp != done:
+            heapq.heappush(heap, (-oracle.gain(j), j, done))
+            continue
+        yield j, oracle.add(j)
+        done += 1
+
+
+def select_diverse(
+    G,
+    k: int = 10,
+    *,
+    ranking: RankingResult | None = None,
+    config: RankingConfig | None = None,
+    candidates: Iterable | None = None,
+    pool: int = DEFAULT_POOL,
+    communities: Mapping | None = None,
+    community_bonus: float = DEFAULT_COMMUNITY_BONUS,
+    p: float | None = None,
+    runs: int = DEFAULT_RUNS,
+    seed=0,
+    worlds: Worlds | None = None,
+    model: str = "ic",
+    exclude_competitors: bool = True,
+    exclude_bots: bool = True,
+    exclude: Mapping | None = None,
+    quotas: Iterable[Quota | str] | None = None,
+) -> ReachResult:
+    """Pick ``k`` actors balancing score with community coverage and low audience overlap.
+
+    Greedy: each step picks the candidate with the largest
+
+        ``value = s(v) * (1 - J(v)) * (1 + community_bonus if c(v) is not covered yet else 1)``
+
+    where ``s(v)`` is its score divided by the best candidate's score, ``J(v)`` its largest
+    audience Jaccard with a previous pick (see :func:`overlap`) and ``c(v)`` its community. Ties go
+    to the better-ranked. The picks' expected reach, marginal gains and overlaps are then measured
+    on live-edge worlds of the reach model, as :func:`select_reach` reports them.
+
+    Parameters
+    ----------
+    G : networkx.Graph or GraphView
+    k : int, default=10
+    ranking, config, candidates, pool
+        The candidates, as :func:`select_reach` with CELF (scores: the ranking's, or 1 each for
+        explicit ``candidates`` without a ranking).
+    communities : mapping, optional
+        ``{actor: community}``; default the node attribute ``community``, else
+        :func:`influence.communities.detect_communities` (seeded with ``seed``).
+    community_bonus : float, default=0.5
+    p, runs, seed, worlds, model
+        The reach model the picks are measured with (see :func:`sample_worlds`).
+    exclude_competitors, exclude_bots, exclude, quotas
+        As :func:`select_reach`.
+
+    Examples
+    --------
+    a and b share their audience; c, in another community, scores less but adds a new audience:
+
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([(u, t) for u in "uvw" for t in "ab"] + [("x", "c"), ("y", "c")])
+    >>> res = select_diverse(G, 2, candidates=["a", "b", "c"], p=1.0, runs=5,
+    ...                      communities={"a": 0, "b": 0, "c": 1})
+    >>> res.actors
+    ['a', 'c']
+    """
+    k = _check_count("k", k)
+    pool = _check_count("pool", pool)
+    if isinstance(community_bonus, bool) or not isinstance(community_bonus, (int, float)) \
+            or not community_bonus >= 0 or not math.isfinite(community_bonus):
+        raise ConfigError(f"community_bonus must be a number >= 0, got {community_bonus!r}",
+                          key="community_bonus")
+    nodes, S = (worlds.nodes, worlds.S) if worlds is not None else _matrix(G)
+    if candidates is None and ranking is None:
+        from .ranking import rank
+
+        ranking = rank(G, config)
+    keep, excluded = _candidates(G, nodes, S, ranking=ranking, config=config, candidates=candidates,
+                                 pool=pool, exclude_competitors=exclude_competitors,
+                                 exclude_bots=exclude_bots, exclude=exclude)
+    quota = _Quotas(G, quotas)
+    if communities is None:
+        communities = _node_attr(G, "community")
+        if not communities and keep:
+            from .communities import detect_communities
+            from .measures import GraphView
+
+            communities = detect_communities(G.networkx() if isinstance(G, GraphView) else G, seed=seed)
+    if ranking is not None and candidates is None:
+        scores = {e.actor: e.score for e in ranking[:pool]}
+    elif ranking is not None:
+        scores = {e.actor: e.score for e in ranking}
+    else:
+        scores = {}
+    m = len(keep)
+    s = np.array([float(scores.get(a, 1.0)) for a, _ in keep])
+    s = s / s.max() if m and s.max() > 0 else np.ones(m)
+    idx = np.array([i for _, i in keep], dtype=np.int64)
+    jac = _jaccard(S, idx)
+    comm = [communities.get(a) for a, _ in keep]
+    W = worlds if worlds is not None else sample_worlds(G, p=p, runs=runs, seed=seed, model=model)
+    reached = np.zeros(W.runs * len(nodes), dtype=bool)
+    worst = np.zeros(m)  # largest Jaccard with a pick so far
+    alive = np.ones(m, dtype=bool)
+    covered: set = set()
     picks: list[ReachPick] = []
     chosen: list[int] = []
     total = 0
-    while heap and len(picks) < k:
-        neg, j, stamp = heapq.heappop(heap)
-        if stamp != len(picks):
-            gain = int(np.count_nonzero(~covered[keys[j]]))
-            heapq.heappush(heap, (-gain, j, len(picks)))
+    while len(picks) < k and alive.any():
+        bonus = np.array([1.0 + community_bonus if c is not None and c not in covered else 1.0 for c in comm])
+        value = np.where(alive, s * (1.0 - worst) * bonus, -1.0)
+        j = int(np.argmax(value))
+        alive[j] = False
+        actor = keep[j][0]
+        if not quota.allows(actor):
             continue
-        gain = -neg
+        quota.add(actor)
+        keys = W.reach_keys([int(idx[j])])[0]  # measured for the picks only
+        gain = int(np.count_nonzero(~reached[keys]))
+        reached[keys] = True
         total += gain
-        covered[keys[j]] = True
-        aud = 0.0
-        if chosen:
-            jac, _, _ = _overlaps(S, np.array([keep[c][1] for c in chosen] + [keep[j][1]]))
-            aud = float(jac[-1, :-1].max())
+        solo = float(len(keys))
+        new_comm = comm[j] is not None and comm[j] not in covered
+        reason = (f"score {s[j]:.2f} of the best x (1 - audience overlap {worst[j]:.2f})"
+                  + (f" x {1 + community_bonus:g} for community {comm[j]}, not covered yet" if new_comm
+                     and community_bonus else "") + f" = {value[j]:.3f}, the best of {int(alive.sum()) + 1}")
         picks.append(ReachPick(
-            rank=len(picks) + 1, actor=keep[j][0], marginal_gain=gain / R, expected_reach=total / R,
-            solo_reach=solo[j] / R, overlap=(1.0 - gain / solo[j]) if picks else 0.0,
-            audience_overlap=aud,
+            rank=len(picks) + 1, actor=actor, marginal_gain=gain / W.runs, expected_reach=total / W.runs,
+            solo_reach=solo / W.runs, overlap=(1.0 - gain / solo) if picks and solo else 0.0,
+            audience_overlap=float(worst[j]), community=comm[j], reason=reason,
         ))
-        chosen.append(j)
-    params = {**W.params, "k": int(k), "pool": len(cand), "candidates": len(keep),
-              "model": "ic", "method": "celf"}
+        chosen.append(int(idx[j]))
+        worst = np.maximum(worst, jac[j])
+        if comm[j] is not None:
+            covered.add(comm[j])
+    params = {**W.params, "k": int(k), "pool": pool, "candidates": m, "method": "diverse",
+              "community_bonus": float(community_bonus), "communities_covered": len(covered)}
     return ReachResult(tuple(picks), params, excluded)
 
+
+def _jaccard(S, idx: np.ndarray) -> np.ndarray:
+    """Audience Jaccard between the rows ``idx`` of S (sparse: cheap for a few hundred actors)."""
+    if not len(idx):
+        return np.zeros((0, 0))
+    B = S[idx].astype(bool).astype(np.float64)
+    inter = (B @ B.T).toarray()
+    sizes = np.asarray(B.sum(axis=1)).ravel()
+    union = sizes[:, None] + sizes[None, :] - inter
+    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)

@@ -1,0 +1,141 @@
+"""Tests of influence.reach: Linear Threshold, Reverse Influence Sampling, the upper bound."""
+
+import itertools
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import influence
+from influence.errors import ConfigError
+from influence.reach import (
+    RIS_MIN_SETS,
+    sample_rr_sets,
+    sample_worlds,
+    select_reach,
+    spread,
+    upper_bound,
+)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    with influence.open_sector("demo") as sector:
+        return sector.graph()
+
+
+def _fan():
+    """u gives attention to a, b (1 each) and c (2): weights a .25, b .25, c .5 on u."""
+    G = nx.DiGraph()
+    G.add_weighted_edges_from([("u", "a", 1.0), ("u", "b", 1.0), ("u", "c", 2.0)])
+    return G
+
+
+# -- Linear Threshold ------------------------------------------------------------------------------
+
+
+def test_lt_and_ic_differ_as_their_closed_forms_say():
+    """Seeds {a, b}: LT activates u with .25 + .25, IC with 1 - .75 ** 2."""
+    G = _fan()
+    lt = spread(G, ["a", "b"], model="lt", runs=20000, seed=1)
+    ic = spread(G, ["a", "b"], model="ic", runs=20000, seed=1)
+    assert lt == pytest.approx(2 + 0.5, abs=0.02)
+    assert ic == pytest.approx(2 + 1 - 0.75 ** 2, abs=0.02)
+
+
+def test_lt_worlds_keep_exactly_one_edge_per_giver(demo):
+    W = sample_worlds(demo, runs=20, seed=0, model="lt")
+    S = W.S
+    givers = np.unique(S.indices)
+    for r in range(W.runs):
+        per_giver = np.bincount(S.indices[W.live[r]], minlength=S.shape[0])
+        assert (per_giver[givers] == 1).all()   # normalised weights sum to 1: always one pick
+
+
+def test_lt_edge_choice_follows_the_weights():
+    W = sample_worlds(_fan(), runs=20000, seed=2, model="lt")
+    S = W.S
+    share = W.live.mean(axis=0)
+    order = [W.nodes[i] for i in np.repeat(np.arange(S.shape[0]), np.diff(S.indptr))]
+    assert dict(zip(order, share.round(2))) == {"a": 0.25, "b": 0.25, "c": 0.5}
+
+
+def test_p_is_refused_with_lt():
+    with pytest.raises(ConfigError, match="Independent Cascade"):
+        sample_worlds(_fan(), p=0.3, model="lt")
+
+
+# -- reverse influence sampling --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["ic", "lt"])
+def test_rr_sets_estimate_the_closed_form(model):
+    R = sample_rr_sets(_fan(), 40000, seed=0, model=model)
+    idx = [R.nodes.index("a"), R.nodes.index("b")]
+    expected = 2.5 if model == "lt" else 3 - 0.75 ** 2
+    assert R.spread(idx) == pytest.approx(expected, abs=0.03)
+
+
+@pytest.mark.parametrize("model", ["ic", "lt"])
+def test_rr_sets_agree_with_live_edge_worlds(demo, model):
+    top = sorted(demo, key=demo.in_degree, reverse=True)
+    W = sample_worlds(demo, runs=600, seed=3, model=model)
+    R = sample_rr_sets(demo, 60000, seed=4, model=model)
+    pos = {v: i for i, v in enumerate(R.nodes)}
+    for seeds in (top[:1], top[:5], top[10:13]):
+        assert R.spread([pos[v] for v in seeds]) == pytest.approx(spread(demo, seeds, worlds=W), rel=0.05)
+
+
+def test_ris_picks_are_greedy_max_coverage_of_its_rr_sets():
+    G = nx.gnp_random_graph(60, 0.06, seed=5, directed=True)
+    res = select_reach(G, 4, candidates=list(G), method="ris", theta=3000, seed=7)
+    R = sample_rr_sets(G, 3000, seed=7)   # the same seed draws the same sets
+    pos = {v: i for i, v in enumerate(R.nodes)}
+    chosen = []
+    for x in res.picks:
+        base = R.spread(chosen) if chosen else 0.0
+        best = max(R.spread(chosen + [pos[v]]) - base for v in G if pos[v] not in chosen)
+        assert x.marginal_gain == pytest.approx(best)
+        chosen.append(pos[x.actor])
+        assert x.expected_reach == pytest.approx(R.spread(chosen))
+
+
+def test_ris_matches_celf_on_demo(demo):
+    E = sample_worlds(demo, runs=400, seed=11)
+    celf = select_reach(demo, 5, runs=400, seed=0, method="celf")
+    ris = select_reach(demo, 5, seed=0, method="ris")
+    assert ris.params["method"] == "ris" and ris.params["theta"] >= RIS_MIN_SETS
+    assert spread(demo, ris.actors, worlds=E) == pytest.approx(spread(demo, celf.actors, worlds=E), rel=0.02)
+    assert ris.picks == select_reach(demo, 5, seed=0, method="ris").picks   # deterministic
+
+
+def test_auto_switches_to_ris_on_large_graphs(monkeypatch):
+    from influence import reach
+
+    G = nx.gnp_random_graph(40, 0.1, seed=1, directed=True)
+    assert select_reach(G, 2, candidates=list(G), runs=5).params["method"] == "celf"
+    monkeypatch.setattr(reach, "RIS_MIN_NODES", 10)
+    assert select_reach(G, 2, candidates=list(G), theta=500).params["method"] == "ris"
+    W = sample_worlds(G, runs=5)
+    assert select_reach(G, 2, candidates=list(G), worlds=W).params["method"] == "celf"
+
+
+def test_bad_method_model_and_theta_are_config_errors():
+    G = _fan()
+    for kw in ({"method": "magic"}, {"model": "sir"}, {"method": "ris", "theta": 0},
+               {"method": "ris", "epsilon": 0.0}):
+        with pytest.raises(ConfigError):
+            select_reach(G, 1, candidates=["a"], **kw)
+
+
+# -- upper bound -----------------------------------------------------------------------------------
+
+
+def test_upper_bound_is_above_the_best_pair_and_greedy():
+    G = nx.gnp_random_graph(25, 0.12, seed=8, directed=True)
+    W = sample_worlds(G, runs=40, seed=9)
+    res = select_reach(G, 2, candidates=list(G), worlds=W)
+    best = max(spread(G, pair, worlds=W) for pair in itertools.combinations(G, 2))
+    bound = upper_bound(G, res.actors, worlds=W)
+    assert res.expected_reach <= best <= bound + 1e-9
+    assert bound <= res.expected_reach * 2   # and not a trivial bound on this graph
