@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ._common import (
+    UserError,
     choose_format,
     config_options,
     echo_err,
@@ -22,7 +23,8 @@ SHORT_COLUMNS = ("rank", "actor", "name", "platform", "score", "why")
 
 def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, config_file, assignments,
          seed: int | None, quiet: bool, command: str, detail_columns: bool, communities: bool = True,
-         per_community: int | None = None, roles: bool = False, strategy: str = "score"):
+         per_community: int | None = None, roles: bool = False, strategy: str = "score",
+         reach_options: dict | None = None):
     from influence import rank
     from influence.graph import build_arrays
     from influence.manifest import make_manifest
@@ -43,11 +45,38 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
             extra = _annotate(view, arrays, sector, cfg, labels=bool(per_community),
                               roles=bool(per_community or roles), quiet=quiet)
         result = translate_errors(lambda: rank(view, cfg))
-        if strategy == "reach":
+        opts = dict(reach_options or {})
+        constraints = {}
+        if opts.get("active_days") is not None or opts.get("quotas"):
+            from .reach_cli import inactive_exclusions
+
+            exclude, reference = inactive_exclusions(sector.store, view, opts.get("active_days"))
+            if opts.get("active_days") is not None:
+                from influence.records import format_timestamp
+
+                echo_err(f"--active-days {opts['active_days']:g}: {len(exclude)} inactive actors left out "
+                         + (f"(reference: the latest dated activity, {format_timestamp(reference)})"
+                            if reference is not None else "(no dated activity in this sector: none)"), quiet)
+            constraints = {"exclude": exclude, "quotas": opts.get("quotas") or ()}
+        if strategy in ("reach", "diverse"):
             from .reach_cli import reach_rows
 
-            echo_err("Selecting the reach set (Independent Cascade, seeded)...", quiet)
-            rows = reach_rows(view, result, top or 20, seed=cfg.seed)
+            echo_err(f"Selecting the {strategy} set ({opts.get('model', 'ic').upper()} reach model, seeded)...",
+                     quiet)
+            k = top or 20
+            rows = translate_errors(lambda: reach_rows(
+                view, result, k, seed=cfg.seed, runs=opts.get("runs", 200), strategy=strategy,
+                model=opts.get("model", "ic"), method=opts.get("method", "auto"), **constraints))
+            if constraints and len(rows) < min(k, len(result)):
+                raise UserError(f"only {len(rows)} actors satisfy the constraints (--active-days, --quota) "
+                                f"of the {k} asked for; relax them or lower --top")
+        elif constraints:
+            from .reach_cli import constrained_top
+
+            rows = translate_errors(lambda: constrained_top(result, top, view_or_graph=view, **constraints))
+            if top and len(rows) < min(top, len(result)):
+                raise UserError(f"only {len(rows)} actors satisfy the constraints (--active-days, --quota) "
+                                f"of the {top} asked for; relax them or lower --top")
         elif per_community:
             from influence import shortlist
 
@@ -56,7 +85,7 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
             rows = result.to_records(top)
         fmt = choose_format(fmt, output)
         columns = SHORT_COLUMNS
-        if strategy == "reach":
+        if strategy in ("reach", "diverse"):
             from .reach_cli import REACH_COLUMNS as columns
         elif per_community:
             columns = ("rank", "community", "community_label", "role", "actor", "name", "score", "why")
@@ -69,6 +98,9 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
         if output is not None:
             manifest = make_manifest(command=command, sector=sector, config=cfg, seed=cfg.seed,
                                      top=top, format=fmt, per_community=per_community, strategy=strategy,
+                                     **{k: ([str(q) for q in v] if k == "quotas" else v)
+                                        for k, v in opts.items() if v not in (None, ())
+                                        and (strategy != "score" or k in ("active_days", "quotas"))},
                                      **extra)
         emit(render(rows, columns, fmt), output, manifest, quiet)
         shown = len(rows)
@@ -165,27 +197,52 @@ def rank_cmd(sector, fmt, top, output, config_file, assignments, seed, communiti
 @click.option("--per-community", type=click.IntRange(min=1), default=None, metavar="K",
               help="The top K leaders of every community, with the community label and role.")
 @click.option("--roles", is_flag=True, help="Also assign each actor a structural role (slower).")
-@click.option("--strategy", type=click.Choice(["score", "reach"]), default="score", show_default=True,
+@click.option("--strategy", type=click.Choice(["score", "reach", "diverse"]), default="score", show_default=True,
               help="score: the top actors by score. reach: the set of --top actors that together reach the "
-                   "most distinct actors (Independent Cascade, greedy with lazy evaluation), with each pick's "
-                   "marginal gain and overlap with the previous picks.")
+                   "most distinct actors (greedy: CELF on live-edge worlds, or RIS on large sectors), with each "
+                   "pick's marginal gain and overlap with the previous picks. diverse: score balanced with "
+                   "community coverage and low audience overlap (see docs/reach.md).")
+@click.option("--model", type=click.Choice(["ic", "lt"]), default="ic", show_default=True,
+              help="Reach model of --strategy reach/diverse: Independent Cascade or Linear Threshold.")
+@click.option("--method", type=click.Choice(["auto", "celf", "ris"]), default="auto", show_default=True,
+              help="--strategy reach: CELF over the top 200, or Reverse Influence Sampling over every ranked "
+                   "actor; auto uses RIS from 5,000 actors up.")
+@click.option("--runs", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Live-edge worlds simulated (CELF, and measuring --strategy diverse).")
+@click.option("--active-days", type=click.FloatRange(min=0), default=None, metavar="N",
+              help="Leave out actors with no post or given attention in the N days before the sector's "
+                   "latest dated activity.")
+@click.option("--quota", "quotas", multiple=True, metavar="ATTR[:VALUE]=MAX",
+              help="At most MAX picks with that node attribute value, e.g. platform:mastodon=3, "
+                   "language:es=5, or platform=2 (at most 2 per platform). Repeatable.")
 @_communities_option
 @quiet_option
 def shortlist_cmd(sector, fmt, top, output, config_file, assignments, seed, per_community, roles, strategy,
-                  communities, quiet):
+                  model, method, runs, active_days, quotas, communities, quiet):
     """The influencer shortlist of SECTOR: the top actors with a one-line reason each.
 
     Competitor brands are left out (set filters.exclude_competitors=false to keep them).
     --per-community K lists the top K of every community instead, with its label and each
-    actor's role.
+    actor's role. --strategy reach picks the set that together reaches the most distinct
+    actors, --strategy diverse balances score with community coverage and low overlap (both
+    also leave out bot-like accounts). --active-days and --quota constrain every strategy.
 
     \b
     Example:
       influence shortlist coffee.toml --top 20 --format csv -o shortlist.csv
       influence shortlist demo --per-community 3 --format json
       influence shortlist demo --top 10 --strategy reach --format json
+      influence shortlist demo --top 10 --strategy diverse --quota platform:mastodon=4
+      influence shortlist demo --strategy reach --active-days 30 --quota language=6
       influence shortlist demo --set graph.kinds='["reshare"]'
     """
+    from influence.reach import parse_quota
+
+    if per_community and (strategy != "score" or active_days is not None or quotas):
+        raise UserError("--per-community works with --strategy score and without --active-days/--quota")
+    parsed = tuple(translate_errors(lambda: [parse_quota(q) for q in quotas]))
+    reach_options = {"model": model, "method": method, "runs": runs, "active_days": active_days,
+                     "quotas": parsed}
     _run(sector, top=top, fmt=fmt, output=output, config_file=config_file, assignments=assignments,
          seed=seed, quiet=quiet, command="shortlist", detail_columns=False, communities=communities,
-         per_community=per_community, roles=roles, strategy=strategy)
+         per_community=per_community, roles=roles, strategy=strategy, reach_options=reach_options)

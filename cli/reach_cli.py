@@ -1,41 +1,52 @@
-"""Rows of the reach-aware shortlist (``influence shortlist --strategy reach``).
+"""Rows of the reach-aware shortlist (``influence shortlist --strategy reach|diverse``) and its
+constraints (``--active-days``, ``--quota``).
 
-The command wiring lives with ``influence shortlist``; this module only turns a ranking and the
-graph it was made from into output rows, with :func:`influence.reach.select_reach`.
+The command wiring lives with ``influence shortlist``; this module turns a ranking and the graph it
+was made from into output rows, with :func:`influence.reach.select_reach` or
+:func:`influence.reach.select_diverse`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-#: Columns of the reach shortlist, in order.
+#: Columns of the reach and diverse shortlists, in order.
 REACH_COLUMNS = ("rank", "actor", "name", "platform", "score", "community", "expected_reach",
-                 "marginal_gain", "overlap", "why")
+                 "marginal_gain", "overlap", "audience_overlap", "why")
 
 
-def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int = 200) -> list[dict[str, Any]]:
-    """The ``k`` picks of the reach strategy as output rows.
+def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int = 200,
+               strategy: str = "reach", model: str = "ic", method: str = "auto",
+               exclude: Mapping | None = None, quotas: Iterable | None = None) -> list[dict[str, Any]]:
+    """The ``k`` picks of the reach (or diverse) strategy as output rows.
 
     Parameters
     ----------
     view_or_graph : networkx.DiGraph or influence.measures.GraphView
         The graph ``result`` ranks.
     result : influence.ranking.RankingResult
-        Its top :data:`influence.reach.DEFAULT_POOL` actors are the candidates (its filters, e.g.
-        competitors excluded, already applied).
+        The candidates are its actors (its filters, e.g. competitors excluded, already applied):
+        the top :data:`influence.reach.DEFAULT_POOL` for CELF and ``diverse``, all of them for RIS.
     k : int
         Number of picks.
     seed : int, default=0
-        Seed of the live-edge worlds (``None`` means 0, so the output is reproducible).
+        Seed of the simulation (``None`` means 0, so the output is reproducible).
     runs : int, default=200
-        Live-edge worlds simulated.
+        Live-edge worlds simulated (CELF, and measuring the ``diverse`` picks).
+    strategy : {"reach", "diverse"}, default="reach"
+    model, method
+        See :func:`influence.reach.select_reach`.
+    exclude, quotas
+        More actors to leave out (``{actor: reason}``) and maxima (:class:`influence.reach.Quota`).
 
     Returns
     -------
     list of dict
         Keys :data:`REACH_COLUMNS`: ``expected_reach`` is the expected unique reach of the picks
         so far, ``marginal_gain`` what this pick adds, ``overlap`` the share of this pick's own
-        expected reach that the previous picks already reach.
+        expected reach that the previous picks already reach, ``audience_overlap`` its largest
+        audience Jaccard with a previous pick; ``why`` says why it was picked.
 
     Examples
     --------
@@ -49,14 +60,26 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
     >>> [(r["actor"], r["expected_reach"], r["marginal_gain"], r["overlap"]) for r in rows]
     [('x', 4.0, 4.0, 0.0), ('z', 7.0, 3.0, 0.0)]
     """
-    from influence.reach import select_reach
+    from influence.reach import select_diverse, select_reach
 
-    res = select_reach(view_or_graph, k, ranking=result, runs=runs, seed=0 if seed is None else seed)
-    entries = {e.actor: e for e in result.entries}
+    seed = 0 if seed is None else seed
+    if strategy == "diverse":
+        res = select_diverse(view_or_graph, k, ranking=result, runs=runs, seed=seed, model=model,
+                             exclude=exclude, quotas=quotas)
+    else:
+        res = select_reach(view_or_graph, k, ranking=result, runs=runs, seed=seed, model=model,
+                           method=method, exclude=exclude, quotas=quotas)
+    wanted = set(res.actors)
+    entries = {}
+    for e in result:  # entries are built lazily: stop once every pick is found
+        if e.actor in wanted:
+            entries[e.actor] = e
+            if len(entries) == len(wanted):
+                break
     rows = []
     for pick in res.picks:
         e = entries[pick.actor]
-        why = (f"reaches ~{pick.solo_reach:.1f} actors alone, adds {pick.marginal_gain:.1f} new"
+        why = (f"{pick.reason}: reaches ~{pick.solo_reach:.1f} actors alone, adds {pick.marginal_gain:.1f} new"
                + (f" ({pick.overlap:.0%} already reached by earlier picks)" if pick.rank > 1 else "")
                + f"; {e.why}")
         rows.append({
@@ -69,6 +92,43 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
             "expected_reach": round(pick.expected_reach, 3),
             "marginal_gain": round(pick.marginal_gain, 3),
             "overlap": round(pick.overlap, 4),
+            "audience_overlap": round(pick.audience_overlap, 4),
             "why": why,
         })
+    return rows
+
+
+def inactive_exclusions(store, view_or_graph, days: float | None) -> tuple[dict, float | None]:
+    """``({actor: "inactive"}, reference)`` for ``--active-days``: actors with no post or given
+    attention in the ``days`` days before the sector's latest dated activity (the reference,
+    epoch seconds; None when nothing is dated)."""
+    if days is None:
+        return {}, None
+    from influence.reach import inactive_actors, last_activity
+
+    latest = last_activity(store)
+    if not latest:
+        return {}, None
+    reference = max(latest.values())
+    gone = inactive_actors(view_or_graph, latest, days, reference=reference)
+    return dict.fromkeys(gone, "inactive"), reference
+
+
+def constrained_top(result, top: int, *, exclude: Mapping, quotas, view_or_graph) -> list[dict[str, Any]]:
+    """The ``score`` strategy under constraints: the best-ranked actors that are not excluded
+    and fit the quotas, in ranking order (``top`` 0: all of them), ranked 1, 2, ... with the
+    ranking's own rank kept as ``ranking_rank``."""
+    from influence.reach import constrained
+
+    entries = {}
+
+    def actors():
+        for e in result:  # built lazily: stops with the last pick
+            entries[e.actor] = e
+            yield e.actor
+
+    rows = []
+    for i, a in enumerate(constrained(view_or_graph, actors(), top, exclude=exclude, quotas=quotas), 1):
+        d = entries[a].to_dict()
+        rows.append({"rank": i, "ranking_rank": d["rank"], **{c: v for c, v in d.items() if c != "rank"}})
     return rows
