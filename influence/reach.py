@@ -768,20 +768,8 @@ def parse_quota(text: str) -> Quota:
 def last_activity(store: Store) -> dict:
     """``{actor id: latest timestamp}`` of each actor's own activity: the posts it wrote and the
     attention it gave (interactions it is the source of). Undated activity is ignored; actors with
-    no dated activity are absent. Reads the store."""
-    src, _dst, _kind, ts, _w = store.interaction_arrays()
-    latest: dict = {}
-    ok = ~np.isnan(ts)
-    if ok.any():
-        s, t = src[ok], ts[ok]
-        order = np.lexsort((t, s))
-        s, t = s[order], t[order]
-        last = np.r_[s[1:] != s[:-1], True]
-        latest = dict(zip(store.actor_ids(s[last]), t[last].tolist()))
-    for post in store.posts():
-        if post.timestamp is not None and post.timestamp > latest.get(post.author, -math.inf):
-            latest[post.author] = float(post.timestamp)
-    return latest
+    no dated activity are absent. Reads the store (:meth:`influence.store.Store.last_activity`)."""
+    return store.last_activity()
 
 
 def inactive_actors(G, latest: Mapping, days: float, *, reference: float | None = None) -> set:

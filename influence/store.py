@@ -661,6 +661,22 @@ class Store:
                     out[aid][4] += 1
         return {k: tuple(v) for k, v in out.items()}
 
+    def last_activity(self) -> dict[str, float]:
+        """``{actor id: latest timestamp}`` of each actor's own dated activity: the posts it wrote
+        and the interactions it is the source of (attention it gave). Actors with no dated activity
+        are absent. One SQL aggregate, so it scales with the store, not with Python objects."""
+        rows = self._conn.execute(
+            """
+            SELECT a.id, max(t.ts) FROM (
+                SELECT author AS num, max(ts) AS ts FROM posts WHERE ts IS NOT NULL GROUP BY author
+                UNION ALL
+                SELECT src AS num, max(ts) AS ts FROM interactions WHERE ts IS NOT NULL GROUP BY src
+            ) AS t JOIN actors AS a ON a.num = t.num
+            GROUP BY t.num
+            """
+        )
+        return {aid: float(ts) for aid, ts in rows}
+
     def time_range(self) -> tuple[float | None, float | None]:
         """Earliest and latest known interaction timestamp (``(None, None)`` when there is none)."""
         return tuple(self._conn.execute("SELECT min(ts), max(ts) FROM interactions").fetchone())
