@@ -73,7 +73,8 @@ def records(rows):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--folds", type=int, default=5, help="cross-validation folds; 0 skips")
-    ap.add_argument("--topics", type=int, default=None, help="number of topics (default: elbow)")
+    ap.add_argument("--topics", type=int, default=None,
+                    help="number of topics (default: bi-cross-validation)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     if not (DATA / "Tweets.csv").exists():

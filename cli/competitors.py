@@ -42,9 +42,9 @@ COLUMNS = {
               help="Which part of the map to show (table/CSV show one section at a time; "
                    "`all` prints every section, one table after the other).")
 @click.option("--topics", "n_topics", type=click.IntRange(min=1), default=None,
-              help="Number of topics. Default: the elbow of the NMF error curve (see "
+              help="Number of topics. Default: chosen by bi-cross-validation of NMF (see "
                    "docs/competitors.md).")
-@click.option("--max-topics", type=click.IntRange(min=1), default=20, show_default=True,
+@click.option("--max-topics", type=click.IntRange(min=1), default=40, show_default=True,
               help="Largest number of topics tried when --topics is not given.")
 @click.option("--sentiment-model", type=click.Path(dir_okay=False), default=None,
               help="A model from `influence sentiment train` (default: the lexicon analyser).")

@@ -1,7 +1,10 @@
 """Competitor content mapping on the demo's planted answers, on hand-made records and the CLI."""
 
+import gzip
 import json
+import math
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +18,10 @@ from influence.datasets._sector import BRAND_TOPICS, BRANDS
 from influence.errors import ConfigError
 from influence.records import Interaction, Post
 from influence.sector import Competitor
+from influence.sentiment import LexiconAnalyzer
 from influence.text import tokenize
+
+REDDIT = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "reddit-college"
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +31,9 @@ def demo():
 
 @pytest.fixture(scope="module")
 def cmap():
+    # the default configuration: the number of topics is chosen by bi-cross-validation
     with influence.open_sector("demo") as sec:
-        return map_sector(sec, config=CompetitorConfig(n_topics=16), seed=0)
+        return map_sector(sec, seed=0)
 
 
 def test_sections_match_cli():
@@ -45,21 +52,34 @@ def test_every_planted_brand_mention_is_tagged(demo, cmap):
         assert pid in cmap.tags.mentions, posts[pid].text
 
 
-def test_top_topic_is_planted_main_topic(cmap):
-    # label each NMF topic by the planted topic whose phrases share most words with its terms;
-    # a planted topic is several unrelated phrases ("hand grinder", "gooseneck kettle"), so
-    # NMF splits it: a competitor's share of a planted topic is the sum over its NMF topics
+def _planted_labels(topics):
+    """Each NMF topic's planted brand topic: the one whose phrases (es + en) share most words
+    with its top terms (None when no word is shared)."""
     vocab = {t: set(tokenize(" ".join(v["es"] + v["en"]))) for t, v in BRAND_TOPICS.items()}
     labels = []
-    for topic in cmap.topics.topics:
+    for topic in topics:
         overlap = {t: len(vocab[t] & set(tokenize(" ".join(topic.terms)))) for t in vocab}
         best = max(overlap, key=overlap.get)
         labels.append(best if overlap[best] else None)
+    return labels
+
+
+def test_top_topic_is_planted_main_topic(demo, cmap):
+    # issue 7: with the default number of topics each brand's top topic is its main topic, as
+    # realised by the generator (GroundTruth.competitor_topics), matched by its terms
+    assert cmap.topics.chosen_by == "bcv"
+    labels = _planted_labels(cmap.topics.topics)
     for brand in BRANDS:
+        realised = demo.truth.competitor_topics[brand.name]
+        main = max(realised, key=realised.get)
+        top = cmap.topics.top_topic(brand.name)
+        assert labels[top.id] == main, (brand.name, top.terms)
+        # a planted topic is several unrelated phrases in two languages, so NMF splits it:
+        # summed over its pieces, the main topic also leads
         agg = Counter()
         for lab, share in zip(labels, cmap.topics.shares[brand.name]):
             agg[lab] += share
-        assert agg.most_common(1)[0][0] == max(brand.topics, key=brand.topics.get), brand.name
+        assert agg.most_common(1)[0][0] == main, brand.name
         assert sum(cmap.topics.shares[brand.name]) == pytest.approx(1.0)
 
 
@@ -112,19 +132,37 @@ def test_share_of_voice_counts(demo, cmap):
         assert sum(sov.weekly_interactions[n]) == timed[n] < sov.interactions[n]
 
 
-def test_reputation_order_follows_planted_sentiment(demo, cmap):
+def test_reputation_reads_what_the_sector_says_about_each_brand(demo, cmap):
+    # issue 7 (b): reputation reads the posts that speak about a brand (its planted brand
+    # mentions and the bots' praise), not the shares of its articles nor replies to its posts
     truth = demo.truth.sentiment
-    planted = {}
+    about = {p for p, cs in cmap.tags.about.items()}
+    assert about == set(truth)
+    posts = {p.id: p for p in demo.posts}
+    shares = ("Worth reading", "Recomiendo este art")
+    assert not any(posts[p].text.startswith(shares) for p in about)
     for n in cmap.competitors:
-        labels = [truth[p] for p, cs in cmap.tags.mentions.items() if n in cs and p in truth]
-        planted[n] = (labels.count("positive") - labels.count("negative")) / len(labels)
+        labels = [truth[p] for p, cs in cmap.tags.about.items() if n in cs]
+        planted = (labels.count("positive") - labels.count("negative")) / len(labels)
+        rep = cmap.reputation[n]
+        assert rep.mentions == len(labels) < cmap.share_of_voice.mentions[n]
+        assert math.copysign(1, rep.net) == math.copysign(1, planted), (n, rep.net, planted)
+        assert rep.net == pytest.approx(planted, abs=0.05)
+        assert set(rep.by_language) == {"es", "en"}
     ours = {n: cmap.reputation[n].net for n in cmap.competitors}
-    assert sorted(ours, key=ours.get) == sorted(planted, key=planted.get)
-    assert min(ours, key=ours.get) == "Bean Theory"
-    neg = {n: cmap.reputation[n].negative / cmap.reputation[n].mentions for n in ours}
-    assert max(neg, key=neg.get) == "Bean Theory"
-    for n in ours:
-        assert set(cmap.reputation[n].by_language) == {"es", "en"}
+    assert min(ours, key=ours.get) == "Bean Theory" and ours["Bean Theory"] < 0
+
+
+def test_reputation_per_post_accuracy_on_demo(demo):
+    # every planted brand mention, both languages, seed 1 (the map above is seed 0)
+    other = make_sector(seed=1, scale=0.5)
+    posts = {p.id: p for p in other.posts}
+    ids = sorted(other.truth.sentiment)
+    pred = LexiconAnalyzer().predict([posts[i].text for i in ids], [posts[i].language for i in ids])
+    for lang in ("es", "en"):
+        pairs = [(other.truth.sentiment[i], p) for i, p in zip(ids, pred) if posts[i].language == lang]
+        acc = sum(t == p for t, p in pairs) / len(pairs)
+        assert len(pairs) > 50 and acc >= 0.97, (lang, acc)
 
 
 def test_tagging_accent_and_case_insensitive():
@@ -137,9 +175,12 @@ def test_tagging_accent_and_case_insensitive():
              Post("e", "mastodon:@x@h.example", text="hola"),
              Post("f", "mastodon:@tds@cafes.example", text="Tostadores del Sur abre")]
     inter = [Interaction("mastodon:@x@h.example", "mastodon:@tds@cafes.example", "mention", 0, "e")]
+    inter.append(Interaction("mastodon:@x@h.example", "mastodon:@tds@cafes.example", "link", 0, "c"))
     tags = tag_posts(posts, inter, [c])
     assert sorted(tags.mentions) == ["a", "b", "c", "e"] and tags.own == {"f": c.name}
-    assert sorted(tag_posts(posts, inter, [c], match_text=False).mentions) == ["e"]
+    # a shared link to its site is a mention, not an opinion about it; a mention is both
+    assert sorted(tags.about) == ["a", "b", "e"]
+    assert sorted(tag_posts(posts, inter, [c], match_text=False).mentions) == ["c", "e"]
 
 
 def test_small_map_by_hand():
@@ -208,3 +249,41 @@ def test_cli_table_csv_and_errors(tmp_path):
     assert r.exit_code == 2 and "Traceback" not in r.output
     r = CliRunner().invoke(cli, ["competitors", "--help"])
     assert "Example:" in r.stdout
+
+
+def test_reddit_college_topic_map():
+    """Subreddits as competitors: their threads are their content, the comments the sector."""
+    if not REDDIT.exists():
+        pytest.skip(f"{REDDIT} absent (the shared datasets live beside the repo)")
+    from influence.competitors import map_topics
+
+    threads, comments = {}, []
+    for sub in ("CollegeAdvice", "CollegeMajors", "Emory"):
+        threads[sub] = []
+        with gzip.open(REDDIT / f"{sub}.jsonl.gz", "rt", encoding="utf-8") as fh:
+            for line in fh:
+                th = json.loads(line)["thread"]
+                threads[sub].append(Post(f"r:{th['sid']}", f"reddit:r/{sub}",
+                                         title=th.get("title:"), text=th.get("text") or ""))
+                stack = list((th.get("comments") or {}).values())
+                while stack:
+                    c = stack.pop()
+                    comments.append(Post(f"r:{len(comments)}", "reddit:u/x",
+                                         text=c.get("text") or ""))
+                    stack.extend((c.get("replies") or {}).values())
+    cfg = CompetitorConfig(n_topics=6, languages=("en",))
+    tm = map_topics(threads, comments, config=cfg, seed=0)
+    # each subreddit's most over-represented topic (its share minus the others' mean) is its own
+    # and carries its vocabulary
+    marker = {"CollegeAdvice": {"college", "advice", "school", "classes", "feel", "time"},
+              "CollegeMajors": {"major", "majors", "engineering", "science", "business", "degree"},
+              "Emory": {"emory", "oxford", "campus", "atlanta", "atl"}}
+    picked = {}
+    for sub in threads:
+        others = [s for s in threads if s != sub]
+        lift = [tm.shares[sub][j] - sum(tm.shares[o][j] for o in others) / 2 for j in range(6)]
+        picked[sub] = max(range(6), key=lift.__getitem__)
+        assert marker[sub] & set(tm.topics[picked[sub]].terms), (sub, tm.topics[picked[sub]].terms)
+        assert marker[sub] & {t.lower() for t, _ in tm.distinctive_terms[sub][:5]}
+    assert len(set(picked.values())) == 3
+    assert "emory" in tm.top_topic("Emory").terms
