@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import click
 
+#: Live-edge worlds by default (influence.reach.DEFAULT_RUNS; kept here so --help does not import it).
+DEFAULT_RUNS = 1000
+
 from ._common import (
     UserError,
     choose_format,
@@ -65,7 +68,7 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
                      quiet)
             k = top or 20
             rows = translate_errors(lambda: reach_rows(
-                view, result, k, seed=cfg.seed, runs=opts.get("runs", 200), strategy=strategy,
+                view, result, k, seed=cfg.seed, runs=opts.get("runs", DEFAULT_RUNS), strategy=strategy,
                 model=opts.get("model", "ic"), method=opts.get("method", "auto"), **constraints))
             if constraints and len(rows) < min(k, len(result)):
                 raise UserError(f"only {len(rows)} actors satisfy the constraints (--active-days, --quota) "
@@ -207,7 +210,7 @@ def rank_cmd(sector, fmt, top, output, config_file, assignments, seed, communiti
 @click.option("--method", type=click.Choice(["auto", "celf", "ris"]), default="auto", show_default=True,
               help="--strategy reach: CELF over the top 200, or Reverse Influence Sampling over every ranked "
                    "actor; auto uses RIS from 5,000 actors up.")
-@click.option("--runs", type=click.IntRange(min=1), default=200, show_default=True,
+@click.option("--runs", type=click.IntRange(min=1), default=DEFAULT_RUNS, show_default=True,
               help="Live-edge worlds simulated (CELF, and measuring --strategy diverse).")
 @click.option("--active-days", type=click.FloatRange(min=0), default=None, metavar="N",
               help="Leave out actors with no post or given attention in the N days before the sector's "

@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+#: influence.reach.DEFAULT_RUNS, without importing numpy at CLI start-up.
+DEFAULT_RUNS = 1000
+
 #: Columns of the reach and diverse shortlists, in order.
 REACH_COLUMNS = ("rank", "actor", "name", "platform", "score", "community", "expected_reach",
                  "marginal_gain", "overlap", "audience_overlap", "why")
 
 
-def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int = 200,
+def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int = DEFAULT_RUNS,
                strategy: str = "reach", model: str = "ic", method: str = "auto",
                exclude: Mapping | None = None, quotas: Iterable | None = None) -> list[dict[str, Any]]:
     """The ``k`` picks of the reach (or diverse) strategy as output rows.
@@ -32,7 +35,7 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
         Number of picks.
     seed : int, default=0
         Seed of the simulation (``None`` means 0, so the output is reproducible).
-    runs : int, default=200
+    runs : int, default=1000
         Live-edge worlds simulated (CELF, and measuring the ``diverse`` picks).
     strategy : {"reach", "diverse"}, default="reach"
     model, method

@@ -145,7 +145,7 @@ __all__ = [
 #: Candidates considered by CELF: the top of the ranking.
 DEFAULT_POOL = 200
 #: Live-edge worlds simulated by default.
-DEFAULT_RUNS = 200
+DEFAULT_RUNS = 1000
 #: Reach models: Independent Cascade, Linear Threshold.
 MODELS = ("ic", "lt")
 #: Selection methods (see the module notes).
@@ -404,7 +404,7 @@ def sample_worlds(G, *, p: float | None = None, runs: int = DEFAULT_RUNS, seed=0
     p : float, optional
         IC only: per-interaction probability (``1 - (1 - p) ** w`` per edge); default the
         weighted cascade of :func:`influence.evaluate.ic_spreading`.
-    runs : int, default=200
+    runs : int, default=1000
     seed : int or numpy Generator, default=0
     model : {"ic", "lt"}, default="ic"
         ``"lt"``: every actor keeps at most one edge, ``v -> u`` with probability

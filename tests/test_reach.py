@@ -205,3 +205,12 @@ def test_networkx_graph_and_array_view_give_the_same_picks(demo):
     view = GraphView.from_arrays(arrays)
     assert list(demo) == view.nodes
     assert select_reach(demo, 5, runs=50, seed=0).picks == select_reach(view, 5, runs=50, seed=0).picks
+
+
+def test_cli_default_runs_follow_the_library_default():
+    import influence_cli.analyze as analyze
+    import influence_cli.reach_cli as reach_cli
+
+    from influence import reach
+
+    assert analyze.DEFAULT_RUNS == reach_cli.DEFAULT_RUNS == reach.DEFAULT_RUNS
