@@ -43,6 +43,15 @@ consensus graph until the runs agree on at least 98% of the edges (at most 10 ro
 measured figures); ``runs=1`` is one plain run seeded with ``seed`` itself, exactly networkx's.
 ``greedy_modularity`` is deterministic and ignores ``runs``.
 
+Components
+----------
+Each connected component is searched on its own (modularity never joins disconnected parts, so
+the answer is the same kind; the cost is not: networkx's Louvain can take minutes on a graph of
+thousands of small components). A component smaller than ``min_size``, or of one or two actors,
+is one community without any search (it ends in :data:`OTHER` when smaller than ``min_size``).
+Components after the first are seeded from ``seed`` and their position, so the partition stays
+reproducible; a connected graph is searched with ``seed`` itself, as before.
+
 Small communities
 -----------------
 Communities with fewer than ``min_size`` members are merged into one group, :data:`OTHER` (``-1``),
@@ -416,6 +425,36 @@ def _consensus(H: nx.Graph, find, seed: int, runs: int) -> list:
     return parts[0]
 
 
+def _by_component(H: nx.Graph, find, seed: int, runs: int, min_size: int) -> list:
+    """Run ``find`` (with consensus when ``runs > 1``) on each connected component of H.
+
+    No modularity-based method ever puts two disconnected parts in one community, so this is the
+    same search, done where it is cheap: a component too small to hold a community of ``min_size``
+    (or of at most two actors) is one community without running anything, and each larger
+    component is searched on its own, seeded from ``seed`` and its position. networkx's Louvain
+    can take minutes on a graph of thousands of components (a reply layer of 39k actors in 10k
+    components), and seconds on the same components one by one. A connected graph is searched
+    exactly as before, with ``seed`` itself.
+    """
+    comps = list(nx.weakly_connected_components(H) if H.is_directed() else nx.connected_components(H))
+
+    def search(G: nx.Graph, s: int) -> list:
+        return find(G, s) if runs == 1 else _consensus(G, find, s, runs)
+
+    if len(comps) == 1:
+        return search(H, seed)
+    order = {n: i for i, n in enumerate(H)}
+    comps.sort(key=lambda c: min(order[n] for n in c))
+    found: list = []
+    for i, comp in enumerate(comps):
+        if len(comp) < min_size or len(comp) <= 2 or H.subgraph(comp).number_of_edges() == 0:
+            found.append(set(comp))
+            continue
+        sub_seed = int(np.random.SeedSequence([seed, i]).generate_state(1)[0] % (2**31 - 1))
+        found.extend(search(H.subgraph(sorted(comp, key=order.__getitem__)).copy(), sub_seed))
+    return found
+
+
 def detect_communities(
     G: nx.Graph,
     *,
@@ -482,8 +521,13 @@ def detect_communities(
     if H.number_of_edges() == 0:
         found = [{n} for n in H]
     else:
-        find = _finder(method, float(resolution))
-        found = find(H, int(seed)) if runs == 1 else _consensus(H, find, int(seed), runs)
+        # The search runs on integer labels: networkx's Louvain iterates over sets of nodes when
+        # it aggregates, and sets of strings come out in an order that changes with Python's hash
+        # seed (PYTHONHASHSEED), which would make the partition change from one process to the next.
+        nodes = list(H)
+        H_int = nx.relabel_nodes(H, {n: i for i, n in enumerate(nodes)}, copy=True)
+        found_int = _by_component(H_int, _finder(method, float(resolution)), int(seed), runs, int(min_size))
+        found = [{nodes[i] for i in c} for c in found_int]
     modularity = nx.community.modularity(H, found, weight="weight", resolution=resolution) \
         if H.number_of_edges() else math.nan
 
