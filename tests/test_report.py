@@ -464,3 +464,23 @@ def test_summary_shows_each_sources_crawl_dates():
     assert by_name["web[1]"].last_crawl is None
     html = render_html(data)
     assert "2026-03-01 to 2026-04-02" in html and "not yet" in html
+
+
+def test_layout_map_merges_communities_beyond_max_groups():
+    # 30 cliques of decreasing size, in 30 communities: only the 5 largest get their own disc
+    G = nx.DiGraph()
+    part = {}
+    for c in range(30):
+        members = [f"c{c}n{i}" for i in range(3 + (30 - c))]
+        G.add_edges_from((a, b) for a in members for b in members if a != b)
+        part.update(dict.fromkeys(members, c))
+    scores = nx.pagerank(G)
+    m = layout_map(G, part, scores, max_nodes=50, max_groups=5, seed=0)
+    own = sorted(g.community for g in m.groups if g.community != -1)
+    assert own == [0, 1, 2, 3, 4]
+    other = [g for g in m.groups if g.community == -1]
+    assert len(other) == 1 and other[0].label == "smaller communities"
+    assert other[0].size == sum(3 + (30 - c) for c in range(5, 30))
+    assert sum(g.size for g in m.groups) == G.number_of_nodes()
+    with pytest.raises(ValueError, match="max_groups"):
+        layout_map(G, part, scores, max_groups=0)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from .layout import NetworkMap, community_colors, layout_map
+from .layout import MAX_GROUPS, OTHER_COLOR, NetworkMap, community_colors, layout_map
 
 __all__ = [
     "ReportData",
@@ -356,6 +356,9 @@ def build_report(
                                       languages=tuple(sector.languages) or ("es", "en"))
     labels = {s.id: s.label for s in summaries}
     colors = community_colors(partition.ids)
+    # the map draws the MAX_GROUPS largest communities (ids 0, 1, ... by size) in colour, the rest
+    # grey: the table and the cards use the same colours
+    colors = {c: (OTHER_COLOR if isinstance(c, int) and c >= MAX_GROUPS else col) for c, col in colors.items()}
 
     entries = shortlist(result, top=top)
     say("Simulating reach")

@@ -26,11 +26,14 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["MapNode", "MapEdge", "MapGroup", "NetworkMap", "layout_map", "community_colors", "OTHER_COLOR"]
+__all__ = ["MapNode", "MapEdge", "MapGroup", "NetworkMap", "layout_map", "community_colors", "OTHER_COLOR",
+           "MAX_GROUPS"]
 
 #: Colour of :data:`influence.communities.OTHER` (the merged small communities) and of actors
 #: without a community.
 OTHER_COLOR = "#9e9e9e"
+#: Communities the map draws as their own disc by default (the largest); the rest are grey.
+MAX_GROUPS = 12
 # Tableau 10 (matplotlib's "tab10"), then the lighter half of "tab20": distinct on white and for
 # the common colour-vision deficiencies in the first few.
 _PALETTE = (
@@ -226,6 +229,7 @@ def layout_map(
     roles: Mapping[Hashable, str] | None = None,
     label_top: int = 12,
     max_edges: int = 1500,
+    max_groups: int = MAX_GROUPS,
     seed: int = 0,
     width: int = 1000,
     height: int = 720,
@@ -260,6 +264,10 @@ def layout_map(
         The best-scored drawn actors are labelled too.
     max_edges : int, default=1500
         The heaviest interactions between drawn actors that are drawn.
+    max_groups : int, default=12
+        Communities drawn as their own disc: the largest ones. The others join the grey disc of
+        the small communities (``-1``, labelled "smaller communities"), so a sector of hundreds of
+        communities (a reply layer's many threads) still gets a readable map and legend.
     seed : int, default=0
         Seed of both spring layouts.
     width, height : int
@@ -281,6 +289,8 @@ def layout_map(
     """
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"max_nodes must be an int >= 1, got {max_nodes!r}")
+    if isinstance(max_groups, bool) or not isinstance(max_groups, int) or max_groups < 1:
+        raise ValueError(f"max_groups must be an int >= 1, got {max_groups!r}")
     labels = dict(labels or {})
     competitors = dict(competitors or {})
     roles = dict(roles or {})
@@ -289,6 +299,15 @@ def layout_map(
     comm = {v: partition.get(v, -1) for v in G}
     comm = {v: (-1 if c is None else c) for v, c in comm.items()}
     sizes = Counter(comm.values())
+    real = [c for c in sizes if c != -1]
+    if len(real) > max_groups:
+        keep = set(sorted(real, key=lambda c: (-sizes[c], str(c)))[:max_groups])
+        comm = {v: (c if c in keep else -1) for v, c in comm.items()}
+        sizes = Counter(comm.values())
+        labels[-1] = "smaller communities"
+        # the leaders and bridges of the merged communities are no longer forced onto the map
+        leaders = [v for v in leaders if comm.get(v, -1) != -1]
+        bridges = {v for v in bridges if comm.get(v, -1) != -1}
     ids = sorted(sizes, key=lambda c: (c == -1, c if isinstance(c, (int, float)) else str(c)))
     colors = community_colors(ids)
 
