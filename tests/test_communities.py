@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -560,3 +561,48 @@ def test_cli_user_errors_are_one_line(small_db, tmp_path, monkeypatch):
 def test_cli_help_has_an_example():
     result = CliRunner().invoke(cli, ["communities", "--help"])
     assert result.exit_code == 0 and "influence communities demo" in result.stdout
+
+
+_HASH_SCRIPT = r"""
+import hashlib, sys
+import influence
+from influence.communities import detect_communities
+with influence.Store(sys.argv[2]) as store:
+    influence.import_file(store, sys.argv[1], fmt="edgelist", platform="twitter", kind="reply")
+with influence.open_sector(sys.argv[2]) as sector:
+    G = sector.graph()
+p = detect_communities(G, seed=0, runs=1)
+print(hashlib.md5(repr(sorted(p.membership.items())).encode()).hexdigest())
+"""
+
+
+def test_partition_does_not_depend_on_the_hash_seed_on_a_real_reply_layer(tmp_path):
+    # higgs-reply: 38k string ids in 10k components; networkx's Louvain on string labels gave a
+    # different partition for each PYTHONHASHSEED before the search moved to integer labels
+    import subprocess
+    import sys
+
+    path = DATASETS / "higgs-twitter" / "higgs-reply_network.edgelist"
+    if not path.exists():
+        pytest.skip(f"{path} not found (the shared datasets are not beside the repository)")
+    out = set()
+    for hashseed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hashseed}
+        res = subprocess.run([sys.executable, "-c", _HASH_SCRIPT, str(path), str(tmp_path / f"h{hashseed}.db")],
+                             capture_output=True, text=True,
+                             env=env, check=True)
+        out.add(res.stdout.strip())
+    assert len(out) == 1, out
+
+
+def test_components_are_searched_separately():
+    # two disconnected cliques and a pair: never one community across components; the pair and
+    # a lone actor are one community each without a search
+    G = nx.complete_graph(6)
+    G.add_edges_from((a + 10, b + 10) for a, b in nx.complete_graph(6).edges())
+    G.add_edge(20, 21)
+    G.add_node(30)
+    p = detect_communities(G, min_size=1, runs=3, seed=0)
+    assert p.membership[20] == p.membership[21]
+    assert len({p.membership[n] for n in range(6)}) == 1 and len({p.membership[n] for n in range(10, 16)}) == 1
+    assert p.membership[0] != p.membership[10] and p.membership[30] not in (p.membership[0], p.membership[20])
