@@ -40,7 +40,8 @@ restricted to the graph's edges as in fast consensus (Tandon et al. 2019): each 
 of runs that put its ends together, edges below 0.5 are dropped, and the method runs again on that
 consensus graph until the runs agree on at least 98% of the edges (at most 10 rounds). It costs
 10-30 single runs and gives partitions that move little with the seed (docs/communities.md has the
-measured figures); ``runs=1`` is one plain run seeded with ``seed`` itself, exactly networkx's.
+measured figures); ``runs=1`` is one plain networkx run seeded with ``seed`` itself (per
+component, on the nodes numbered in order).
 ``greedy_modularity`` is deterministic and ignores ``runs``.
 
 Components
