@@ -528,13 +528,13 @@ def load_classifier(path: str | os.PathLike) -> TrainedClassifier:
         with open(path, "rb") as fh:
             payload = pickle.load(fh)
     except FileNotFoundError:
-        raise InputDataError(f"{path}: no such model file", path=os.fspath(path)) from None
+        raise InputDataError("no such model file", path=os.fspath(path)) from None
     except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError,
             ValueError, TypeError) as exc:
-        raise InputDataError(f"{path}: not a sentiment model saved by influence ({exc})",
+        raise InputDataError(f"not a sentiment model saved by influence ({exc})",
                              path=os.fspath(path)) from None
     if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
-        raise InputDataError(f"{path}: not a sentiment model saved by influence",
+        raise InputDataError("not a sentiment model saved by influence",
                              path=os.fspath(path))
     return TrainedClassifier(pipeline=payload["pipeline"], labels=tuple(payload["labels"]),
                              params=dict(payload.get("params", {})))
