@@ -41,9 +41,16 @@ def _size(n: int) -> str:
                    "sector).")
 @click.option("--title", default=None, help="Title of the report. Default: '<sector>: opinion leaders "
                                               "and competitors'.")
+@click.option("--topics", "n_topics", type=click.IntRange(min=1), default=None,
+              help="Number of competitor topics. Default: chosen by bi-cross-validation, as in "
+                   "`influence competitors`.")
+@click.option("--sentiment-model", type=click.Path(dir_okay=False), default=None,
+              help="A model from `influence sentiment train` for the competitors' reputation "
+                   "(default: the lexicon analyser).")
 @config_options
 @quiet_option
-def report_cmd(sector, output, top, map_nodes, seed, title, config_file, assignments, quiet):
+def report_cmd(sector, output, top, map_nodes, seed, title, n_topics, sentiment_model, config_file,
+               assignments, quiet):
     """Write a self-contained HTML report of SECTOR to share with people who do not run a CLI.
 
     One file, no network needed to open it: a summary (sources, dates, counts, parameters), the
@@ -56,13 +63,16 @@ def report_cmd(sector, output, top, map_nodes, seed, title, config_file, assignm
       influence report demo -o report.html
       influence report coffee.toml -o coffee.html --top 30 --title "Coffee, Q3"
     """
+    from influence.competitors import CompetitorConfig
     from influence.report import build_report, render_html, write_html
+    from influence.sentiment import analyzer_from
 
     if os.path.isdir(output):
         raise UserError(f"{output}: is a folder; give a file name such as report.html")
     folder = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(folder):
         raise UserError(f"{output}: folder {folder} does not exist")
+    analyzer = translate_errors(lambda: analyzer_from(sentiment_model))
     show = not quiet and sys.stderr.isatty()
     started = time.monotonic()
 
@@ -72,8 +82,14 @@ def report_cmd(sector, output, top, map_nodes, seed, title, config_file, assignm
 
     with open_sector_arg(sector, readonly=False, seed=seed) as sec:
         cfg = resolve_config(sec.ranking, config_file, assignments, seed)
+        competitor_config = None
+        if n_topics is not None:
+            competitor_config = CompetitorConfig(
+                n_topics=n_topics, **({"languages": tuple(sec.languages)} if sec.languages else {}))
         data = translate_errors(lambda: build_report(sec, config=cfg, top=top, map_nodes=map_nodes,
-                                                     seed=seed, title=title, progress=progress))
+                                                     seed=seed, title=title, progress=progress,
+                                                     competitor_config=competitor_config,
+                                                     analyzer=analyzer))
     progress("Drawing the charts")
     html = render_html(data)
     try:

@@ -426,6 +426,8 @@ def test_cli_writes_the_report(tmp_path, small_db):
     (["-o", "{tmp}/r.html", "--top", "0"], "--top"),
     (["-o", "{tmp}/r.html", "--set", "measures.pagerank=high"], "measures.pagerank"),
     (["-o", "{tmp}/r.html", "--config", "{tmp}/missing.toml"], "no such config file"),
+    (["-o", "{tmp}/r.html", "--topics", "0"], "--topics"),
+    (["-o", "{tmp}/r.html", "--sentiment-model", "{tmp}/missing.pkl"], "missing.pkl: no such model file"),
 ])
 def test_cli_bad_input_exits_2_without_traceback(tmp_path, small_db, args, message):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
@@ -484,3 +486,27 @@ def test_layout_map_merges_communities_beyond_max_groups():
     assert sum(g.size for g in m.groups) == G.number_of_nodes()
     with pytest.raises(ValueError, match="max_groups"):
         layout_map(G, part, scores, max_groups=0)
+
+
+def test_cli_topics_and_sentiment_model_reach_the_competitor_map(tmp_path):
+    import tomli_w
+
+    from influence.datasets import make_sector
+    from influence.sentiment import train_classifier
+
+    demo = make_sector(seed=1, scale=0.15)
+    with Store(tmp_path / "small.db") as store:
+        store.write(demo.records())
+    sector = {"name": "small", "store": "small.db", "languages": list(demo.languages),
+              "competitors": [{"name": c["name"], "handles": list(c.get("handles", ())),
+                               "domains": list(c.get("domains", ()))} for c in demo.competitors]}
+    (tmp_path / "small.toml").write_text(tomli_w.dumps(sector), encoding="utf-8")
+    model = train_classifier(["great coffee, love it", "awful, late and cold", "it is a shop"] * 4,
+                             ["positive", "negative", "neutral"] * 4)
+    model.save(tmp_path / "m.pkl")
+    out = tmp_path / "r.html"
+    r = CliRunner().invoke(cli, ["report", str(tmp_path / "small.toml"), "-o", str(out), "--topics", "3",
+                                 "--sentiment-model", str(tmp_path / "m.pkl"), "--map-nodes", "40"])
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert "3 NMF topics (given)" in html and "sentiment: TrainedClassifier" in html
