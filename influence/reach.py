@@ -256,6 +256,17 @@ def audience(G, actor) -> dict:
     return {nodes[j]: float(w) for j, w in zip(S.indices[lo:hi].tolist(), S.data[lo:hi].tolist())}
 
 
+def _frontier_edges(indptr: np.ndarray, deg: np.ndarray, nodes: np.ndarray,
+                    ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every out-edge of a frontier: the positions in a CSR matrix's ``indices`` of the edges
+    leaving each ``nodes[i]`` (``deg`` holds the out-degrees), and ``ids[i]`` (its world or set)
+    repeated once per edge. Empty arrays when no frontier node has an out-edge."""
+    d = deg[nodes]
+    ends = np.cumsum(d)
+    edge = np.repeat(indptr[nodes] - (ends - d), d) + np.arange(int(ends[-1]) if ends.size else 0)
+    return edge, np.repeat(ids, d)
+
+
 def _index(nodes: list, actors: Iterable) -> np.ndarray:
     pos = {v: i for i, v in enumerate(nodes)}
     out = []
@@ -473,16 +484,7 @@ def _reach_keys(W: Worlds, sources: np.ndarray, batch_bytes: int = _BATCH_BYTES)
         reached[keys] = True
         touched = [keys]
         while f_nodes.size:
-            deg = out_deg[f_nodes]
-            ok = deg > 0
-            f_nodes, f_sims, deg = f_nodes[ok], f_sims[ok], deg[ok]
-            if not f_nodes.size:
-                break
-            tries = int(deg.sum())
-            ends = np.cumsum(deg)
-            first = indptr[f_nodes] - (ends - deg)
-            edge = np.repeat(first, deg) + np.arange(tries)
-            sims = np.repeat(f_sims, deg)
+            edge, sims = _frontier_edges(indptr, out_deg, f_nodes, f_sims)
             hit = live[(sims % R) * nnz + edge]
             new = sims[hit] * n + indices[edge[hit]]
             new = _distinct(new[~reached[new]])
@@ -546,14 +548,7 @@ def _union_reach(W: Worlds, idx: np.ndarray, batch_bytes: int = 1 << 27) -> int:
         f_nodes = np.tile(idx, b)
         reached[f_sims * n + f_nodes] = True
         while f_nodes.size:
-            deg = out_deg[f_nodes]
-            ok = deg > 0
-            f_nodes, f_sims, deg = f_nodes[ok], f_sims[ok], deg[ok]
-            if not f_nodes.size:
-                break
-            ends = np.cumsum(deg)
-            edge = np.repeat(indptr[f_nodes] - (ends - deg), deg) + np.arange(int(deg.sum()))
-            sims = np.repeat(f_sims, deg)
+            edge, sims = _frontier_edges(indptr, out_deg, f_nodes, f_sims)
             hit = live[(sims + r0) * nnz + edge]
             new = sims[hit] * n + indices[edge[hit]]
             new = _distinct(new[~reached[new]])
@@ -666,16 +661,9 @@ class _Reverse:
                     ok, entry = self.picker.pick(f_nodes, rng.random(f_nodes.size))
                     sets, nxt = f_sets[ok], self.indices[entry]
                 else:
-                    d = deg[f_nodes]
-                    ok = d > 0
-                    f_nodes, f_sets, d = f_nodes[ok], f_sets[ok], d[ok]
-                    if not f_nodes.size:
-                        break
-                    tries = int(d.sum())
-                    ends = np.cumsum(d)
-                    edge = np.repeat(self.indptr[f_nodes] - (ends - d), d) + np.arange(tries)
-                    hit = rng.random(tries) < self.q[edge]
-                    sets, nxt = np.repeat(f_sets, d)[hit], self.indices[edge[hit]]
+                    edge, sets = _frontier_edges(self.indptr, deg, f_nodes, f_sets)
+                    hit = rng.random(edge.size) < self.q[edge]
+                    sets, nxt = sets[hit], self.indices[edge[hit]]
                 new = sets * n + nxt
                 new = _distinct(new[~reached[new]])
                 reached[new] = True
