@@ -69,7 +69,8 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
             k = top or 20
             rows = translate_errors(lambda: reach_rows(
                 view, result, k, seed=cfg.seed, runs=opts.get("runs", DEFAULT_RUNS), strategy=strategy,
-                model=opts.get("model", "ic"), method=opts.get("method", "auto"), **constraints))
+                model=opts.get("model", "ic"), p=opts.get("activation"), method=opts.get("method", "auto"),
+                **constraints))
             if constraints and len(rows) < min(k, len(result)):
                 raise UserError(f"only {len(rows)} actors satisfy the constraints (--active-days, --quota) "
                                 f"of the {k} asked for; relax them or lower --top")
@@ -207,6 +208,10 @@ def rank_cmd(sector, fmt, top, output, config_file, assignments, seed, communiti
                    "community coverage and low audience overlap (see docs/reach.md).")
 @click.option("--model", type=click.Choice(["ic", "lt"]), default="ic", show_default=True,
               help="Reach model of --strategy reach/diverse: Independent Cascade or Linear Threshold.")
+@click.option("--activation", type=click.FloatRange(min=0, max=1, min_open=True), default=None, metavar="P",
+              help="Independent Cascade edge probabilities: each interaction an independent chance P, "
+                   "1 - (1 - P)^w for an edge of weight w. Default: the weighted cascade (an actor's share "
+                   "of attention given to the spreader), which needs no parameter.")
 @click.option("--method", type=click.Choice(["auto", "celf", "ris"]), default="auto", show_default=True,
               help="--strategy reach: CELF over the top 200, or Reverse Influence Sampling over every ranked "
                    "actor; auto uses RIS from 5,000 actors up.")
@@ -221,7 +226,7 @@ def rank_cmd(sector, fmt, top, output, config_file, assignments, seed, communiti
 @_communities_option
 @quiet_option
 def shortlist_cmd(sector, fmt, top, output, config_file, assignments, seed, per_community, roles, strategy,
-                  model, method, runs, active_days, quotas, communities, quiet):
+                  model, activation, method, runs, active_days, quotas, communities, quiet):
     """The influencer shortlist of SECTOR: the top actors with a one-line reason each.
 
     Competitor brands are left out (set filters.exclude_competitors=false to keep them).
@@ -243,8 +248,12 @@ def shortlist_cmd(sector, fmt, top, output, config_file, assignments, seed, per_
 
     if per_community and (strategy != "score" or active_days is not None or quotas):
         raise UserError("--per-community works with --strategy score and without --active-days/--quota")
+    if activation is not None and (strategy == "score" or model != "ic"):
+        raise UserError("--activation sets Independent Cascade probabilities: it needs --strategy reach or "
+                        "diverse with --model ic")
     parsed = tuple(translate_errors(lambda: [parse_quota(q) for q in quotas]))
-    reach_options = {"model": model, "method": method, "runs": runs, "active_days": active_days,
+    reach_options = {"model": model, "activation": activation, "method": method, "runs": runs,
+                     "active_days": active_days,
                      "quotas": parsed}
     _run(sector, top=top, fmt=fmt, output=output, config_file=config_file, assignments=assignments,
          seed=seed, quiet=quiet, command="shortlist", detail_columns=False, communities=communities,

@@ -20,7 +20,7 @@ REACH_COLUMNS = ("rank", "actor", "name", "platform", "score", "community", "exp
 
 
 def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int = DEFAULT_RUNS,
-               strategy: str = "reach", model: str = "ic", method: str = "auto",
+               strategy: str = "reach", model: str = "ic", p: float | None = None, method: str = "auto",
                exclude: Mapping | None = None, quotas: Iterable | None = None) -> list[dict[str, Any]]:
     """The ``k`` picks of the reach (or diverse) strategy as output rows.
 
@@ -38,8 +38,9 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
     runs : int, default=1000
         Live-edge worlds simulated (CELF, and measuring the ``diverse`` picks).
     strategy : {"reach", "diverse"}, default="reach"
-    model, method
-        See :func:`influence.reach.select_reach`.
+    model, p, method
+        See :func:`influence.reach.select_reach` (``p``: per-interaction IC probability, ``None``
+        for the weighted cascade).
     exclude, quotas
         More actors to leave out (``{actor: reason}``) and maxima (:class:`influence.reach.Quota`).
 
@@ -67,10 +68,10 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
 
     seed = 0 if seed is None else seed
     if strategy == "diverse":
-        res = select_diverse(view_or_graph, k, ranking=result, runs=runs, seed=seed, model=model,
+        res = select_diverse(view_or_graph, k, ranking=result, runs=runs, seed=seed, model=model, p=p,
                              exclude=exclude, quotas=quotas)
     else:
-        res = select_reach(view_or_graph, k, ranking=result, runs=runs, seed=seed, model=model,
+        res = select_reach(view_or_graph, k, ranking=result, runs=runs, seed=seed, model=model, p=p,
                            method=method, exclude=exclude, quotas=quotas)
     wanted = set(res.actors)
     entries = {}

@@ -21,6 +21,7 @@ from influence.reach import (
     parse_quota,
     select_diverse,
     select_reach,
+    spread,
 )
 from influence.records import Actor, Interaction, Post
 
@@ -184,7 +185,24 @@ def test_cli_reach_with_lt_model_is_deterministic(runner):
     assert len(rows) == 5 and all("audience_overlap" in x for x in rows)
 
 
+def test_cli_activation_sets_the_ic_probabilities(runner, demo):
+    base = ["shortlist", "demo", "--top", "5", "--strategy", "reach", "--runs", "200", "--format", "json", "-q",
+            "--no-communities"]
+    r = runner.invoke(cli, [*base, "--activation", "0.1"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)
+    actors = [x["actor"] for x in rows]
+    # an independent estimate on other worlds under the same per-interaction probability
+    assert rows[-1]["expected_reach"] == pytest.approx(spread(demo, actors, p=0.1, runs=2000, seed=7), rel=0.05)
+    # and not the weighted cascade's (about twice as large on the demo)
+    default = json.loads(runner.invoke(cli, base).stdout)
+    assert default[-1]["expected_reach"] > 1.5 * rows[-1]["expected_reach"]
+
+
 @pytest.mark.parametrize("args, message", [
+    (["--strategy", "reach", "--model", "lt", "--activation", "0.1"], "--activation"),
+    (["--activation", "0.1"], "--activation"),
+    (["--strategy", "reach", "--activation", "1.5"], "--activation"),
     (["--quota", "platform"], "ATTRIBUTE:VALUE=MAX"),
     (["--quota", "platform:myspace=1"], "myspace"),
     (["--strategy", "reach", "--quota", "platform=0"], "only 0 actors satisfy"),
