@@ -643,15 +643,26 @@ class _Reverse:
             self.picker = _Picker(cols[order], self.q, n)
 
     def sample(self, count: int, rng: np.random.Generator, batch_bytes: int = _BATCH_BYTES):
-        """``(ptr, members)`` of ``count`` new RR sets."""
+        """``(ptr, members)`` of ``count`` new RR sets.
+
+        The roots are stratified: every actor is the root of ``count // n`` sets, and the
+        ``count % n`` sets left get distinct random roots. Each actor is still a root with
+        probability ``1 / n`` per set, so estimates keep their expectation, but the sets an
+        actor hits as its own root are no longer left to chance: with uniform roots that noise
+        dominated the estimate of actors who reach few others, and greedy over thousands of
+        them picked the luckiest instead of the best.
+        """
         n = self.n
+        whole, rest = divmod(count, n)
+        all_roots = np.concatenate([np.tile(np.arange(n, dtype=np.int64), whole),
+                                    rng.choice(n, rest, replace=False).astype(np.int64)])
         per = max(1, min(count, batch_bytes // max(n, 1)))
         reached = np.zeros(per * n, dtype=bool)  # reset after each batch: cost follows the work
         deg = np.diff(self.indptr)
         sizes, parts = [], []
         for start in range(0, count, per):
             b = min(per, count - start)
-            roots = rng.integers(0, n, b)
+            roots = all_roots[start:start + b]
             keys = np.arange(b, dtype=np.int64) * n + roots
             reached[keys] = True
             touched = [keys]

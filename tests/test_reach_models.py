@@ -100,6 +100,25 @@ def test_ris_picks_are_greedy_max_coverage_of_its_rr_sets():
         assert x.expected_reach == pytest.approx(R.spread(chosen))
 
 
+def test_ris_is_not_fooled_by_many_actors_who_reach_only_themselves():
+    # 20 hubs with 10 givers each (reach 1 + 10 * 0.05 = 1.5) among 3,200 actors who reach only
+    # themselves. With uniformly drawn roots, the luckiest of those thousands looked better than
+    # a hub (half of the 10 picks were such actors); with stratified roots every actor is the
+    # root of the same number of sets, so their estimate is exactly 1.
+    G = nx.DiGraph()
+    for i in range(20):
+        G.add_edges_from((f"f{i}_{j}", f"h{i}") for j in range(10))
+    G.add_nodes_from(f"x{i}" for i in range(3000))
+    n = G.number_of_nodes()
+    res = select_reach(G, 10, method="ris", p=0.05, theta=100 * n, seed=0)
+    assert all(a.startswith("h") for a in res.actors), res.actors
+    R = sample_rr_sets(G, 100 * n, p=0.05, seed=3)
+    pos = {v: i for i, v in enumerate(R.nodes)}
+    assert R.spread([pos["x7"]]) == pytest.approx(1.0)
+    assert R.spread([pos["f3_2"], pos["x9"]]) == pytest.approx(2.0)
+    assert R.spread([pos["h3"]]) == pytest.approx(1.5, abs=0.15)
+
+
 def test_ris_matches_celf_on_demo(demo):
     E = sample_worlds(demo, runs=400, seed=11)
     celf = select_reach(demo, 5, runs=400, seed=0, method="celf")
