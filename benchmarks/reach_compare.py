@@ -20,6 +20,11 @@ everywhere. Every set is scored on the same worlds:
     python benchmarks/reach_compare.py                       # the first table of docs/reach.md
     python benchmarks/reach_compare.py --networks demo       # just the demo sector
     python benchmarks/reach_compare.py --networks higgs-reply higgs-mention
+
+Other reach models, for the sensitivity table of docs/reach.md (the same model selects and scores):
+
+    python benchmarks/reach_compare.py --activation 0.1 --no-bound   # IC, each interaction a 10% chance
+    python benchmarks/reach_compare.py --model lt --no-bound         # Linear Threshold
 """
 
 from __future__ import annotations
@@ -73,12 +78,14 @@ def baselines(G: nx.DiGraph) -> dict[str, list]:
     }
 
 
-def compare(G, *, runs: int, eval_runs: int, seed: int, bound: bool = True) -> list[dict]:
-    E = sample_worlds(G, runs=eval_runs, seed=seed + 1)
+def compare(G, *, runs: int, eval_runs: int, seed: int, bound: bool = True, model: str = "ic",
+            p: float | None = None) -> list[dict]:
+    E = sample_worlds(G, runs=eval_runs, seed=seed + 1, model=model, p=p)
     celf = G.number_of_nodes() < RIS_MIN_NODES  # what method="auto" does
-    W = sample_worlds(G, runs=runs, seed=seed) if celf else None
+    W = sample_worlds(G, runs=runs, seed=seed, model=model, p=p) if celf else None
     t0 = time.perf_counter()
-    res = select_reach(G, max(KS), worlds=W) if celf else select_reach(G, max(KS), method="ris", seed=seed)
+    res = (select_reach(G, max(KS), worlds=W, model=model) if celf
+           else select_reach(G, max(KS), method="ris", seed=seed, model=model, p=p))
     seconds = time.perf_counter() - t0
     base = baselines(G)
     eligible = [v for v in G if not G.nodes[v].get("is_competitor")]
@@ -102,7 +109,15 @@ def main(argv=None) -> int:
     ap.add_argument("--eval-runs", type=int, default=1000, help="fresh worlds for the held-out figures")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-bound", action="store_true", help="skip the upper bound (the slowest part)")
+    ap.add_argument("--model", choices=["ic", "lt"], default="ic", help="reach model (default: ic)")
+    ap.add_argument("--activation", type=float, default=None, metavar="P",
+                    help="IC only: each interaction an independent chance P (default: weighted cascade)")
     args = ap.parse_args(argv)
+    if args.activation is not None and (args.model != "ic" or not 0 < args.activation <= 1):
+        ap.error("--activation needs --model ic and a probability in (0, 1]")
+    print(f"model: {args.model}, probabilities: "
+          + ("weighted cascade" if args.activation is None and args.model == "ic"
+             else "LT shares of attention" if args.model == "lt" else f"1 - (1 - {args.activation:g})^w") + "\n")
     if any(n != "demo" for n in args.networks) and not DATASETS.is_dir():
         print(f"{DATASETS} not found: this benchmark needs ../shared/datasets beside the repository",
               file=sys.stderr)
@@ -115,7 +130,8 @@ def main(argv=None) -> int:
     never_below = True
     for net in args.networks:
         G = load(net)
-        for r in compare(G, runs=args.runs, eval_runs=args.eval_runs, seed=args.seed, bound=not args.no_bound):
+        for r in compare(G, runs=args.runs, eval_runs=args.eval_runs, seed=args.seed, bound=not args.no_bound,
+                         model=args.model, p=args.activation):
             ratio = r["reach"] / r["pagerank"]
             ratios.append(ratio)
             never_below &= all(r["reach"] >= r[b] for b in names[1:])
