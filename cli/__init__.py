@@ -77,5 +77,8 @@ cli.add_command(sentiment_group)
 from .report import report_cmd  # noqa: E402
 
 cli.add_command(report_cmd)
+from .overlap import overlap_cmd  # noqa: E402
+
+cli.add_command(overlap_cmd)
 
 __all__ = ["cli"]
