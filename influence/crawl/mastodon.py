@@ -11,6 +11,7 @@ Sector file::
     context = true          # fetch the thread (replies) of statuses that have replies
     reblogs = true          # fetch who boosted statuses that were boosted
     favourites = true       # fetch who favourited statuses that were favourited
+    followers = 0           # list up to N followers of each of `accounts` (0: none)
     token_env = "MASTODON_TOKEN"   # optional: the NAME of an environment variable with a token
     domain = "mastodon.social"     # optional: the instance's account domain (if not the URL host)
     page_size = 40          # statuses per page (the API's maximum is 40)
@@ -29,6 +30,8 @@ link in the text           ``link``: author -> ``web:<host>`` (hashtag and menti
 boost                      ``reshare``: booster -> original author (a boost in a timeline, or
                            ``reblogged_by``)
 favourite                  ``like``: account -> author (``favourited_by``)
+follower list              ``follow``: follower -> each of ``accounts`` (``followers = N``; undated:
+                           the API does not say when an account followed)
 account                    :class:`Actor` with ``followers``; verified ``rel=me`` profile fields
                            give :class:`SameAs` links (``web:<site>`` or a known platform profile)
 ========================== =======================================================================
@@ -74,13 +77,14 @@ __all__ = [
     "parse_account",
     "parse_accounts",
     "parse_context",
+    "parse_followers",
     "parse_status",
     "parse_statuses",
     "validate",
 ]
 
 KEYS = ("instance", "hashtags", "accounts", "statuses", "context", "reblogs", "favourites",
-        "token_env", "domain", "page_size", "max_pages", "max_posts")
+        "followers", "token_env", "domain", "page_size", "max_pages", "max_posts")
 
 _ACCT = re.compile(r"^@?[A-Za-z0-9_]+(@[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?)?$|^https?://\S+/@[A-Za-z0-9_]+/?$")
 _TAG = re.compile(r"^#?[^\s#/?&]+$")
@@ -131,6 +135,7 @@ def _config(source: dict, where: str) -> dict:
         "context": _api.check_bool(source, "context", where, True),
         "reblogs": _api.check_bool(source, "reblogs", where, True),
         "favourites": _api.check_bool(source, "favourites", where, True),
+        "followers": _api.check_int(source, "followers", where, 0, lo=0),
         "page_size": _api.check_int(source, "page_size", where, 40, hi=40),
         "max_pages": _api.check_int(source, "max_pages", where, None),
         "max_posts": _api.check_int(source, "max_posts", where, None),
@@ -396,6 +401,26 @@ def parse_accounts(accounts: Iterable[dict], status: dict, kind: str, *,
     return out
 
 
+def parse_followers(accounts: Iterable[dict], target: str, *, domain: str | None = None) -> list:
+    """Records of a page of ``GET /api/v1/accounts/:id/followers``: each follower's
+    :class:`Actor` records and an undated ``follow`` from it to ``target`` (an actor id).
+
+    Examples
+    --------
+    >>> recs = parse_followers([{"acct": "luis@toot.example", "url": "https://toot.example/@luis",
+    ...                          "followers_count": 3}], "mastodon:@ana@social.example")
+    >>> recs[-1]
+    Interaction(source='mastodon:@luis@toot.example', target='mastodon:@ana@social.example', kind=<Kind.FOLLOW: 'follow'>, timestamp=None, post=None, weight=1.0, rel=None)
+    """
+    out: list = []
+    for acc in accounts:
+        if not isinstance(acc, dict) or not (acc.get("acct") or acc.get("username")):
+            continue
+        out.extend(parse_account(acc, domain))
+        out.append(Interaction(account_id(acc, domain), target, "follow", None))
+    return out
+
+
 # -- the crawler ---------------------------------------------------------------------------------
 
 
@@ -463,6 +488,8 @@ class _Crawler:
             yield from self.listing(f"account:{aid}",
                                     f"{self.base}/api/v1/accounts/{quote(str(account['id']))}/statuses",
                                     f"statuses of {aid}")
+            if self.cfg["followers"]:
+                yield from self.followers(account, aid)
         for ref in self.cfg["statuses"]:
             if self.done:
                 return
@@ -568,6 +595,23 @@ class _Crawler:
                     self.ctx.error("malformed json", url, str(exc))
                     break
                 url = page.next
+
+    def followers(self, account: dict, aid: str) -> Iterator:
+        """Up to ``followers`` accounts that follow ``account``, page by page (``Link`` header)."""
+        wanted = self.cfg["followers"]
+        url = f"{self.base}/api/v1/accounts/{quote(str(account['id']))}/followers"
+        params: dict | None = {"limit": min(80, wanted)}
+        got = 0
+        while url and got < wanted and self.client.has_budget():
+            page = self._page(url, params, f"followers of {aid}")
+            if page is None:
+                break
+            items = page.items[: wanted - got]
+            got += len(items)
+            yield from self.emit(parse_followers(items, aid, domain=self.domain))
+            url, params = page.next, None
+            if not page.items:
+                break
 
     def statuses_only(self, items: list) -> Iterator:
         """A thread's statuses: their records, without expanding each of them again."""

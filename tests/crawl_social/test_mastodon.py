@@ -179,6 +179,44 @@ def test_account_statuses_follow_link_pagination(replay, ctx_factory, fx):
                   "mastodon verified rel=me") in recs
 
 
+FOLLOWERS = "fosstodon.org_account_109302436954721982_followers_limit3.json"
+
+
+def test_follower_lists_give_follow_interactions(replay, ctx_factory, fx):
+    server = replay("mastodon")
+    ctx = ctx_factory()
+    recs = list(mastodon.crawl(source(server, accounts=["@schochastics@fosstodon.org"], followers=3), ctx))
+    me = "mastodon:@schochastics@fosstodon.org"
+    follows = by_kind(recs, "follow")
+    expected = {acct_id(a) for a in fx("mastodon", FOLLOWERS)}
+    assert len(expected) == 3
+    assert {(f.source, f.target) for f in follows} == {(a, me) for a in expected}
+    assert all(f.timestamp is None and f.post is None for f in follows)
+    actors = {r.id: r for r in recs if isinstance(r, Actor)}
+    for a in fx("mastodon", FOLLOWERS):
+        assert actors[acct_id(a)].followers == a["followers_count"]
+    # one page asked for exactly the 3 wanted; its Link "next" is not followed once 3 are had
+    asked = server.requests_to("/api/v1/accounts/109302436954721982/followers")
+    assert [e["query"] for e in asked] == [{"limit": "3"}]
+
+
+def test_no_follower_request_unless_asked(replay, ctx_factory):
+    server = replay("mastodon")
+    recs = list(mastodon.crawl(source(server, accounts=["@schochastics@fosstodon.org"]), ctx_factory()))
+    assert not by_kind(recs, "follow")
+    assert not server.requests_to("/api/v1/accounts/109302436954721982/followers")
+
+
+def test_follower_pages_follow_the_link_header(replay, ctx_factory, fx):
+    server = replay("mastodon")
+    ctx = ctx_factory()
+    recs = list(mastodon.crawl(source(server, accounts=["@schochastics@fosstodon.org"], followers=5), ctx))
+    assert len(by_kind(recs, "follow")) == 3   # the recording holds one page
+    asked = server.requests_to("/api/v1/accounts/109302436954721982/followers")
+    assert [e["query"].get("max_id") for e in asked] == [None, "5122703"]
+    assert asked[0]["query"]["limit"] == "5"
+
+
 def test_records_are_yielded_once_per_run(replay, ctx_factory):
     server = replay("mastodon")
     recs = list(mastodon.crawl(source(server, accounts=["@schochastics@fosstodon.org"]), ctx_factory()))
@@ -378,6 +416,9 @@ def test_archive_receives_the_raw_responses(replay, ctx_factory, fx):
     ({"instance": "https://h.example", "hashtags": ["x"], "page_size": 100}, "sources[0].page_size must be"),
     ({"instance": "https://h.example", "hashtags": ["x"], "token": "abc"}, "unknown key 'token'"),
     ({"instance": "https://h.example", "hashtags": ["x"], "token_env": "abc def"}, "must name an environment variable"),
+    ({"instance": "https://h.example", "accounts": ["ana"], "followers": -1}, "sources[0].followers must be"),
+    ({"instance": "https://h.example", "accounts": ["ana"], "followers": True}, "sources[0].followers must be"),
+    ({"instance": "https://h.example", "accounts": ["ana"], "followers": "all"}, "sources[0].followers must be"),
 ])
 def test_validate_names_the_key(table, message):
     with pytest.raises(ConfigError, match=re.escape(message)):
