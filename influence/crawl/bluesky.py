@@ -1,4 +1,4 @@
-"""Bluesky source (AT Protocol AppView): author feeds, threads, likes, reposts, quotes, search.
+"""Bluesky source (AT Protocol AppView): feeds, threads, likes, reposts, quotes, followers, search.
 
 Sector file::
 
@@ -11,6 +11,7 @@ Sector file::
     threads = true         # fetch the thread of posts that have replies (getPostThread)
     likes = true           # fetch who liked posts that were liked (getLikes)
     reposts = true         # fetch who reposted posts that were reposted (getRepostedBy)
+    followers = 0          # list up to N followers of each of `actors` (getFollowers; 0: none)
     search_sort = "latest" # or "top"
     token_env = "BSKY_TOKEN"            # optional: NAME of a variable holding an access token
     identifier_env = "BSKY_HANDLE"      # optional: or an app-password session on `pds`
@@ -31,6 +32,8 @@ quote (record embed)        ``quote``: author -> the quoted post's author
 repost                      ``reshare``: reposter -> author (a feed's ``reasonRepost`` or
                             ``getRepostedBy``), dated at the post
 like                        ``like``: liker -> author (``getLikes``), at the like's time
+follower list               ``follow``: follower -> the actor (``getFollowers``, undated: the API
+                            does not say when); ``followers = N`` per actor of ``actors``
 profile                     :class:`Actor` with followers; a handle that is a web domain
                             (``ana.example``, verified by Bluesky through DNS or HTTPS) gives
                             ``SameAs(bluesky:ana.example, web:ana.example)``
@@ -62,6 +65,7 @@ __all__ = [
     "did_of",
     "handle_actor",
     "parse_feed",
+    "parse_followers",
     "parse_likes",
     "parse_post",
     "parse_profile",
@@ -70,8 +74,9 @@ __all__ = [
     "validate",
 ]
 
-KEYS = ("appview", "actors", "queries", "posts", "threads", "likes", "reposts", "search_sort",
-        "token_env", "identifier_env", "password_env", "pds", "page_size", "max_pages", "max_posts")
+KEYS = ("appview", "actors", "queries", "posts", "threads", "likes", "reposts", "followers",
+        "search_sort", "token_env", "identifier_env", "password_env", "pds", "page_size",
+        "max_pages", "max_posts")
 
 APPVIEW = "https://public.api.bsky.app"
 PDS = "https://bsky.social"
@@ -110,6 +115,7 @@ def _config(source: dict, where: str) -> dict:
         "threads": _api.check_bool(source, "threads", where, True),
         "likes": _api.check_bool(source, "likes", where, True),
         "reposts": _api.check_bool(source, "reposts", where, True),
+        "followers": _api.check_int(source, "followers", where, 0, lo=0),
         "search_sort": _api.check_choice(source, "search_sort", where, ("latest", "top"), "latest"),
         "page_size": _api.check_int(source, "page_size", where, 100, hi=100),
         "max_pages": _api.check_int(source, "max_pages", where, None),
@@ -410,6 +416,25 @@ def parse_reposted_by(reposts: dict, author: str, ts: Any = None) -> list:
     return out
 
 
+def parse_followers(page: dict, target: str) -> list:
+    """Records of a ``getFollowers`` page: each follower's profile records and an undated
+    ``follow`` from it to ``target`` (the listed actor's id; the API does not say when).
+
+    Examples
+    --------
+    >>> page = {"subject": {"did": "did:plc:s", "handle": "shinyakato.dev"},
+    ...         "followers": [{"did": "did:plc:f", "handle": "ana.bsky.social", "followersCount": 7}]}
+    >>> parse_followers(page, "bluesky:shinyakato.dev")
+    [Actor(id='bluesky:ana.bsky.social', name=None, url='https://bsky.app/profile/ana.bsky.social', followers=7, competitor=None, language=None, bio=None), Interaction(source='bluesky:ana.bsky.social', target='bluesky:shinyakato.dev', kind=<Kind.FOLLOW: 'follow'>, timestamp=None, post=None, weight=1.0, rel=None)]
+    """
+    out: list = []
+    for prof in page.get("followers") or ():
+        if isinstance(prof, dict) and prof.get("did"):
+            out.extend(parse_profile(prof))
+            out.append(Interaction(handle_actor(prof), target, "follow", None))
+    return out
+
+
 # -- the crawler -------------------------------------------------------------------------------------
 
 
@@ -485,6 +510,8 @@ class _Crawler:
             yield from self.listing(
                 f"feed:{profile['did']}", "app.bsky.feed.getAuthorFeed",
                 {"actor": profile["did"], "limit": self.cfg["page_size"]}, "feed", f"feed of {actor}")
+            if self.cfg["followers"]:
+                yield from self.followers(profile)
         for q in self.cfg["queries"]:
             if self.done:
                 return
@@ -638,3 +665,42 @@ class _Crawler:
                 if not nxt or nxt == cursor:
                     break
                 cursor = nxt
+
+    def followers(self, profile: dict) -> Iterator:
+        """Up to ``followers`` accounts that follow the actor of ``profile``, page by page
+        (``cursor``); a page that brings no new follower, or repeats the cursor, ends the list."""
+        wanted = self.cfg["followers"]
+        nsid = "app.bsky.graph.getFollowers"
+        what = f"followers of {handle_actor(profile)}"
+        seen: set[str] = set()
+        cursor = None
+        while len(seen) < wanted and self.client.has_budget():
+            params = {"actor": profile["did"], "limit": min(100, wanted - len(seen))}
+            if cursor:
+                params["cursor"] = cursor
+            data = self.xrpc(nsid, params, what)
+            if data is None:
+                break
+            items = data.get("followers")
+            if not isinstance(items, list):
+                self.ctx.error("malformed json", f"{self.base}/xrpc/{nsid}", f"{what}: no followers list")
+                break
+            fresh = []  # followers not had yet, up to the number still wanted
+            for prof in items:
+                if isinstance(prof, dict) and prof.get("did") and prof["did"] not in seen:
+                    if len(seen) == wanted:
+                        break
+                    seen.add(prof["did"])
+                    fresh.append(prof)
+            subject = data.get("subject")
+            try:
+                target = handle_actor(subject if isinstance(subject, dict) and subject.get("did") else profile)
+                records = parse_followers({"followers": fresh}, target)
+            except (KeyError, TypeError, ValueError) as exc:
+                self.ctx.error("malformed json", f"{self.base}/xrpc/{nsid}", f"{what}: {exc}")
+                break
+            yield from self.emit(records)
+            nxt = data.get("cursor")
+            if not fresh or not nxt or nxt == cursor:
+                break
+            cursor = nxt

@@ -19,6 +19,7 @@ THREAD = "atprotodart_app.bsky.feed.getPostThread.json"
 QUOTE_THREAD = "marshalx_app.bsky.feed.getPostThread_thread_view_post_with_embed_media.json"
 LIKES = "atprotodart_app.bsky.feed.getLikes.json"
 REPOSTS = "atprotodart_app.bsky.feed.getRepostedBy.json"
+FOLLOWERS = "atprotodart_app.bsky.graph.getFollowers.json"
 SHINYA = "did:plc:iijrtk7ocored6zuziwmqq3c"
 
 
@@ -165,6 +166,34 @@ def test_likes_and_reposts(fx):
         ("bluesky:" + p["handle"], reposts["uri"]) for p in reposts["repostedBy"]]
 
 
+def test_followers_page(fx):
+    page = fx("bluesky", FOLLOWERS)
+    assert page["subject"]["handle"] == "shinyakato.dev" and page["cursor"]
+    followers = page["followers"]
+    assert len(followers) == 50
+    recs = bluesky.parse_followers(page, "bluesky:shinyakato.dev")
+    assert [(r.source, r.target, r.kind.value, r.timestamp, r.post) for r in recs if isinstance(r, Interaction)] == [
+        ("bluesky:" + f["handle"].lower(), "bluesky:shinyakato.dev", "follow", None, None) for f in followers]
+    actors = {r.id: r for r in recs if isinstance(r, Actor)}
+    assert len(actors) == 50
+    for f in followers:
+        a = actors["bluesky:" + f["handle"].lower()]
+        # a getFollowers profile view carries no counts: followers stays unknown, not 0
+        assert a.followers == f.get("followersCount")
+        assert a.name == (f.get("displayName") or None)
+    assert all(a.followers is None for a in actors.values())
+    # followers with a domain handle of their own (not one under bsky.social) are also that site
+    own = {f["handle"].lower() for f in followers if not f["handle"].lower().endswith(".bsky.social")}
+    assert len(own) == 13
+    assert {(r.a, r.b) for r in recs if isinstance(r, SameAs)} == {("bluesky:" + h, "web:" + h) for h in own}
+    # the subject is the target, not one of the records
+    assert "bluesky:shinyakato.dev" not in actors
+    # entries that are not profile views are skipped
+    bad = {"followers": [None, "did:plc:x", {"handle": "no-did.bsky.social"}, followers[0]]}
+    assert [(r.source, r.target) for r in by_kind(bluesky.parse_followers(bad, "bluesky:t.example"), "follow")] == [
+        ("bluesky:" + followers[0]["handle"].lower(), "bluesky:t.example")]
+
+
 def test_profile_and_domain_handle_identity(fx):
     profile = fx("bluesky", "atprotodart_app.bsky.actor.getProfile.json")
     recs = bluesky.parse_profile(profile)
@@ -296,6 +325,83 @@ def test_budget_max_pages_and_max_posts(replay, ctx_factory):
     assert len(posts_of(recs)) == 3
 
 
+# follower lists: the recording has no URL, so the replay answers any getFollowers request whose
+# ``actor`` is the recorded ``subject`` (its DID or handle), whatever its cursor or limit
+
+
+def test_followers_capped_at_n(replay, ctx_factory, fx):
+    server = replay("bluesky")
+    ctx = ctx_factory()
+    recs = list(bluesky.crawl(source(server, actors=["shinyakato.dev"], followers=3), ctx))
+    page = fx("bluesky", FOLLOWERS)
+    assert [(r.source, r.target, r.timestamp) for r in by_kind(recs, "follow")] == [
+        ("bluesky:" + f["handle"].lower(), "bluesky:shinyakato.dev", None) for f in page["followers"][:3]]
+    asked = server.requests_to("/xrpc/app.bsky.graph.getFollowers")
+    assert [e["query"] for e in asked] == [{"actor": SHINYA, "limit": "3"}]  # the cursor not followed
+    assert ctx.errors == {}
+    # the posts are still crawled, before the followers
+    assert set(posts_of(recs)) == {it["post"]["uri"] for it in fx("bluesky", FEED)["feed"]}
+
+
+def test_followers_next_page_asked_with_the_cursor(replay, ctx_factory, fx):
+    page = fx("bluesky", FOLLOWERS)
+    expected = [("bluesky:" + f["handle"].lower(), "bluesky:shinyakato.dev") for f in page["followers"]]
+
+    # the replay answers the cursor's page with the recorded one again (same followers, same
+    # cursor): nothing new, the list ends there
+    server = replay("bluesky")
+    ctx = ctx_factory()
+    recs = list(bluesky.crawl(source(server, actors=["shinyakato.dev"], followers=60), ctx))
+    assert [(r.source, r.target) for r in by_kind(recs, "follow")] == expected
+    asked = server.requests_to("/xrpc/app.bsky.graph.getFollowers")
+    assert [e["query"] for e in asked] == [{"actor": SHINYA, "limit": "60"},
+                                           {"actor": SHINYA, "limit": "10", "cursor": page["cursor"]}]
+    assert ctx.errors == {}
+
+    # the second page is not in the recordings: a counted error; the 50 kept, the crawl goes on
+    server = replay("bluesky")
+    server.fault("GET", "/xrpc/app.bsky.graph.getFollowers", 200, {}, json.dumps(page).encode())
+    server.fault("GET", "/xrpc/app.bsky.graph.getFollowers", 404, {}, b'{"error":"not recorded"}')
+    ctx = ctx_factory()
+    recs = list(bluesky.crawl(source(server, actors=["shinyakato.dev"], queries=["fone"], followers=60), ctx))
+    assert [(r.source, r.target) for r in by_kind(recs, "follow")] == expected
+    asked = server.requests_to("/xrpc/app.bsky.graph.getFollowers")
+    assert [e["query"].get("cursor") for e in asked] == [None, page["cursor"]]
+    assert ctx.errors == {"http 404": 1}
+    assert [e["path"] for e in server.log][-1] == "/xrpc/app.bsky.feed.searchPosts"
+    search = fx("bluesky", "atprotodart_app.bsky.feed.searchPosts.json")
+    assert {p["uri"] for p in search["posts"]} <= set(posts_of(recs))
+
+
+@pytest.mark.parametrize("extra", [{}, {"followers": 0}])
+def test_no_follower_request_unless_asked(replay, ctx_factory, extra):
+    server = replay("bluesky")
+    recs = list(bluesky.crawl(source(server, actors=["shinyakato.dev"], **extra), ctx_factory()))
+    assert posts_of(recs)
+    assert not by_kind(recs, "follow")
+    assert not server.requests_to("/xrpc/app.bsky.graph.getFollowers")
+
+
+def test_followers_stop_at_the_fetch_budget(replay, ctx_factory):
+    server = replay("bluesky")
+    ctx = ctx_factory(max_pages=5)  # the profile, two feed pages, getProfiles, one followers page
+    recs = list(bluesky.crawl(source(server, actors=["shinyakato.dev"], followers=60), ctx))
+    assert len(server.requests_to("/xrpc/app.bsky.graph.getFollowers")) == 1
+    assert len(server.log) == 5 and ctx.events["pages"] == 5
+    assert len(by_kind(recs, "follow")) == 50
+
+
+def test_malformed_followers_page_counted(replay, ctx_factory):
+    server = replay("bluesky")
+    server.fault("GET", "/xrpc/app.bsky.graph.getFollowers", 200, {}, b'{"followers": {"did": "x"}}')
+    ctx = ctx_factory()
+    recs = list(bluesky.crawl(source(server, actors=["shinyakato.dev"], queries=["fone"], followers=10), ctx))
+    assert ctx.errors == {"malformed json": 1}
+    assert not by_kind(recs, "follow")
+    assert len(server.requests_to("/xrpc/app.bsky.graph.getFollowers")) == 1
+    assert server.requests_to("/xrpc/app.bsky.feed.searchPosts")  # the crawl went on
+
+
 @pytest.mark.parametrize("table,message", [
     ({}, "sources[1]: give at least one of actors, queries or posts"),
     ({"actors": ["not a handle"]}, "sources[1].actors[0] is not valid"),
@@ -306,3 +412,11 @@ def test_budget_max_pages_and_max_posts(replay, ctx_factory):
 def test_validate_names_the_key(table, message):
     with pytest.raises(ConfigError, match=re.escape(message)):
         bluesky.validate({"type": "bluesky", **table}, "sources[1]")
+
+
+@pytest.mark.parametrize("value", [-1, "x", True])
+def test_validate_followers(value):
+    with pytest.raises(ConfigError, match=re.escape("sources[0].followers must be a whole number >= 0")) as err:
+        bluesky.validate({"type": "bluesky", "actors": ["a.bsky.social"], "followers": value}, "sources[0]")
+    assert err.value.key == "sources[0].followers"
+    bluesky.validate({"type": "bluesky", "actors": ["a.bsky.social"], "followers": 0}, "sources[0]")
