@@ -9,6 +9,7 @@ A sector file declares it as::
     competitors = true                   # also the [[competitors]] feeds (default true)
     discovered = true                    # also feeds the web sources found on competitor sites
                                          # (default true)
+    history = 0                          # older pages to read per feed (default 0: page 1 only)
 
 RSS 0.9x/1.0/2.0 and Atom are parsed by :mod:`feedparser` (with the HTTP ``Content-Type`` charset,
 so a Latin-1 feed without an XML declaration reads right); JSON Feed 1.x by :func:`parse_json_feed`.
@@ -18,6 +19,17 @@ to every other site or social profile its content links to. Feeds are fetched wi
 ``If-None-Match`` / ``If-Modified-Since`` from the previous crawl; a ``304`` costs nothing.
 
 Item categories become the post's ``tags``.
+
+Feed history: a feed holds only its latest 10-20 items. With ``history = N`` up to ``N`` older pages
+of each feed are read: the RFC 5005 ``<atom:link rel="next">`` (else ``rel="prev-archive"``) or
+JSON Feed ``next_url`` when it is on the feed's own site, else, for a WordPress feed (generator
+``wordpress.org``), the feed URL with ``?paged=2``, ``3``... A history page that answers ``404`` or
+``410`` ends the history (counted as ``history end``, not as an error); a page without entries ends
+it too. The newest entry date seen is kept per feed in the source's state (key ``history
+newest``): the first crawl reads up to ``N`` older pages, later crawls follow the next page only
+while the page just read holds nothing but entries newer than that date (a gap longer than one
+page is filled; a normal re-crawl reads page 1 only). Raising ``history`` later reads the deeper
+pages once more.
 """
 
 from __future__ import annotations
@@ -29,7 +41,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import lxml.html
 from lxml import etree
@@ -46,7 +58,13 @@ if TYPE_CHECKING:
 
 __all__ = ["Entry", "Feed", "parse_feed", "parse_json_feed", "feed_records", "fix_mojibake", "crawl", "validate"]
 
-KEYS = ("type", "name", "urls", "competitors", "discovered")
+KEYS = ("type", "name", "urls", "competitors", "discovered", "history")
+
+#: Source state keys of feed history. ``history newest``: ``{feed URL: {"date": newest entry date
+#: seen (epoch seconds or null), "history": the largest N read with}}``; ``history since``: that map
+#: as it was when the crawl started (what this crawl compares with, kept for ``--resume``);
+#: ``history pages``: ``{history page URL: feed URL}`` of the pages this crawl queued.
+_NEWEST, _SINCE, _PAGES = "history newest", "history since", "history pages"
 
 
 @dataclass(frozen=True)
@@ -87,7 +105,13 @@ class Entry:
 
 @dataclass(frozen=True)
 class Feed:
-    """A parsed feed: its own metadata and its entries."""
+    """A parsed feed: its own metadata and its entries.
+
+    ``next`` is the URL of the next (older) page of the feed: RFC 5005 ``<atom:link rel="next">``,
+    else ``rel="prev-archive"``, or JSON Feed ``next_url`` (absolute). ``generator`` is the
+    software that wrote the feed, name and URI (``https://wordpress.org/?v=6.4``, ``TypePad
+    http://www.typepad.com/``); JSON Feed has none.
+    """
 
     url: str
     site: str
@@ -98,6 +122,8 @@ class Feed:
     entries: tuple[Entry, ...] = ()
     format: str = ""
     bozo: str | None = None  #: what feedparser found wrong, when it recovered from a broken feed
+    next: str | None = None
+    generator: str | None = None
 
 
 _WS = re.compile(r"\s+")
@@ -175,6 +201,19 @@ def _lang(value: str | None) -> str | None:
     return code if re.fullmatch(r"[a-z]{2,3}", code) else None
 
 
+def _next_link(links: Any, base: str) -> str | None:
+    """The RFC 5005 ``next`` link among a feed's links, else its ``prev-archive`` link."""
+    found: dict[str, str] = {}
+    for lk in links or ():
+        rel = str(lk.get("rel") or "").strip().lower()
+        href = lk.get("href")
+        if rel in ("next", "prev-archive") and rel not in found and isinstance(href, str):
+            n = normalize_url(href, base)
+            if n:
+                found[rel] = n
+    return found.get("next") or found.get("prev-archive")
+
+
 def parse_feed(data: bytes | str, url: str, *, content_type: str | None = None) -> Feed:
     """Parse an RSS, Atom or JSON feed.
 
@@ -208,6 +247,13 @@ def parse_feed(data: bytes | str, url: str, *, content_type: str | None = None) 
     >>> e = feed.entries[0]
     >>> e.id, e.author_name, e.published, e.categories, e.links
     ('https://blog.example/hello', 'Ana', 1714557600.0, ('coffee',), ('https://other.example/',))
+
+    An RFC 5005 paged feed gives the URL of its next page:
+
+    >>> parse_feed(b'''<feed xmlns="http://www.w3.org/2005/Atom"><title>B</title>
+    ... <link rel="next" href="/atom?page=2"/><entry><id>tag:b,1</id><title>x</title></entry>
+    ... </feed>''', "https://b.example/atom").next
+    'https://b.example/atom?page=2'
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
     head = raw[:512].lstrip()
@@ -268,9 +314,13 @@ def parse_feed(data: bytes | str, url: str, *, content_type: str | None = None) 
             comments_url=normalize_url(comments_url, url) if comments_url else None,
         ))
     bozo = str(parsed.get("bozo_exception")) if parsed.get("bozo") else None
+    gen = meta.get("generator_detail") or {}
+    parts = (meta.get("generator") or gen.get("name"), gen.get("href"))  # name (RSS: often a URL), Atom uri
+    generator = " ".join(dict.fromkeys(g.strip() for g in parts if isinstance(g, str) and g.strip())) or None
     return Feed(url=normalize_url(url) or url, site=site, title=meta.get("title"), link=link,
                 language=_lang(meta.get("language")), author_name=feed_author, entries=tuple(entries),
-                format=parsed.get("version", ""), bozo=bozo)
+                format=parsed.get("version", ""), bozo=bozo, next=_next_link(meta.get("links"), url),
+                generator=generator)
 
 
 def parse_json_feed(data: bytes | str, url: str) -> Feed:
@@ -327,10 +377,11 @@ def parse_json_feed(data: bytes | str, url: str) -> Feed:
         ))
     version = str(doc.get("version", ""))
     fmt = "json" + (version.rsplit("/", 1)[-1] if "jsonfeed.org" in version else "")
+    next_url = normalize_url(doc["next_url"], url) if isinstance(doc.get("next_url"), str) else None
     return Feed(url=normalize_url(url) or url, site=site_of(home or url),
                 title=doc.get("title") if isinstance(doc.get("title"), str) else None, link=home,
                 language=_lang(doc.get("language")) if isinstance(doc.get("language"), str) else None,
-                author_name=feed_author, entries=tuple(entries), format=fmt)
+                author_name=feed_author, entries=tuple(entries), format=fmt, next=next_url)
 
 
 def _entry_author(entry: Entry, feed: Feed) -> str:
@@ -383,10 +434,23 @@ def feed_records(feed: Feed, *, competitors: dict[str, str] | None = None) -> li
 def validate(source: dict, where: str = "source") -> list[str]:
     """Check a ``type = "feed"`` source table; return its URLs (normalised).
 
+    The keys are ``type``, ``name``, ``urls`` (a list of http(s) feed URLs), ``competitors`` and
+    ``discovered`` (true or false) and ``history`` (a whole number >= 0: older pages to read per
+    feed; see the module docstring).
+
     Raises
     ------
     ConfigError
         Naming ``<where>.<key>``.
+
+    Examples
+    --------
+    >>> validate({"type": "feed", "urls": ["https://blog.example/feed/"], "history": 3})
+    ['https://blog.example/feed/']
+    >>> validate({"type": "feed", "history": -1}, "sources[2]")
+    Traceback (most recent call last):
+    ...
+    influence.errors.ConfigError: sources[2].history must be a whole number >= 0, got -1
     """
     from ..config import _show
 
@@ -410,6 +474,9 @@ def validate(source: dict, where: str = "source") -> list[str]:
         v = source.get(key, True)
         if not isinstance(v, bool):
             raise ConfigError(f"{where}.{key} must be true or false, got {_show(v)}", key=f"{where}.{key}")
+    v = source.get("history", 0)
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        raise ConfigError(f"{where}.history must be a whole number >= 0, got {_show(v)}", key=f"{where}.history")
     return urls
 
 
@@ -432,18 +499,55 @@ def _feed_urls(source: dict, ctx: CrawlContext, urls: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _paged(url: str, page: int) -> str:
+    """``url`` with ``paged=<page>`` in its query (WordPress's own feed paging).
+
+    >>> _paged("https://blog.example/feed/", 2)
+    'https://blog.example/feed/?paged=2'
+    >>> _paged("https://blog.example/feed/?cat=3&paged=2", 3)
+    'https://blog.example/feed/?cat=3&paged=3'
+    """
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "paged"]
+    query.append(("paged", str(page)))
+    return normalize_url(urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))) or url
+
+
+def _next_page(feed: Feed, url: str, final: str, depth: int) -> str | None:
+    """The URL of the page after ``feed`` (fetched as ``url``, page ``depth + 1``), or ``None``."""
+    if feed.next and site_of(feed.next) in (site_of(url), site_of(final)):
+        return feed.next
+    if feed.generator and "wordpress.org" in feed.generator.lower():
+        return _paged(final, depth + 2)
+    return None
+
+
+def _all_newer(feed: Feed, since: dict) -> bool:
+    """True when every entry of ``feed`` is dated after ``since["date"]`` (an undated entry is not)."""
+    date = since.get("date")
+    return all(e.published is not None and (date is None or e.published > date) for e in feed.entries)
+
+
 def crawl(source: dict, ctx: CrawlContext) -> Iterator:
     """Fetch every feed of a ``type = "feed"`` source and yield its records.
 
     Feeds already fetched in an interrupted run are skipped on resume (their URLs are kept in
-    the state as done until the source finishes).
+    the state as done until the source finishes). With ``history = N``, older pages of each feed
+    are queued behind page 1 of every feed, at depth = page number - 1 (see the module docstring).
     """
     urls = _feed_urls(source, ctx, validate(source, ctx.name or "source"))
+    history = source.get("history", 0)
     state = ctx.state if isinstance(ctx.state, SourceState) else SourceState(None, ctx.name or "feed")
     frontier = state.frontier
+    newest: dict = state.get(_NEWEST, {}) if history else {}
     if len(frontier) == 0 and frontier.visited == 0:
         for u in urls:
             frontier.push(u, 0)
+        if history:  # what this crawl compares with; kept as it is now until the crawl ends
+            state.set(_SINCE, {u: v for u, v in newest.items() if v.get("history", 0) >= history} or None)
+            state.set(_PAGES, None)
+    since: dict = state.get(_SINCE, {}) if history else {}
+    pages: dict = state.get(_PAGES, {}) if history else {}
     competitors = ctx.sector.competitor_map() if ctx.sector is not None else {}
     budget = ctx.max_pages if ctx.max_pages is not None else float("inf")
     fetched = 0
@@ -451,20 +555,26 @@ def crawl(source: dict, ctx: CrawlContext) -> Iterator:
         item = frontier.pop()
         if item is None:
             break
-        url, _ = item
+        url, depth = item
         ctx.events["queue"] = len(frontier)
-        etag, modified, _links = state.validators(url)
+        feed_url = pages.get(url, url) if depth else url
+        base = since.get(feed_url)
         headers = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if modified:
-            headers["If-Modified-Since"] = modified
+        if not history or base is not None:  # a first history read must not stop at a 304
+            etag, modified, _links = state.validators(url)
+            if etag:
+                headers["If-None-Match"] = etag
+            if modified:
+                headers["If-Modified-Since"] = modified
         fetched += 1
         try:
             resp = fetch(ctx.session, url, accept=FEED_TYPES, headers=headers, ok_statuses=(304,))
         except CrawlError as exc:
             ctx.count("pages")
-            ctx.error(exc.cause, url, exc.reason)
+            if depth and getattr(exc, "status", None) in (404, 410):  # past the last page
+                ctx.count("history end")
+            else:
+                ctx.error(exc.cause, url, exc.reason)
             frontier.done(url, exc.cause)
             continue
         ctx.count("pages")
@@ -481,8 +591,21 @@ def crawl(source: dict, ctx: CrawlContext) -> Iterator:
         if feed.bozo and not feed.entries:
             ctx.error("malformed feed", url, feed.bozo[:200])
         ctx.count("feeds")
+        if depth:
+            ctx.count("history pages")
         yield from feed_records(feed, competitors=competitors)
         if resp.headers.get("ETag") or resp.headers.get("Last-Modified"):
             state.set_validators(url, resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
+        if history:
+            dates = [e.published for e in feed.entries if e.published is not None]
+            old = newest.get(feed_url) or {}
+            top = max([d for d in (old.get("date"), *dates) if d is not None], default=None)
+            newest[feed_url] = {"date": top, "history": max(history, old.get("history", 0))}
+            state.set(_NEWEST, newest)
+            if depth < history and feed.entries and (base is None or _all_newer(feed, base)):
+                nxt = _next_page(feed, url, resp.url or url, depth)
+                if nxt and frontier.push(nxt, depth + 1):
+                    pages[nxt] = feed_url
+                    state.set(_PAGES, pages)
         frontier.done(url, str(resp.status_code))
     ctx.events["queue"] = len(frontier)
