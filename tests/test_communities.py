@@ -606,3 +606,51 @@ def test_components_are_searched_separately():
     assert p.membership[20] == p.membership[21]
     assert len({p.membership[n] for n in range(6)}) == 1 and len({p.membership[n] for n in range(10, 16)}) == 1
     assert p.membership[0] != p.membership[10] and p.membership[30] not in (p.membership[0], p.membership[20])
+
+
+# -- parallel consensus ----------------------------------------------------------------------------
+
+
+def test_parallel_consensus_gives_the_sequential_partition(monkeypatch):
+    import concurrent.futures
+    import threading
+
+    if threading.active_count() > 1:
+        pytest.fail("another thread is alive in the test process: the parallel path would not run")
+    G = nx.planted_partition_graph(6, 60, 0.25, 0.02, seed=4)
+    monkeypatch.setenv("INFLUENCE_WORKERS", "1")
+    sequential = detect_communities(G, seed=3, runs=6)
+    pools = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    class Spy(real):
+        def __init__(self, *a, **kw):
+            pools.append(a[0] if a else kw.get("max_workers"))
+            super().__init__(*a, **kw)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Spy)
+    monkeypatch.setattr(communities_mod, "PARALLEL_MIN_NODES", 10)
+    monkeypatch.setenv("INFLUENCE_WORKERS", "2")
+    parallel = detect_communities(G, seed=3, runs=6)
+    assert pools and all(w == 2 for w in pools)   # the rounds did run in two processes
+    assert dict(parallel) == dict(sequential)
+    truth = [n // 60 for n in G]
+    assert nmi(truth, [parallel[n] for n in G]) > 0.9
+
+
+def test_workers_follow_the_environment_and_stay_single_with_threads(monkeypatch):
+    import threading
+
+    monkeypatch.setenv("INFLUENCE_WORKERS", "3")
+    assert communities_mod._workers() == 3
+    monkeypatch.setenv("INFLUENCE_WORKERS", "1")
+    assert communities_mod._workers() == 1
+    monkeypatch.setenv("INFLUENCE_WORKERS", "3")
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert communities_mod._workers() == 1   # forking a threaded process is not safe
+    finally:
+        stop.set()
+        t.join()
