@@ -24,6 +24,14 @@ from ._common import (
 SHORT_COLUMNS = ("rank", "actor", "name", "platform", "score", "why")
 
 
+def _excluded_note(excluded: dict) -> str:
+    """`` (10 competitors excluded)`` for the summary line, as many filters as removed actors."""
+    if not excluded:
+        return ""
+    parts = [f"{n} matching filters.exclude" if k == "patterns" else f"{n} {k}" for k, n in excluded.items()]
+    return f" ({', '.join(parts)} excluded)" if "patterns" not in excluded else f" (excluded: {', '.join(parts)})"
+
+
 def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, config_file, assignments,
          seed: int | None, quiet: bool, command: str, detail_columns: bool, communities: bool = True,
          per_community: int | None = None, roles: bool = False, strategy: str = "score",
@@ -110,7 +118,7 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
         shown = len(rows)
         echo_err(
             f"Ranked {len(result)} of {result.n_nodes} actors"
-            + (f" ({', '.join(f'{n} {k}' for k, n in result.excluded.items())} excluded)" if result.excluded else "")
+            + _excluded_note(result.excluded)
             + (f"; showing {shown}" if shown < len(result) else ""),
             quiet,
         )

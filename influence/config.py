@@ -58,6 +58,11 @@ key                        default      why
 ``filters.exclude_competitors`` true    brands are watched, not shortlisted as influencers
 ``filters.platforms``      all          only list actors of these platforms
 ``filters.languages``      all          only list actors whose language is one of these
+``filters.exclude``        none         never list actors whose id, or one of whose merged
+                                        accounts, matches one of these patterns (``*`` any
+                                        text, ``?`` one character; case-insensitive), e.g.
+                                        ``["web:*", "mastodon:@*@ourbrand.example"]``: your
+                                        own brand, media and shop accounts
 ``seed``                   0            for the randomised measures (sampling); fixed for
                                         reproducible runs
 ========================== ============ ==========================================================
@@ -277,6 +282,7 @@ _SCALARS: dict[str, tuple[str, Any]] = {
     "filters.exclude_competitors": ("exclude_competitors", _boolean),
     "filters.platforms": ("output_platforms", _str_list),
     "filters.languages": ("output_languages", _str_list),
+    "filters.exclude": ("exclude_patterns", _str_list),
 }
 # Mapping parameters: section -> (field name, allowed sub-keys, checker).
 _MAPPINGS: dict[str, tuple[str, tuple[str, ...], Any]] = {
@@ -331,6 +337,7 @@ class RankingConfig:
     exclude_competitors: bool = True
     output_platforms: tuple[str, ...] | None = None
     output_languages: tuple[str, ...] | None = None
+    exclude_patterns: tuple[str, ...] | None = None
     seed: int | None = 0
 
     def __post_init__(self) -> None:

@@ -123,7 +123,9 @@ class RankingResult:
     n_nodes, n_edges : int
         Size of the ranked graph.
     excluded : dict
-        How many actors each output filter removed.
+        How many actors each output filter removed (``"competitors"``, ``"platforms"``,
+        ``"languages"``, ``"patterns"`` for ``filters.exclude``, ``"min_interactions"``), filters
+        with none left out.
     missing : dict
         Per measure, how many nodes it had no value for.
     """
@@ -271,7 +273,7 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
     order = np.lexsort((tie, -score))
 
     # output filters, vectorised over all actors; entries are only built for what is read
-    excluded = {"competitors": 0, "min_interactions": 0, "platforms": 0, "languages": 0}
+    excluded = {"competitors": 0, "min_interactions": 0, "platforms": 0, "languages": 0, "patterns": 0}
     keep = np.ones(n, dtype=bool)
     if cfg.exclude_competitors:
         comp = np.fromiter((bool(a) or bool(b) for a, b in zip(is_comp, competitors)), dtype=bool, count=n)
@@ -288,6 +290,19 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
         ok = np.fromiter((x in allowed for x in languages), dtype=bool, count=n)
         excluded["languages"] = int((keep & ~ok).sum())
         keep &= ok
+    if cfg.exclude_patterns:
+        import fnmatch
+        import re
+
+        pattern = re.compile("|".join(f"(?:{fnmatch.translate(p.lower())})" for p in cfg.exclude_patterns))
+
+        def matches(i: int, v) -> bool:  # the node id or any account merged into it
+            ids = [str(v), *str(accounts_c[i] or "").split()]
+            return any(pattern.match(x.lower()) for x in ids)
+
+        hit = np.fromiter((matches(i, v) for i, v in enumerate(nodes)), dtype=bool, count=n)
+        excluded["patterns"] = int((keep & hit).sum())
+        keep &= ~hit
     if cfg.min_interactions > 0:
         received_total = sum(received_arrays.values()) if received_arrays else givers.astype(float)
         ok = np.asarray(received_total) >= cfg.min_interactions

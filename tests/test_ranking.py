@@ -148,3 +148,60 @@ def test_non_convergence_is_a_config_error():
         rank(G, RankingConfig(measures=PR_IS, pagerank_max_iter=1))
     with pytest.raises(ConfigError, match="hits.max_iter"):
         rank(G, RankingConfig(measures={"hits_authority": 1}, hits_max_iter=1))
+
+
+# -- filters.exclude -------------------------------------------------------------------------------
+
+
+def test_exclude_patterns_leave_out_matching_actors_and_merged_accounts():
+    import fnmatch
+
+    from influence.errors import ConfigError
+    from influence.records import Actor, Interaction, SameAs
+    from influence.store import Store
+
+    store = Store(":memory:")
+    store.write([
+        Actor("web:ana.example", name="Ana's blog"),
+        Actor("mastodon:@ana@social.example", name="Ana"),
+        *[Interaction(f"import:u{i}", "mastodon:@ana@social.example", "reply", "2026-01-01") for i in range(4)],
+        Interaction("import:u9", "web:ana.example", "link", "2026-01-02"),
+        *[Interaction(f"import:u{i}", "web:Shop.example", "link", "2026-01-02") for i in range(3)],
+        *[Interaction(f"import:u{i}", "mastodon:@luis@Social.example", "mention", "2026-01-03") for i in range(2)],
+        SameAs("web:ana.example", "mastodon:@ana@social.example", "rel=me"),
+    ])
+    G = build_graph(store)
+    everyone = [e.actor for e in rank(G).entries]
+    # ids keep the case they were written with: matching ignores it
+    assert {"mastodon:@ana@social.example", "web:Shop.example", "mastodon:@luis@Social.example"} <= set(everyone)
+
+    # a pattern on the web site merged into Ana's node leaves Ana out too; matching ignores case
+    res = rank(G, RankingConfig(exclude_patterns=("WEB:*",)))
+    left = [e.actor for e in res.entries]
+    assert "mastodon:@ana@social.example" not in left and "web:Shop.example" not in left
+    accounts = {v: (v, *str(d.get("accounts") or "").split()) for v, d in G.nodes(data=True)}
+    expected = [a for a in everyone if not any(fnmatch.fnmatch(x.lower(), "web:*") for x in accounts[a])]
+    assert left == expected and res.excluded["patterns"] == len(everyone) - len(expected) == 2
+
+    res = rank(G, RankingConfig().with_overrides(['filters.exclude=["mastodon:@luis@*", "import:u?"]']))
+    left = {e.actor for e in res.entries}
+    assert "mastodon:@luis@Social.example" not in left and not any(a.startswith("import:u") for a in left)
+    assert "web:Shop.example" in left
+    with pytest.raises(ConfigError, match="filters.exclude must be a list of strings"):
+        RankingConfig().with_overrides(["filters.exclude=3"])
+
+
+def test_exclude_patterns_apply_to_the_reach_strategy():
+    import json
+
+    from click.testing import CliRunner
+    from influence_cli import cli
+
+    runner = CliRunner()
+    base = ["shortlist", "demo", "--top", "4", "--strategy", "reach", "--runs", "100", "--format", "json", "-q",
+            "--no-communities"]
+    first = json.loads(runner.invoke(cli, base).stdout)[0]["actor"]
+    r = runner.invoke(cli, [*base, "--set", f'filters.exclude=["{first}"]'])
+    assert r.exit_code == 0, r.output
+    picks = [x["actor"] for x in json.loads(r.stdout)]
+    assert len(picks) == 4 and first not in picks
