@@ -160,6 +160,16 @@ DEFAULT_EPSILON = 0.5
 RIS_MIN_SETS = 100_000
 #: At most this many RR sets (memory: about 8 bytes per actor of every set, twice).
 RIS_MAX_SETS = 2_000_000
+#: Memory the stored reaches of a selection may take: CELF keeps, for every candidate and world,
+#: the actors it reaches (8 bytes each), RIS about 24 bytes per member of its RR sets. When a model
+#: makes single actors reach much of the graph (a high ``p``), CELF uses fewer worlds and RIS fewer
+#: RR sets so that they fit (see :func:`select_reach`).
+MAX_REACH_BYTES = 1 << 30
+#: CELF never uses fewer worlds than this to fit :data:`MAX_REACH_BYTES` (``method="auto"`` then
+#: uses RIS; an explicit ``method="celf"`` is refused).
+MIN_CELF_RUNS = 50
+#: Nor RIS fewer RR sets than this.
+MIN_RIS_SETS = 10_000
 #: Bot-like: followers known and at most this many ...
 BOT_MAX_FOLLOWERS = 1
 #: ... attention given to at least this many distinct actors ...
@@ -473,10 +483,16 @@ def _reach_keys(W: Worlds, sources: np.ndarray, batch_bytes: int = _BATCH_BYTES)
     out_deg = np.diff(indptr)
     live = W.live.reshape(-1)
     out: list[np.ndarray] = []
-    per = max(1, batch_bytes // max(n * R, 1))  # sources per batch
-    for start in range(0, len(sources), per):
+    # sources per batch: the "reached" flags fit batch_bytes, and the frontier's edges (a few int64
+    # arrays of that length) about batch_bytes / 2 entries, measured on the first source
+    per_flags = max(1, batch_bytes // max(n * R, 1))
+    per = 1
+    start = 0
+    while start < len(sources):
         src = sources[start:start + per]
+        start += len(src)
         b = len(src) * R
+        widest = 0
         reached = np.zeros(b * n, dtype=bool)
         f_sims = np.arange(b, dtype=np.int64)
         f_nodes = np.repeat(src, R)
@@ -485,6 +501,7 @@ def _reach_keys(W: Worlds, sources: np.ndarray, batch_bytes: int = _BATCH_BYTES)
         touched = [keys]
         while f_nodes.size:
             edge, sims = _frontier_edges(indptr, out_deg, f_nodes, f_sims)
+            widest = max(widest, edge.size)
             hit = live[(sims % R) * nnz + edge]
             new = sims[hit] * n + indices[edge[hit]]
             new = _distinct(new[~reached[new]])
@@ -501,6 +518,7 @@ def _reach_keys(W: Worlds, sources: np.ndarray, batch_bytes: int = _BATCH_BYTES)
         who, gkey = who[order], gkey[order]
         cuts = np.searchsorted(who, np.arange(1, len(src)))
         out.extend(np.split(gkey, cuts))
+        per = max(1, min(per_flags, (batch_bytes // 2) * len(src) // max(widest, 1)))
     return out
 
 
@@ -964,6 +982,23 @@ class _RROracle:
         return int(new.size)
 
 
+def _fit_worlds(W: Worlds, idx: list[int], probe: int = 8) -> Worlds | None:
+    """``W``, or its first worlds, so that CELF's stored reaches of the candidates ``idx`` fit in
+    :data:`MAX_REACH_BYTES` (estimated from the reach of the first ``probe`` candidates, the top of
+    the ranking, on up to 50 worlds); ``None`` when fewer than :data:`MIN_CELF_RUNS` would fit."""
+    if not idx or W.runs == 0:
+        return W
+    head = Worlds(W.nodes, W.S, W.live[: min(W.runs, 50)], dict(W.params))
+    sizes = [len(x) for x in head.reach_keys(idx[:probe])]
+    per_world = max(1.0, sum(sizes) / len(sizes) / head.runs)  # actors one candidate reaches
+    fit = int(MAX_REACH_BYTES // (per_world * len(idx) * 8))
+    if fit >= W.runs:
+        return W
+    if fit < MIN_CELF_RUNS:
+        return None
+    return Worlds(W.nodes, W.S, W.live[:fit], {**W.params, "runs": fit})
+
+
 def _imm(rev: _Reverse, nodes: list, k: int, epsilon: float, rng, idx: list[int]) -> tuple[RRSets, dict]:
     """The RR sets of IMM (Tang, Shi & Xiao 2015): estimate a lower bound of the best reach, then
     draw fresh sets for the selection (Chen 2018), at most :data:`RIS_MAX_SETS`."""
@@ -995,9 +1030,14 @@ def _imm(rev: _Reverse, nodes: list, k: int, epsilon: float, rng, idx: list[int]
     beta = math.sqrt((1 - 1 / math.e) * (log_cnk + ell * math.log(n) + math.log(2)))
     lam_star = 2 * n * ((1 - 1 / math.e) * alpha + beta) ** 2 / epsilon ** 2
     theta = int(min(RIS_MAX_SETS, max(RIS_MIN_SETS, math.ceil(lam_star / lb))))
-    ptr, mem = rev.sample(theta, rng)
-    return RRSets(nodes, ptr, mem), {"theta": theta, "epsilon": epsilon,
-                                               "capped": theta >= RIS_MAX_SETS, "lower_bound": lb}
+    # memory: about 24 bytes per member (the members, their set numbers, the by-actor order)
+    size = max(1.0, R.members.size / max(len(R), 1))
+    fit = max(MIN_RIS_SETS, int(MAX_REACH_BYTES // (24 * size)))
+    info = {"theta": min(theta, fit), "epsilon": epsilon, "capped": theta >= RIS_MAX_SETS, "lower_bound": lb}
+    if fit < theta:
+        info["theta_reduced_from"] = theta
+    ptr, mem = rev.sample(info["theta"], rng)
+    return RRSets(nodes, ptr, mem), info
 
 
 def _greedy_cover(oracle: _RROracle, k: int) -> float:
@@ -1135,6 +1175,7 @@ def select_reach(
         nodes, S = worlds.nodes, worlds.S
     else:
         nodes, S = _matrix(G)
+    explicit = method == "celf"
     method = _resolve_method(method, len(nodes), worlds)
     if method == "celf" and pool is None:
         pool = DEFAULT_POOL
@@ -1147,9 +1188,22 @@ def select_reach(
                     "pool": pool}
     if method == "celf":
         W = worlds if worlds is not None else sample_worlds(G, p=p, runs=runs, seed=seed, model=model)
-        params.update(W.params)
-        oracle: Any = _WorldOracle(W, idx)
-    else:
+        fitted = _fit_worlds(W, idx) if worlds is None else W
+        if fitted is None and explicit:
+            raise ConfigError(
+                f"CELF would keep more than {MAX_REACH_BYTES / 2**30:g} GiB of reaches even on "
+                f"{MIN_CELF_RUNS} worlds (single actors reach much of the graph under this model): "
+                "use method='ris' (--method ris) or a smaller pool", key="method")
+        if fitted is None:
+            method = "ris"
+            params.update({"method": "ris", "switched": "celf reaches too large for memory"})
+        else:
+            W = fitted
+            params.update(W.params)
+            if W.runs < runs and worlds is None:
+                params["runs_reduced_from"] = int(runs)
+            oracle: Any = _WorldOracle(W, idx)
+    if method != "celf":
         epsilon = _check_prob("epsilon", epsilon)
         if not epsilon > 0:
             raise ConfigError(f"epsilon must be a number in (0, 1], got {epsilon!r}", key="epsilon")

@@ -158,3 +158,60 @@ def test_upper_bound_is_above_the_best_pair_and_greedy():
     bound = upper_bound(G, res.actors, worlds=W)
     assert res.expected_reach <= best <= bound + 1e-9
     assert bound <= res.expected_reach * 2   # and not a trivial bound on this graph
+
+
+# -- memory ----------------------------------------------------------------------------------------
+
+
+def _dense():
+    return nx.gnp_random_graph(300, 0.05, seed=2, directed=True)
+
+
+def test_celf_uses_fewer_worlds_when_reaches_would_not_fit(monkeypatch):
+    from influence import reach
+
+    G = _dense()
+    full = select_reach(G, 3, candidates=list(G), p=0.3, runs=200, seed=0, method="celf")
+    assert full.params["runs"] == 200 and "runs_reduced_from" not in full.params
+    per_world = full.picks[0].solo_reach   # the largest reach; each of 300 candidates reaches about as much
+    # room for about 100 worlds of 300 candidates' reaches
+    monkeypatch.setattr(reach, "MAX_REACH_BYTES", int(100 * 300 * per_world * 8))
+    res = select_reach(G, 3, candidates=list(G), p=0.3, runs=200, seed=0, method="celf")
+    assert res.params["runs_reduced_from"] == 200 and 60 <= res.params["runs"] < 200
+    W = sample_worlds(G, p=0.3, runs=200, seed=0)
+    first = reach.Worlds(W.nodes, W.S, W.live[: res.params["runs"]], W.params)
+    assert res.expected_reach == pytest.approx(spread(G, res.actors, worlds=first))   # CELF on those worlds
+
+
+def test_auto_switches_to_ris_and_explicit_celf_is_refused_when_nothing_fits(monkeypatch):
+    from influence import reach
+
+    G = _dense()
+    monkeypatch.setattr(reach, "MAX_REACH_BYTES", 10_000)
+    res = select_reach(G, 3, candidates=list(G), p=0.3, runs=200, seed=0, theta=20_000)
+    assert res.params["method"] == "ris" and res.params["switched"]
+    with pytest.raises(ConfigError, match="method='ris'"):
+        select_reach(G, 3, candidates=list(G), p=0.3, runs=200, seed=0, method="celf")
+
+
+def test_ris_draws_fewer_sets_when_they_would_not_fit(monkeypatch):
+    from influence import reach
+
+    G = _dense()
+    monkeypatch.setattr(reach, "RIS_MIN_NODES", 10)
+    monkeypatch.setattr(reach, "MAX_REACH_BYTES", 50_000_000)
+    res = select_reach(G, 3, candidates=list(G), p=0.3, seed=0)
+    assert res.params["method"] == "ris"
+    assert res.params["theta"] < res.params["theta_reduced_from"]
+    assert res.params["theta"] >= reach.MIN_RIS_SETS
+
+
+def test_reach_keys_do_not_depend_on_the_batch_size():
+    from influence.reach import _reach_keys
+
+    G = _dense()
+    W = sample_worlds(G, p=0.3, runs=30, seed=1)
+    src = np.arange(40)
+    a = _reach_keys(W, src, batch_bytes=1 << 12)
+    b = _reach_keys(W, src, batch_bytes=1 << 30)
+    assert len(a) == len(b) == 40 and all(np.array_equal(x, y) for x, y in zip(a, b))
