@@ -75,10 +75,13 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
             echo_err(f"Selecting the {strategy} set ({opts.get('model', 'ic').upper()} reach model, seeded)...",
                      quiet)
             k = top or 20
+            notes: list = []
             rows = translate_errors(lambda: reach_rows(
                 view, result, k, seed=cfg.seed, runs=opts.get("runs", DEFAULT_RUNS), strategy=strategy,
                 model=opts.get("model", "ic"), p=opts.get("activation"), method=opts.get("method", "auto"),
-                **constraints))
+                notes=notes, **constraints))
+            for line in notes:
+                echo_err(line, quiet)
             if constraints and len(rows) < min(k, len(result)):
                 raise UserError(f"only {len(rows)} actors satisfy the constraints (--active-days, --quota) "
                                 f"of the {k} asked for; relax them or lower --top")

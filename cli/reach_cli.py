@@ -21,7 +21,8 @@ REACH_COLUMNS = ("rank", "actor", "name", "platform", "score", "community", "exp
 
 def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int = DEFAULT_RUNS,
                strategy: str = "reach", model: str = "ic", p: float | None = None, method: str = "auto",
-               exclude: Mapping | None = None, quotas: Iterable | None = None) -> list[dict[str, Any]]:
+               exclude: Mapping | None = None, quotas: Iterable | None = None,
+               notes: list | None = None) -> list[dict[str, Any]]:
     """The ``k`` picks of the reach (or diverse) strategy as output rows.
 
     Parameters
@@ -43,6 +44,9 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
         for the weighted cascade).
     exclude, quotas
         More actors to leave out (``{actor: reason}``) and maxima (:class:`influence.reach.Quota`).
+    notes : list, optional
+        Receives one line for each way the selection was cut down to fit memory (fewer worlds,
+        RIS instead of CELF, fewer RR sets), for the person at the terminal.
 
     Returns
     -------
@@ -73,6 +77,16 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
     else:
         res = select_reach(view_or_graph, k, ranking=result, runs=runs, seed=seed, model=model, p=p,
                            method=method, exclude=exclude, quotas=quotas)
+    if notes is not None:
+        p = res.params
+        if "runs_reduced_from" in p:
+            notes.append(f"reaches are large under this model: CELF used {p['runs']} worlds, not "
+                         f"{p['runs_reduced_from']}, to fit in memory")
+        if "switched" in p:
+            notes.append("reaches are large under this model: RIS was used instead of CELF, to fit in memory")
+        if "theta_reduced_from" in p:
+            notes.append(f"reaches are large under this model: RIS used {p['theta']} RR sets, not "
+                         f"{p['theta_reduced_from']}, to fit in memory")
     wanted = set(res.actors)
     entries = {}
     for e in result:  # entries are built lazily: stop once every pick is found

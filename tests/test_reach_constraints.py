@@ -213,3 +213,18 @@ def test_cli_bad_constraints_exit_2(runner, args, message):
     r = runner.invoke(cli, ["shortlist", "demo", "-q", "--format", "json", "--no-communities", *args])
     assert r.exit_code == 2, r.output
     assert message in r.stderr and "Traceback" not in r.output
+
+
+def test_cli_says_when_the_selection_was_cut_to_fit_memory(runner, monkeypatch):
+    from influence import reach
+
+    monkeypatch.setattr(reach, "MAX_REACH_BYTES", 100_000)
+    r = runner.invoke(cli, ["shortlist", "demo", "--top", "3", "--strategy", "reach", "--activation", "0.3",
+                            "--runs", "100", "--format", "json", "--no-communities"])
+    assert r.exit_code == 0, r.output
+    assert len(json.loads(r.stdout)) == 3
+    assert "RIS was used instead of CELF, to fit in memory" in r.stderr
+    assert f"RIS used {reach.MIN_RIS_SETS} RR sets" in r.stderr
+    r = runner.invoke(cli, ["shortlist", "demo", "--top", "3", "--strategy", "reach", "--activation", "0.3",
+                            "--method", "celf", "--runs", "100", "--format", "json", "-q", "--no-communities"])
+    assert r.exit_code == 2 and "method='ris'" in r.stderr and "Traceback" not in r.output
