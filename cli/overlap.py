@@ -79,17 +79,21 @@ def overlap_rows(view, actors: list, *, weighted: bool = False, names: dict | No
 @click.argument("actors", nargs=-1)
 @output_options(default_top=10)
 @config_options
+@click.option("--strategy", type=click.Choice(["score", "reach", "diverse"]), default="score", show_default=True,
+              help="Without ACTOR ids: whose shortlist to compare, as `influence shortlist --strategy` picks it "
+                   "(reach and diverse with their default model and settings).")
 @click.option("--weighted", is_flag=True,
               help="Weighted Jaccard (sum of min / sum of max of the attention weights) instead of the "
                    "share of shared attention givers.")
 @quiet_option
-def overlap_cmd(sector, actors, fmt, top, output, config_file, assignments, weighted, quiet):
+def overlap_cmd(sector, actors, fmt, top, output, config_file, assignments, strategy, weighted, quiet):
     """Audience overlap between actors: how much of their audiences they share.
 
     An actor's audience is the actors who give it attention (mentions, replies, reshares, links,
     comments, likes). Overlap is the Jaccard index of two audiences: shared givers / givers of
     either (--weighted: by attention weight). Without ACTOR ids, the top --top actors of the
-    shortlist (by score, competitors left out) are compared.
+    shortlist are compared (by score, or the picks of --strategy reach or diverse; competitors
+    left out).
 
     Table and CSV show one column per actor, numbered as the rows; JSON and JSONL rows hold an
     `overlap` object keyed by actor id. Each row also names the listed actor it overlaps most.
@@ -97,6 +101,7 @@ def overlap_cmd(sector, actors, fmt, top, output, config_file, assignments, weig
     \b
     Example:
       influence overlap demo --top 8
+      influence overlap demo --top 8 --strategy reach
       influence overlap coffee.toml mastodon:@ana@cafe.example bluesky:luis.bsky.social --weighted
       influence overlap demo --top 20 --format csv -o overlap.csv
     """
@@ -111,6 +116,8 @@ def overlap_cmd(sector, actors, fmt, top, output, config_file, assignments, weig
         arrays = build_arrays(sec.store, cfg, competitors=sec.competitor_map(), keywords=sec.keywords)
         view = GraphView.from_arrays(arrays)
         names = _node_attr(view, "name")
+        if actors and strategy != "score":
+            raise UserError("--strategy chooses the actors when none are named: give ACTOR ids or --strategy, not both")
         if actors:
             chosen = _resolve(view, names, _node_attr(view, "accounts"), actors)
         else:
@@ -118,7 +125,14 @@ def overlap_cmd(sector, actors, fmt, top, output, config_file, assignments, weig
                 raise UserError(f"sector {sec.name} has no actors yet: import or crawl some first")
             result = translate_errors(lambda: rank(view, cfg))
             k = top or len(result)
-            chosen = [e.actor for e in result.entries[:k]]
+            if strategy == "score":
+                chosen = [e.actor for e in result.entries[:k]]
+            else:
+                from .reach_cli import reach_rows
+
+                echo_err(f"Selecting the {strategy} set (IC reach model, seeded)...", quiet)
+                chosen = [r["actor"] for r in translate_errors(lambda: reach_rows(
+                    view, result, min(k, MAX_ACTORS + 1), seed=cfg.seed, strategy=strategy))]
         if len(chosen) > MAX_ACTORS:
             raise UserError(f"{len(chosen)} actors asked for: at most {MAX_ACTORS} fit one overlap matrix "
                             f"(lower --top or list fewer actors)")
@@ -138,5 +152,6 @@ def overlap_cmd(sector, actors, fmt, top, output, config_file, assignments, weig
         manifest = None
         if output is not None:
             manifest = make_manifest(command="overlap", sector=sec, config=cfg, format=fmt,
-                                     actors=list(chosen), weighted=weighted)
+                                     actors=list(chosen), weighted=weighted,
+                                     strategy=None if actors else strategy)
         emit(render(rows, columns, fmt), output, manifest, quiet)

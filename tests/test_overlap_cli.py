@@ -52,6 +52,16 @@ def test_default_is_the_shortlist_top_k_with_its_matrix(runner, demo):
     assert off.max() > 0.2 and np.median(off) < 0.05
 
 
+def test_strategy_reach_compares_the_reach_picks(runner):
+    rows = _json(runner, "demo", "--top", "5", "--strategy", "reach")
+    picks = json.loads(runner.invoke(cli, ["shortlist", "demo", "--top", "5", "--strategy", "reach", "--format",
+                                           "json", "-q", "--no-communities"]).stdout)
+    assert [r["actor"] for r in rows] == [p["actor"] for p in picks]
+    by_score = _json(runner, "demo", "--top", "5")
+    # the reach set avoids the shared audiences the top five by score have
+    assert max(r["max_overlap"] for r in rows) < max(r["max_overlap"] for r in by_score)
+
+
 def test_named_actors_and_weighted(runner, demo):
     a, b, c = "mastodon:@cafe_henry@toot.example", "bluesky:manuel-cafe.bsky.example", "web:fieldguidetopourlab.example"
     rows = _json(runner, "demo", a, b, c, "--weighted")
@@ -107,6 +117,7 @@ def test_output_file_gets_a_manifest(runner, tmp_path):
     (["web:fieldguidetopourlab.example", "web:fieldguidetopourlab.example"], "listed twice"),
     (["--top", "250"], "at most 200"),
     (["--top", "1"], "at least two actors"),
+    (["web:fieldguidetopourlab.example", "mastodon:@cafe_henry@toot.example", "--strategy", "reach"], "not both"),
 ])
 def test_bad_input_exits_2(runner, args, message):
     r = runner.invoke(cli, ["overlap", "demo", "-q", *args])
