@@ -24,7 +24,7 @@ from ._common import (
 MAX_ACTORS = 200
 
 
-def _resolve(view, names: dict, accounts: dict, wanted: tuple[str, ...]) -> list:
+def _resolve(view, accounts: dict, wanted: tuple[str, ...]) -> list:
     """Node ids for the ids given: a node id, or one of its accounts (merged identities)."""
     by_account = {}
     for node, text in accounts.items():
@@ -119,7 +119,7 @@ def overlap_cmd(sector, actors, fmt, top, output, config_file, assignments, stra
         if actors and strategy != "score":
             raise UserError("--strategy chooses the actors when none are named: give ACTOR ids or --strategy, not both")
         if actors:
-            chosen = _resolve(view, names, _node_attr(view, "accounts"), actors)
+            chosen = _resolve(view, _node_attr(view, "accounts"), actors)
         else:
             if not view.n:
                 raise UserError(f"sector {sec.name} has no actors yet: import or crawl some first")

@@ -1209,20 +1209,18 @@ def map_competitors(posts: Iterable[Post], interactions: Iterable[Interaction],
     for p in posts:
         if p.id in tags.own:
             own[tags.own[p.id]].append(p)
-    mentioning: dict[str, list[Post]] = {n: [] for n in names}
-    for pid, cs in tags.mentions.items():
-        p = by_id.get(pid)
-        if p is None:
-            continue
-        for n in cs:
-            mentioning[n].append(p)
-    speaking: dict[str, list[Post]] = {n: [] for n in names}
-    for pid, cs in tags.about.items():
-        p = by_id.get(pid)
-        if p is None:
-            continue
-        for n in cs:
-            speaking[n].append(p)
+    def posts_of(tagged: Mapping[str, Iterable[str]]) -> dict[str, list[Post]]:
+        """``{competitor: [post, ...]}`` from ``{post id: competitors}``."""
+        out: dict[str, list[Post]] = {n: [] for n in names}
+        for pid, cs in tagged.items():
+            p = by_id.get(pid)
+            if p is not None:
+                for n in cs:
+                    out[n].append(p)
+        return out
+
+    mentioning = posts_of(tags.mentions)
+    speaking = posts_of(tags.about)
     owner_of = {aid: c.name for c in competitors for aid in c.actor_ids}
     received: dict[str, list[float | None]] = {n: [] for n in names}
     for i in interactions:
