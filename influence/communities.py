@@ -475,7 +475,7 @@ def _consensus(H: nx.Graph, find, seed: int, runs: int) -> list:
     return parts[0]
 
 
-def _by_component(H: nx.Graph, find, seed: int, runs: int, min_size: int) -> list:
+def _by_component(H: nx.Graph, find, seed: int, runs: int, min_size: int, progress) -> list:
     """Run ``find`` (with consensus when ``runs > 1``) on each connected component of H.
 
     No modularity-based method ever puts two disconnected parts in one community, so this is the
@@ -491,6 +491,7 @@ def _by_component(H: nx.Graph, find, seed: int, runs: int, min_size: int) -> lis
     def search(G: nx.Graph, s: int) -> list:
         return find(G, s) if runs == 1 else _consensus(G, find, s, runs)
 
+    progress.step("Detecting communities", total=len(comps) if len(comps) > 1 else None)  # per component
     if len(comps) == 1:
         return search(H, seed)
     order = {n: i for i, n in enumerate(H)}
@@ -499,9 +500,11 @@ def _by_component(H: nx.Graph, find, seed: int, runs: int, min_size: int) -> lis
     for i, comp in enumerate(comps):
         if len(comp) < min_size or len(comp) <= 2 or H.subgraph(comp).number_of_edges() == 0:
             found.append(set(comp))
+            progress.advance(1)
             continue
         sub_seed = int(np.random.SeedSequence([seed, i]).generate_state(1)[0] % (2**31 - 1))
         found.extend(search(H.subgraph(sorted(comp, key=order.__getitem__)).copy(), sub_seed))
+        progress.advance(1)
     return found
 
 
@@ -515,6 +518,7 @@ def detect_communities(
     runs: int = 10,
     projection: str = "sum",
     weight: str | None = "weight",
+    progress=None,
 ) -> Partition:
     """Split a graph's actors into communities.
 
@@ -539,6 +543,8 @@ def detect_communities(
         How a directed graph is treated (see the module docstring).
     weight : str or None, default="weight"
         Edge attribute holding the weight (missing: 1). ``None`` weighs every edge 1.
+    progress : influence.progress.Progress, optional
+        Told the step "Detecting communities" with one unit per connected component searched.
 
     Returns
     -------
@@ -576,7 +582,10 @@ def detect_communities(
         # seed (PYTHONHASHSEED), which would make the partition change from one process to the next.
         nodes = list(H)
         H_int = nx.relabel_nodes(H, {n: i for i, n in enumerate(nodes)}, copy=True)
-        found_int = _by_component(H_int, _finder(method, float(resolution)), int(seed), runs, int(min_size))
+        from .progress import as_progress
+
+        found_int = _by_component(H_int, _finder(method, float(resolution)), int(seed), runs, int(min_size),
+                                  as_progress(progress))
         found = [{nodes[i] for i in c} for c in found_int]
     modularity = nx.community.modularity(H, found, weight="weight", resolution=resolution) \
         if H.number_of_edges() else math.nan
