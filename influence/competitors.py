@@ -1158,7 +1158,7 @@ class CompetitorMap:
 def map_competitors(posts: Iterable[Post], interactions: Iterable[Interaction],
                     actors: Iterable[Actor], competitors: Sequence[Any], *,
                     config: CompetitorConfig | None = None, analyzer: Any = None,
-                    seed: int | None = 0) -> CompetitorMap:
+                    seed: int | None = 0, progress=None) -> CompetitorMap:
     """Map the competitors' content and the sector's conversation about them.
 
     Parameters
@@ -1174,6 +1174,8 @@ def map_competitors(posts: Iterable[Post], interactions: Iterable[Interaction],
         :meth:`influence.sentiment.TrainedClassifier.save`, or any object with ``predict``.
     seed : int or None, default=0
         Seed of the topic model (sampling and NMF).
+    progress : influence.progress.Progress, optional
+        Told the steps "Tagging competitor posts", "Finding topics" and "Scoring sentiment".
 
     Returns
     -------
@@ -1201,6 +1203,10 @@ def map_competitors(posts: Iterable[Post], interactions: Iterable[Interaction],
     if len(set(names)) != len(names):
         raise ConfigError("two competitors share a name", key="competitors")
     sentiment = analyzer_from(analyzer)
+    from .progress import as_progress
+
+    progress = as_progress(progress)
+    progress.step("Tagging competitor posts")
     posts = list(posts)
     interactions = list(interactions)
     tags = tag_posts(posts, interactions, competitors, match_text=cfg.match_text)
@@ -1234,7 +1240,9 @@ def map_competitors(posts: Iterable[Post], interactions: Iterable[Interaction],
 
     followers = {a.id: a.followers for a in actors}
     sector_posts = [p for p in posts if p.id not in tags.own]
+    progress.step("Finding topics")
     topics = map_topics(own, sector_posts, config=cfg, seed=seed)
+    progress.step("Scoring sentiment")
     # one analyser call for all mentions: models are much faster on batches
     mention_posts = sorted({p.id: p for n in names for p in speaking[n]}.values(),
                            key=lambda p: p.id)
@@ -1260,14 +1268,14 @@ def map_competitors(posts: Iterable[Post], interactions: Iterable[Interaction],
 
 
 def map_sector(sector: Any, *, config: CompetitorConfig | None = None, analyzer: Any = None,
-               seed: int | None = 0) -> CompetitorMap:
+               seed: int | None = 0, progress=None) -> CompetitorMap:
     """:func:`map_competitors` on an open sector's store and declared competitors.
 
     Parameters
     ----------
     sector : influence.sector.Sector
         Opened with :func:`influence.open_sector`.
-    config, analyzer, seed
+    config, analyzer, seed, progress
         As in :func:`map_competitors`; ``config.languages`` defaults to the sector's languages.
     """
     from .errors import StoreError
@@ -1278,4 +1286,5 @@ def map_sector(sector: Any, *, config: CompetitorConfig | None = None, analyzer:
         config = CompetitorConfig(languages=tuple(sector.languages))
     store = sector.store
     return map_competitors(store.posts(), store.interactions(), store.actors(),
-                           sector.competitors, config=config, analyzer=analyzer, seed=seed)
+                           sector.competitors, config=config, analyzer=analyzer, seed=seed,
+                           progress=progress)

@@ -1119,6 +1119,7 @@ def select_reach(
     theta: int | None = None,
     exclude: Mapping | None = None,
     quotas: Iterable[Quota | str] | None = None,
+    progress=None,
 ) -> ReachResult:
     """Pick ``k`` actors that together reach the most actors (greedy, CELF or RIS).
 
@@ -1151,6 +1152,8 @@ def select_reach(
         ``{actor: reason}``: more actors to leave out (counted by reason in ``excluded``).
     quotas : iterable of Quota or str, optional
         Maxima per node attribute value (see :func:`parse_quota`).
+    progress : influence.progress.Progress, optional
+        Told the steps "Simulating reach" and "Selecting reach" (one unit per pick, ``k`` in all).
 
     Returns
     -------
@@ -1176,6 +1179,10 @@ def select_reach(
     else:
         nodes, S = _matrix(G)
     explicit = method == "celf"
+    from .progress import as_progress
+
+    progress = as_progress(progress)
+    progress.step("Simulating reach")
     method = _resolve_method(method, len(nodes), worlds)
     if method == "celf" and pool is None:
         pool = DEFAULT_POOL
@@ -1226,6 +1233,7 @@ def select_reach(
     chosen: list[int] = []
     community = _node_attr(G, "community")
     total = 0
+    progress.step("Selecting reach", total=k)
     for j, gain in _greedy(oracle, len(idx), k, lambda j: quota.allows(keep[j][0])):
         actor, i = keep[j]
         quota.add(actor)
@@ -1241,6 +1249,7 @@ def select_reach(
             reason=reason,
         ))
         chosen.append(i)
+        progress.advance(1)
     return ReachResult(tuple(picks), params, excluded)
 
 
@@ -1294,6 +1303,7 @@ def select_diverse(
     exclude_bots: bool = True,
     exclude: Mapping | None = None,
     quotas: Iterable[Quota | str] | None = None,
+    progress=None,
 ) -> ReachResult:
     """Pick ``k`` actors balancing score with community coverage and low audience overlap.
 
@@ -1321,6 +1331,8 @@ def select_diverse(
         The reach model the picks are measured with (see :func:`sample_worlds`).
     exclude_competitors, exclude_bots, exclude, quotas
         As :func:`select_reach`.
+    progress : influence.progress.Progress, optional
+        Told the step "Selecting diverse" (one unit per pick, ``k`` in all).
 
     Examples
     --------
@@ -1368,6 +1380,10 @@ def select_diverse(
     jac = _jaccard(S, idx)
     comm = [communities.get(a) for a, _ in keep]
     W = worlds if worlds is not None else sample_worlds(G, p=p, runs=runs, seed=seed, model=model)
+    from .progress import as_progress
+
+    progress = as_progress(progress)
+    progress.step("Selecting diverse", total=k)
     reached = np.zeros(W.runs * len(nodes), dtype=bool)
     worst = np.zeros(m)  # largest Jaccard with a pick so far
     alive = np.ones(m, dtype=bool)
@@ -1402,6 +1418,7 @@ def select_diverse(
         worst = np.maximum(worst, jac[j])
         if comm[j] is not None:
             covered.add(comm[j])
+        progress.advance(1)
     params = {**W.params, "k": int(k), "pool": pool, "candidates": m, "method": "diverse",
               "community_bonus": float(community_bonus), "communities_covered": len(covered)}
     return ReachResult(tuple(picks), params, excluded)

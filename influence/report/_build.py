@@ -243,7 +243,7 @@ def _sources(sector) -> tuple[SourceInfo, ...]:
     return tuple(out)
 
 
-def _competitor_map(sector, seed, analyzer, competitor_config):
+def _competitor_map(sector, seed, analyzer, competitor_config, progress=None):
     """The competitor map, or ``(None, note)`` when there is nothing to map."""
     from ..competitors import CompetitorConfig, map_sector
 
@@ -253,7 +253,7 @@ def _competitor_map(sector, seed, analyzer, competitor_config):
     cfg = competitor_config
     if cfg is None and sector.languages:
         cfg = CompetitorConfig(languages=tuple(sector.languages))
-    cmap = map_sector(sector, config=cfg, analyzer=analyzer, seed=seed)
+    cmap = map_sector(sector, config=cfg, analyzer=analyzer, seed=seed, progress=progress)
     return cmap, ""
 
 
@@ -268,7 +268,7 @@ def build_report(
     reach_runs: int = DEFAULT_REACH_RUNS,
     competitor_config=None,
     analyzer: Any = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | Any = None,  # or an influence.progress.Progress
 ) -> ReportData:
     """Run every analysis of the report on an open sector.
 
@@ -293,8 +293,9 @@ def build_report(
         Default: the defaults with the sector's languages.
     analyzer : sentiment analyser, optional
         As in :func:`influence.competitors.map_competitors`.
-    progress : callable, optional
-        Called with a short message before each slow step (the CLI prints them on a terminal).
+    progress : influence.progress.Progress or callable, optional
+        Told each slow step ("Building the interaction graph", "Detecting communities" with one
+        unit per component, ..., "Mapping competitors"); a plain callable gets each step's name.
 
     Returns
     -------
@@ -321,7 +322,10 @@ def build_report(
                               f"Got {value!r} instead.", key=name)
     if sector.store is None:
         raise StoreError(f"sector {sector.name}: the store is not open (use open_sector)")
-    say = progress or (lambda message: None)
+    from ..progress import as_progress
+
+    progress = as_progress(progress)  # an influence.progress.Progress, or a callback(message)
+    say = progress.step
     cfg = config if config is not None else sector.ranking
     notes: dict[str, str] = {}
     store = sector.store
@@ -334,7 +338,7 @@ def build_report(
     posts = list(store.posts())
 
     say("Detecting communities")
-    partition = detect_communities(G, seed=seed)
+    partition = detect_communities(G, seed=seed, progress=progress)
     for v, c in partition.items():
         G.nodes[v]["community"] = c
 
@@ -405,7 +409,7 @@ def build_report(
     )
 
     say("Mapping competitors")
-    cmap, note = _competitor_map(sector, seed, analyzer, competitor_config)
+    cmap, note = _competitor_map(sector, seed, analyzer, competitor_config, progress)
     if note:
         notes["competitors"] = note
     if not posts:
