@@ -21,6 +21,27 @@ clusters never share a name; with more clusters than roles the extra ones get th
 a number (``"lurker 2"``). When ``k`` is not given it is chosen by the silhouette score of k-means
 over ``k_range``.
 
+Rules (``method="rules"``)
+--------------------------
+k-means fits the synthetic demo, but on sparse real mention graphs a few giant accounts dominate
+the standardised features and nearly every actor, @delta with 59 attention givers included, lands
+in one "lurker" cluster. ``assign_roles(G, method="rules")`` instead applies documented rules, the
+first that holds wins, on thresholds taken from the sector itself (:func:`rule_features`,
+:data:`RULES`: ``max(floor, quantile)`` over the actors whose count is at least 1):
+
+1. hub: attention from at least ``max(3, 95th percentile)`` distinct actors;
+2. bridge: ties with at least ``max(3, 90th percentile)`` actors, in at least 3 communities
+   (``partition``), at least half of the tie weight outside its own;
+3. conversationalist: attention both ways with at least ``max(2, 90th percentile)`` actors;
+4. broadcaster: at least ``max(3, 90th percentile)`` posts (interactions given without posts) and
+   less attention received than that;
+5. amplifier (posts known): gives attention to at least ``max(3, 95th percentile)`` actors but
+   publishes fewer posts than the broadcaster threshold;
+6. lurker: under every threshold. ``assignment.why(actor)`` gives the rule with the numbers.
+
+Measured by ``python benchmarks/roles_real.py``: the top 20 of the airline mention graph,
+polblogs, the higgs reply layer and the demo are all hubs under the rules.
+
 Features
 --------
 ============= ============================================================================
@@ -62,7 +83,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -70,7 +91,8 @@ import numpy as np
 
 from .errors import ConfigError, EmptyGraphError
 
-__all__ = ["FEATURES", "ROLES", "ROLE_SCORES", "RoleAssignment", "structural_features", "assign_roles"]
+__all__ = ["FEATURES", "ROLES", "ROLE_SCORES", "RULES", "RoleAssignment", "structural_features", "rule_features",
+           "assign_roles"]
 
 #: Structural features, in column order.
 FEATURES: tuple[str, ...] = (
@@ -139,6 +161,9 @@ class RoleAssignment:
     silhouettes: dict[int, float]
     features: tuple[str, ...]
     seed: int
+    method: str = "kmeans"
+    thresholds: dict = field(default_factory=dict)
+    reasons: dict = field(default_factory=dict)
 
     def __getitem__(self, actor: Hashable) -> str:
         return self.roles[actor]
@@ -152,13 +177,39 @@ class RoleAssignment:
     def get(self, actor: Hashable, default: Any = None) -> Any:
         return self.roles.get(actor, default)
 
+    def why(self, actor: Hashable) -> str:
+        """The rule, with the actor's numbers and the sector's thresholds, that gave its role
+        (``method="rules"``); for k-means, the cluster it fell in."""
+        if actor in self.reasons:
+            return self.reasons[actor]
+        role = self.roles[actor]
+        return f"{role}: k-means cluster {self.clusters[actor]} of {self.k} named after its centroid"
+
+    def describe(self) -> str:
+        """One line on how the roles were assigned (for reports and manifests)."""
+        if self.method == "rules":
+            t = self.thresholds
+            return (f"rules on sector quantiles (hub: attention from >= {t['hub_givers']:g} actors; "
+                    f"bridge: ties into >= {t['bridge_communities']:g} communities)")
+        sil = "n/a" if math.isnan(self.silhouette) else f"{self.silhouette:.2f}"
+        return f"k-means, k = {self.k} (silhouette {sil})"
+
     def counts(self) -> dict[str, int]:
         """Role name -> number of actors, most common first."""
         return dict(Counter(self.roles.values()).most_common())
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: k, silhouette and each role's size and centroid (not the per-actor roles)."""
+        """JSON-ready: the method, then for rules the thresholds and each role's size, for k-means
+        k, silhouette and each role's size and centroid (not the per-actor roles)."""
+        if self.method == "rules":
+            return {
+                "method": "rules",
+                "seed": self.seed,
+                "thresholds": {k: float(f"{v:.6g}") for k, v in self.thresholds.items()},
+                "roles": [{"role": n, "size": s} for n, s in zip(self.names, self.sizes)],
+            }
         return {
+            "method": "kmeans",
             "k": self.k,
             "silhouette": None if math.isnan(self.silhouette) else round(self.silhouette, 6),
             "silhouettes": {str(k): round(v, 6) for k, v in self.silhouettes.items()},
@@ -171,6 +222,8 @@ class RoleAssignment:
 
     def __repr__(self) -> str:
         roles = ", ".join(f"{n}={s}" for n, s in zip(self.names, self.sizes))
+        if self.method == "rules":
+            return f"RoleAssignment(method='rules', {roles})"
         return f"RoleAssignment(k={self.k}, silhouette={self.silhouette:.3f}, {roles})"
 
 
@@ -300,15 +353,18 @@ def assign_roles(
     weight: str | None = "weight",
     features: Sequence[str] = FEATURES,
     betweenness_k: int = 256,
+    method: str = "kmeans",
+    partition: Mapping | None = None,
 ) -> RoleAssignment:
-    """Cluster actors into roles on their scaled structural features.
+    """Give every actor a role: by documented rules (default) or by k-means clusters.
 
     Parameters
     ----------
     G : networkx graph
         The interaction graph (edges towards who receives attention). Not modified.
     k : int, optional
-        Number of roles. Default: the k in ``k_range`` with the best silhouette score.
+        ``method="kmeans"``: number of roles. Default: the k in ``k_range`` with the best
+        silhouette score.
     posts : iterable of Post, optional
         The sector's posts, for the ``activity`` feature.
     seed : int, default=0
@@ -324,6 +380,15 @@ def assign_roles(
         The features to cluster on (a subset of :data:`FEATURES`).
     betweenness_k : int, default=256
         See :func:`structural_features`.
+    method : {"kmeans", "rules"}, default="kmeans"
+        ``"rules"``: the rules of the module docstring, on quantiles of the sector (``k``,
+        ``k_range``, ``features`` and ``betweenness_k`` do not apply). ``"kmeans"``: clusters of
+        the structural features named after their centroids (it fits the synthetic demo, but on
+        sparse real mention graphs a few giant accounts dominate the scaled features and nearly
+        every actor falls in one "lurker" cluster).
+    partition : mapping of actor -> community, optional
+        ``method="rules"``: the communities bridges are measured against. Default: one seeded
+        Louvain run (:func:`influence.communities.detect_communities`, ``runs=1``).
 
     Returns
     -------
@@ -342,10 +407,18 @@ def assign_roles(
     >>> G.add_edges_from((f"fan{i}", "star") for i in range(30))
     >>> G.add_edges_from((f"fan{i}", f"fan{i + 1}") for i in range(0, 30, 2))
     >>> G.add_edges_from((f"fan{i + 1}", f"fan{i}") for i in range(0, 30, 2))
-    >>> r = assign_roles(G, k=2, features=["in_strength", "out_strength", "reciprocity"])
+    >>> r = assign_roles(G, k=2, features=["in_strength", "out_strength", "reciprocity"], method="kmeans")
     >>> r["star"], r["fan3"]
     ('hub', 'conversationalist')
+    >>> r = assign_roles(G, method="rules")
+    >>> r["star"], r["fan3"]
+    ('hub', 'lurker')
+    >>> r.why("star")
+    'hub: attention from 30 actors (hub: >= 3, the larger of 3 and the 95th percentile of the 31 actors who receive any)'
     """
+    if method not in ("rules", "kmeans"):
+        raise ConfigError(f"The 'method' parameter of assign_roles must be 'rules' or 'kmeans'. "
+                          f"Got {method!r} instead.", key="method")
     names = list(features)
     unknown = [f for f in names if f not in FEATURES]
     if unknown or not names:
@@ -369,6 +442,11 @@ def assign_roles(
                           key="seed")
     if G.number_of_nodes() < 3:
         raise EmptyGraphError("assign_roles needs at least 3 actors")
+    if method == "rules":
+        if k is not None:
+            raise ConfigError("The 'k' parameter of assign_roles applies to method='kmeans' only. "
+                              f"Got k={k!r} with method='rules'.", key="k")
+        return _assign_rules(G, posts, partition, seed, weight)
 
     from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
@@ -431,4 +509,163 @@ def _assign_roles(G, k, posts, seed, k_range, weight, names, betweenness_k) -> R
         silhouettes=silhouettes,
         features=tuple(names),
         seed=int(seed),
+    )
+
+
+# -- rules -----------------------------------------------------------------------------------------
+
+#: Quantiles and floors of the rules (see the module docstring): a threshold is
+#: ``max(floor, quantile q of the feature over the actors whose value is at least 1)``.
+RULES: dict[str, tuple[float, float]] = {
+    "hub_givers": (0.95, 3.0),
+    "bridge_neighbours": (0.90, 3.0),
+    "mutual": (0.90, 2.0),
+    "activity": (0.90, 3.0),
+    "receivers": (0.95, 3.0),
+}
+#: A bridge has ties into at least this many communities, at least :data:`BRIDGE_OUTSIDE` of its
+#: tie weight outside its own.
+BRIDGE_COMMUNITIES = 3
+BRIDGE_OUTSIDE = 0.5
+
+
+def _threshold(values: np.ndarray, name: str) -> float:
+    q, floor = RULES[name]
+    positive = values[values >= 1]
+    if not positive.size:
+        return floor
+    return max(floor, float(np.quantile(positive, q, method="higher")))
+
+
+def rule_features(G: nx.Graph, *, posts: Iterable | None = None, partition: Mapping | None = None,
+                  weight: str | None = "weight") -> dict[Hashable, dict[str, float]]:
+    """The counts the role rules read, for every actor (see the module docstring).
+
+    ``givers``/``receivers``: distinct actors giving attention to / receiving it from the actor;
+    ``in_strength``/``out_strength``: the same weighted; ``mutual``: actors it exchanges attention
+    with both ways; ``neighbours``: distinct actors it is tied to either way; ``communities``:
+    distinct communities among them and its own (``partition``; 1 without); ``outside``: share of
+    its tie weight outside its own community; ``activity``: posts published (with ``posts`` that
+    match any actor), else the interactions given (unweighted); ``posts_known``: 1.0 or 0.0.
+
+    Examples
+    --------
+    >>> D = nx.DiGraph([("a", "b"), ("b", "a"), ("c", "a"), ("d", "a")])
+    >>> f = rule_features(D, partition={"a": 0, "b": 0, "c": 1, "d": 2})
+    >>> f["a"]["givers"], f["a"]["mutual"], f["a"]["communities"], f["a"]["outside"]
+    (3.0, 1.0, 3.0, 0.5)
+    """
+    from .communities import author_nodes
+
+    D = G if G.is_directed() else G.to_directed()
+    D = nx.DiGraph(D)
+    D.remove_edges_from(list(nx.selfloop_edges(D)))
+    ins = dict(D.in_degree(weight=weight))
+    outs = dict(D.out_degree(weight=weight))
+    activity: Mapping | None = None
+    if posts is not None:
+        node_of = author_nodes(G)
+        counted = Counter(node_of[p.author] for p in posts if p.author in node_of)
+        if counted:
+            activity = counted
+    part = partition if partition is not None else {}
+    out = {}
+    for v in D:
+        succ, pred = set(D.successors(v)), set(D.predecessors(v))
+        nbrs = succ | pred
+        own = part.get(v, v if partition is None else None)
+        tie: Counter = Counter()
+        for u in succ:
+            tie[part.get(u)] += float(D.edges[v, u].get(weight, 1.0)) if weight else 1.0
+        for u in pred:
+            tie[part.get(u)] += float(D.edges[u, v].get(weight, 1.0)) if weight else 1.0
+        total = sum(tie.values())
+        comms = ({part.get(u) for u in nbrs} | {own}) if partition is not None else {own}
+        out[v] = {
+            "givers": float(len(pred)),
+            "receivers": float(len(succ)),
+            "in_strength": float(ins[v]),
+            "out_strength": float(outs[v]),
+            "mutual": float(len(succ & pred)),
+            "neighbours": float(len(nbrs)),
+            "communities": float(len(comms)),
+            "outside": (1.0 - tie.get(own, 0.0) / total) if (total and partition is not None) else 0.0,
+            "activity": float(activity.get(v, 0) if activity is not None else D.out_degree(v)),
+            "posts_known": 1.0 if activity is not None else 0.0,
+        }
+    return out
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def _assign_rules(G, posts, partition, seed, weight) -> RoleAssignment:
+    """:func:`assign_roles` with ``method="rules"``, after validation."""
+    if partition is None:
+        from .communities import detect_communities
+
+        partition = detect_communities(G, seed=seed, runs=1, weight=weight)
+    feats = rule_features(G, posts=posts, partition=partition, weight=weight)
+    nodes = list(feats)
+    col = {name: np.array([feats[v][name] for v in nodes]) for name in next(iter(feats.values()))}
+    posts_known = bool(nodes) and feats[nodes[0]]["posts_known"] == 1.0
+    t = {
+        "hub_givers": _threshold(col["givers"], "hub_givers"),
+        "bridge_neighbours": _threshold(col["neighbours"], "bridge_neighbours"),
+        "bridge_communities": float(BRIDGE_COMMUNITIES),
+        "bridge_outside": BRIDGE_OUTSIDE,
+        "mutual": _threshold(col["mutual"], "mutual"),
+        "activity": _threshold(col["activity"], "activity"),
+        "receivers": _threshold(col["receivers"], "receivers"),
+    }
+    receivers_of = int((col["givers"] >= 1).sum())
+    act = "posts" if posts_known else "interactions given"
+    roles, reasons = {}, {}
+    for v in nodes:
+        f = feats[v]
+        if f["givers"] >= t["hub_givers"]:
+            role = "hub"
+            why = (f"attention from {_fmt(f['givers'])} actors (hub: >= {_fmt(t['hub_givers'])}, the larger of "
+                   f"3 and the 95th percentile of the {receivers_of:,} actors who receive any)")
+        elif (f["neighbours"] >= t["bridge_neighbours"] and f["communities"] >= BRIDGE_COMMUNITIES
+              and f["outside"] >= BRIDGE_OUTSIDE):
+            role = "bridge"
+            why = (f"ties with {_fmt(f['neighbours'])} actors in {_fmt(f['communities'])} communities, "
+                   f"{f['outside']:.0%} outside its own (bridge: >= {_fmt(t['bridge_neighbours'])} actors, "
+                   f">= {BRIDGE_COMMUNITIES} communities, >= {BRIDGE_OUTSIDE:.0%} outside)")
+        elif f["mutual"] >= t["mutual"]:
+            role = "conversationalist"
+            why = (f"exchanges attention both ways with {_fmt(f['mutual'])} actors "
+                   f"(conversationalist: >= {_fmt(t['mutual'])})")
+        elif f["activity"] >= t["activity"] and f["in_strength"] < f["activity"]:
+            role = "broadcaster"
+            why = (f"{_fmt(f['activity'])} {act} (broadcaster: >= {_fmt(t['activity'])}) for "
+                   f"{_fmt(f['in_strength'])} attention received")
+        elif posts_known and f["receivers"] >= t["receivers"] and f["activity"] < t["activity"]:
+            role = "amplifier"
+            why = (f"gives attention to {_fmt(f['receivers'])} actors (amplifier: >= {_fmt(t['receivers'])}) "
+                   f"but publishes {_fmt(f['activity'])} posts")
+        else:
+            role = "lurker"
+            why = (f"attention from {_fmt(f['givers'])} and to {_fmt(f['receivers'])} actors, "
+                   f"{_fmt(f['activity'])} {act}: under every threshold")
+        roles[v] = role
+        reasons[v] = f"{role}: {why}"
+    count = Counter(roles.values())
+    names = tuple(r for r in ROLES if count[r])
+    return RoleAssignment(
+        roles=roles,
+        clusters={v: names.index(r) for v, r in roles.items()},
+        names=names,
+        centroids=(),
+        sizes=tuple(count[r] for r in names),
+        k=len(names),
+        silhouette=math.nan,
+        silhouettes={},
+        features=tuple(next(iter(feats.values()))),
+        seed=int(seed),
+        method="rules",
+        thresholds=t,
+        reasons=reasons,
     )
