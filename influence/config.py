@@ -51,6 +51,9 @@ key                        default      why
 ``graph.kinds``            all kinds    e.g. ``["reshare"]`` for a retweet-only network
 ``graph.since/until``      none         ISO dates bounding the time window (until is exclusive)
 ``graph.half_life_days``   0 (none)     exponential time decay; 0 disables it
+``graph.reference_time``   none         ISO time the decay is measured from; default:
+                                        ``graph.until`` if set, else the latest interaction
+                                        not later than now (a future-dated row cannot move it)
 ``graph.platforms``        all          keep interactions whose source is on these platforms
 ``graph.merge_identities`` true         one node per person: accounts linked by identity links
                                         (rel=me, profile links) are merged
@@ -276,6 +279,7 @@ _SCALARS: dict[str, tuple[str, Any]] = {
     "graph.since": ("since", _date),
     "graph.until": ("until", _date),
     "graph.half_life_days": ("half_life_days", _nonneg),
+    "graph.reference_time": ("reference_time", _date),
     "graph.platforms": ("platforms", _str_list),
     "graph.merge_identities": ("merge_identities", _boolean),
     "filters.min_interactions": ("min_interactions", _count),
@@ -331,6 +335,7 @@ class RankingConfig:
     since: str | None = None
     until: str | None = None
     half_life_days: float = 0.0
+    reference_time: str | None = None
     platforms: tuple[str, ...] | None = None
     merge_identities: bool = True
     min_interactions: int = 0
@@ -447,6 +452,7 @@ class RankingConfig:
             "since": self.since,
             "until": self.until,
             "half_life_days": self.half_life_days,
+            "reference_time": self.reference_time,
             "platforms": self.platforms,
             "merge_identities": self.merge_identities,
         }

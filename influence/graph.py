@@ -36,12 +36,23 @@ like other self-loops.
 Graph attributes
 ----------------
 ``kinds``, ``since``, ``until``, ``half_life_days``, ``reference_time`` (the time decay is measured
-from: ``until`` when given, else the latest kept interaction), ``edge_weights``.
+from, see below), ``after_reference`` (how many kept interactions are dated after it),
+``edge_weights``.
+
+Decay reference
+---------------
+An interaction ``h`` days older than the reference time counts ``0.5 ** (h / half_life_days)``.
+The reference is ``graph.reference_time`` when set, else ``graph.until`` when set, else the latest
+kept interaction **not later than now** (plus one day for clock skew). So one future-dated row
+(a typing error, a wrong unit) cannot move the reference and decay every other edge to nothing.
+Interactions dated after the reference count with factor 1, never more, and are counted in
+``after_reference`` so the CLI can report them.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -56,7 +67,7 @@ from .records import KINDS, Kind, format_timestamp, parse_timestamp
 if TYPE_CHECKING:
     from .store import Store
 
-__all__ = ["build_graph", "build_arrays", "to_networkx", "GraphArrays"]
+__all__ = ["build_graph", "build_arrays", "to_networkx", "GraphArrays", "decay_reference"]
 
 _DAY = 86400.0
 
@@ -74,6 +85,7 @@ def build_graph(
     merge_identities: bool | None = None,
     competitors: Mapping[str, str] | None = None,
     keywords: Iterable[str] = (),
+    reference_time: str | float | None = None,
 ) -> nx.DiGraph:
     """Build the weighted interaction graph of a store.
 
@@ -96,6 +108,9 @@ def build_graph(
         Exponential time decay: an interaction ``h`` days older than the reference time counts
         ``0.5 ** (h / half_life_days)``. 0 or ``None`` disables decay. Interactions with an
         unknown time are not decayed.
+    reference_time : str or float, optional
+        The time decay is measured from (default: the config's ``graph.reference_time``, else
+        ``until``, else the latest interaction not later than now; see the module docs).
     platforms : iterable of str, optional
         Keep interactions whose source actor is on one of these platforms.
     merge_identities : bool, optional
@@ -143,7 +158,7 @@ def build_graph(
     return to_networkx(build_arrays(store, cfg, edge_weights=edge_weights, kinds=kinds, since=since,
                                     until=until, half_life_days=half_life_days, platforms=platforms,
                                     merge_identities=merge_identities, competitors=competitors,
-                                    keywords=keywords))
+                                    keywords=keywords, reference_time=reference_time))
 
 
 @dataclass
@@ -190,6 +205,7 @@ def build_arrays(
     merge_identities: bool | None = None,
     competitors: Mapping[str, str] | None = None,
     keywords: Iterable[str] = (),
+    reference_time: str | float | None = None,
 ) -> GraphArrays:
     """The vectorised graph builder behind :func:`build_graph` (same parameters and semantics).
 
@@ -203,7 +219,7 @@ def build_arrays(
         opts["edge_weights"] = {**DEFAULT_EDGE_WEIGHTS, **dict(edge_weights)}
     for name, value in (("kinds", kinds), ("since", since), ("until", until),
                         ("half_life_days", half_life_days), ("platforms", platforms),
-                        ("merge_identities", merge_identities)):
+                        ("merge_identities", merge_identities), ("reference_time", reference_time)):
         if value is not None:
             opts[name] = value
     weights = opts["edge_weights"]
@@ -222,12 +238,10 @@ def build_arrays(
         raise ConfigError(f"graph.half_life_days must be a number >= 0, got {half_life!r}", key="graph.half_life_days")
     plats = list(opts["platforms"]) if opts["platforms"] is not None else None
 
+    t_ref = _time(opts.get("reference_time"), "graph.reference_time")
     src, dst, kcode, ts, w = store.interaction_arrays(kinds=kind_list, since=t0, until=t1, platforms=plats)
-    if t1 is not None:
-        ref = t1
-    else:
-        known = ts[~np.isnan(ts)]
-        ref = float(known.max()) if known.size else None
+    ref = decay_reference(ts, reference_time=t_ref, until=t1)
+    after_reference = int(np.count_nonzero(ts > ref)) if ref is not None else 0
 
     groups: dict[int, list[int]] = {}
     if opts["merge_identities"]:
@@ -275,6 +289,7 @@ def build_arrays(
         until=format_timestamp(t1) or "",
         half_life_days=half_life,
         reference_time=format_timestamp(ref) or "",
+        after_reference=after_reference,
         edge_weights=",".join(f"{k}={weights[k]:g}" for k in KINDS if k in weights),
     )
     return GraphArrays(nodes, e_src, e_dst, e_weight, e_count, present, kind_counts, node_attrs, graph_attrs)
@@ -385,6 +400,32 @@ def _merge_identities(store: Store, src: np.ndarray, dst: np.ndarray, w: np.ndar
         remap[a] = h
     groups_ids = {h: [id_of[x] for x in g] for h, g in groups.items()}
     return remap[src], remap[dst], groups_ids
+
+
+def _now() -> float:
+    """The current time, UTC epoch seconds (a function so tests can fix it)."""
+    return time.time()
+
+
+def decay_reference(ts: np.ndarray, *, reference_time: float | None = None,
+                    until: float | None = None, now: float | None = None) -> float | None:
+    """The time decay is measured from: ``reference_time`` if given, else ``until`` if given,
+    else the latest of ``ts`` (epoch seconds, NaN for unknown) not later than ``now`` plus one
+    day; ``None`` when there is no such time.
+
+    >>> decay_reference(np.array([1.7e9, np.nan, 4.0e9]), now=1.8e9)  # 4.0e9 is in 2096
+    1700000000.0
+    >>> decay_reference(np.array([1.7e9]), until=1.6e9)
+    1600000000.0
+    """
+    if reference_time is not None:
+        return float(reference_time)
+    if until is not None:
+        return float(until)
+    horizon = (_now() if now is None else now) + _DAY
+    with np.errstate(invalid="ignore"):
+        present = ts[ts <= horizon]  # NaN compares False: unknown times drop out
+    return float(present.max()) if present.size else None
 
 
 def _time(value, key: str) -> float | None:

@@ -69,7 +69,42 @@ __all__ = [
     "split_actor_id",
     "parse_timestamp",
     "format_timestamp",
+    "timestamp_in_range",
+    "clean_text",
+    "check_id",
+    "TIMESTAMP_MIN",
+    "TIMESTAMP_MAX",
+    "COUNT_MAX",
+    "WEIGHT_MAX",
+    "StoredDataWarning",
 ]
+
+
+class StoredDataWarning(UserWarning):
+    """A store holds values that today's checks refuse (written by an older version), read in a
+    safe way: a timestamp outside the accepted range is read as unknown. See docs/safety.md."""
+
+#: Earliest accepted timestamp, 1900-01-01T00:00:00Z (UTC epoch seconds). Web and social data are
+#: far later; archival corpora (letters, citations) may reach back a century. See docs/safety.md.
+TIMESTAMP_MIN = -2208988800.0
+#: First refused timestamp, 2100-01-01T00:00:00Z: later values are typing or unit errors (a value in
+#: microseconds read as milliseconds lands in year 318857 and no date library can show it).
+TIMESTAMP_MAX = 4102444800.0
+#: Largest accepted count (followers, likes, reshares, replies), 2**53: every whole number up to it
+#: is exact as a float and fits SQLite's 64-bit integers.
+COUNT_MAX = 2**53
+#: Largest accepted interaction weight. A weight stands for a number of interactions; 1e12 is more
+#: than a hundred per living person, and no sum of such rows can overflow a float (it would take
+#: over 1e296 rows), so summed duplicates stay finite.
+WEIGHT_MAX = 1e12
+
+# Control characters: C0 (U+0000-U+001F), DEL, C1 (U+0080-U+009F), plus lone surrogates and the
+# noncharacters U+FFFE/U+FFFF, which UTF-8 cannot encode or XML cannot hold.
+_CONTROL = "\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+_ID_BAD = re.compile(f"[{_CONTROL}]")
+_LINE_SPACE = re.compile("\r\n|[\t\n\r\x0b\x0c]")
+_LINE_DROP = re.compile(f"[{_CONTROL}]")
+_TEXT_DROP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class Kind(str, enum.Enum):
@@ -257,12 +292,13 @@ def parse_timestamp(value: object) -> float | None:
     Accepts ``None``/empty (unknown time), ISO 8601 strings (``2024-05-01``,
     ``2024-05-01T10:00:00Z``, ``2024-05-01 10:00:00+02:00``; a naive time is taken as UTC),
     :class:`datetime` objects, and numbers (epoch seconds; values above 1e11 are read as
-    milliseconds).
+    milliseconds). The time must lie in the accepted range, 1900-01-01 (inclusive) to 2100-01-01
+    (exclusive): see :data:`TIMESTAMP_MIN`, :data:`TIMESTAMP_MAX` and docs/safety.md.
 
     Raises
     ------
     ValueError
-        If the value cannot be read as a time.
+        If the value cannot be read as a time, or the time is outside the accepted range.
 
     Examples
     --------
@@ -270,7 +306,29 @@ def parse_timestamp(value: object) -> float | None:
     1714550400.0
     >>> parse_timestamp("") is None
     True
+    >>> parse_timestamp(1e16)
+    Traceback (most recent call last):
+    ...
+    ValueError: timestamp 1e+16 is outside the accepted range 1900-01-01 to 2100-01-01 (numbers are epoch seconds, or milliseconds above 1e11)
     """
+    ts = _parse_timestamp(value)
+    if not timestamp_in_range(ts):
+        hint = " (numbers are epoch seconds, or milliseconds above 1e11)" if _is_number(value) else ""
+        raise ValueError(f"timestamp {value!r} is outside the accepted range 1900-01-01 to 2100-01-01{hint}")
+    return ts
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    try:
+        float(str(value).strip())
+    except (ValueError, OverflowError):
+        return False
+    return True
+
+
+def _parse_timestamp(value: object) -> float | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -279,7 +337,10 @@ def parse_timestamp(value: object) -> float | None:
     if isinstance(value, bool):
         raise ValueError(f"invalid timestamp {value!r}")
     if isinstance(value, (int, float)):
-        x = float(value)
+        try:
+            x = float(value)
+        except OverflowError:  # an int beyond the float range
+            raise ValueError(f"timestamp {value!r} is outside the accepted range 1900-01-01 to 2100-01-01") from None
         if not math.isfinite(x):
             raise ValueError(f"invalid timestamp {value!r}")
         return x / 1000.0 if abs(x) > 1e11 else x
@@ -287,7 +348,7 @@ def parse_timestamp(value: object) -> float | None:
     if not text:
         return None
     try:
-        return parse_timestamp(float(text))
+        return _parse_timestamp(float(text))
     except ValueError:
         pass
     iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
@@ -314,17 +375,88 @@ def format_timestamp(ts: float | None) -> str | None:
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _check_count(name: str, value: object) -> int | None:
+def timestamp_in_range(ts: float | None) -> bool:
+    """Whether ``ts`` (UTC epoch seconds) is in the accepted range ``[TIMESTAMP_MIN, TIMESTAMP_MAX)``,
+    1900-01-01 to 2100-01-01 (``None``, an unknown time, is accepted).
+
+    >>> timestamp_in_range(1714550400.0), timestamp_in_range(1e13), timestamp_in_range(None)
+    (True, False, True)
+    """
+    return ts is None or TIMESTAMP_MIN <= ts < TIMESTAMP_MAX
+
+
+def check_id(value: object, what: str = "id") -> str:
+    r"""Return ``value`` if it is a string without control characters, else raise ``ValueError``.
+
+    Ids are keys: a control character in one (NUL, ESC, a newline, DEL, C1 controls) is refused,
+    never silently removed, since removing it could merge two actors.
+
+    >>> check_id("web:a.example")
+    'web:a.example'
+    >>> check_id("web:a\x00b", "actor id")
+    Traceback (most recent call last):
+    ...
+    ValueError: actor id contains a control character (U+0000) at position 5: 'web:a\x00b'
+    """
+    if not isinstance(value, str):
+        raise ValueError(f"{what} must be a string, got {value!r}")
+    m = _ID_BAD.search(value)
+    if m:
+        raise ValueError(f"{what} contains a control character (U+{ord(m.group()):04X}) at position "
+                         f"{m.start()}: {value!r}")
+    return value
+
+
+def clean_text(value: object, *, multiline: bool = False) -> str | None:
+    r"""Remove control characters from a display text (names, titles, bios, post text).
+
+    The rule (docs/safety.md): in one-line fields, a tab, line break, vertical tab or form feed
+    becomes one space (``\r\n`` counts as one); in multi-line fields (post ``text``, actor
+    ``bio``) tabs and line breaks are kept, with ``\r\n`` and a lone ``\r`` turned into
+    ``\n``. Every other control character (C0, DEL, C1, ESC included), lone surrogates and
+    U+FFFE/U+FFFF are dropped. ``None`` stays ``None``; other values are turned into strings.
+
+    >>> clean_text("Ana\x1b[31m\x00 Pérez\nMadrid")
+    'Ana[31m Pérez Madrid'
+    >>> clean_text("line 1\r\nline 2\x07", multiline=True)
+    'line 1\nline 2'
+    """
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    if not _LINE_DROP.search(text):
+        return text
+    if multiline:
+        return _TEXT_DROP.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _LINE_DROP.sub("", _LINE_SPACE.sub(" ", text))
+
+
+def _clean_fields(rec: object, names: tuple[str, ...], multiline: tuple[str, ...] = ()) -> None:
+    for name in names:
+        v = getattr(rec, name)
+        if v is not None:
+            c = clean_text(v, multiline=name in multiline)
+            if c is not v:
+                object.__setattr__(rec, name, c)
+
+
+def _check_count(name: str, value: object, *, signed: bool = False) -> int | None:
     if value is None or value == "":
         return None
+    lo = -COUNT_MAX if signed else 0
+    msg = f"{name} must be a whole number between {lo} and 2**53 ({COUNT_MAX}), got {value!r}"
     if isinstance(value, bool):
-        raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+        raise ValueError(msg)
+    if isinstance(value, int):
+        if not lo <= value <= COUNT_MAX:
+            raise ValueError(msg)
+        return value
     try:
         f = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a whole number >= 0, got {value!r}") from None
-    if not math.isfinite(f) or f < 0 or f != int(f):
-        raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(msg) from None
+    if not math.isfinite(f) or not lo <= f <= COUNT_MAX or f != int(f):
+        raise ValueError(msg)
     return int(f)
 
 
@@ -341,7 +473,8 @@ class Actor:
     url : str, optional
         Profile or home page.
     followers : int, optional
-        Follower / subscriber count where the platform gives it; ``None`` when unknown.
+        Follower / subscriber count where the platform gives it; ``None`` when unknown. A whole
+        number from 0 to ``2**53`` (:data:`COUNT_MAX`).
     competitor : str, optional
         Name of the competitor brand this actor belongs to (from the sector file), if any.
     language : str, optional
@@ -361,7 +494,9 @@ class Actor:
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or ":" not in self.id:
             raise ValueError(f"actor id must be 'platform:handle', got {self.id!r}")
+        check_id(self.id, "actor id")
         object.__setattr__(self, "followers", _check_count("followers", self.followers))
+        _clean_fields(self, ("name", "url", "competitor", "language", "bio"), multiline=("bio",))
 
     @property
     def platform(self) -> str:
@@ -394,7 +529,10 @@ class Post:
         Plain text (HTML stripped).
     title, url, language : str, optional
     likes, reshares, replies : int, optional
-        Engagement counts reported by the platform; ``None`` when unknown (not zero).
+        Engagement counts reported by the platform; ``None`` when unknown (not zero). ``likes``
+        is the platform's net score where it has down-votes (Reddit: up-votes minus down-votes),
+        so it may be negative (down to ``-2**53``); ``reshares`` and ``replies`` are whole numbers
+        from 0 to ``2**53``.
     parent : str, optional
         Id of the post this one replies to or comments on.
     format : str, optional
@@ -420,16 +558,24 @@ class Post:
     def __post_init__(self) -> None:
         if not self.id:
             raise ValueError("post id must not be empty")
+        check_id(self.id, "post id")
         if not isinstance(self.author, str) or ":" not in self.author:
             raise ValueError(f"post author must be an actor id 'platform:handle', got {self.author!r}")
+        check_id(self.author, "post author")
+        if self.parent is not None:
+            check_id(self.parent, "post parent")
         object.__setattr__(self, "timestamp", parse_timestamp(self.timestamp))
-        for name in ("likes", "reshares", "replies"):
+        # likes is a net score where the platform has down-votes (Reddit: up minus down), so it
+        # may be negative; reshares and replies are counts
+        object.__setattr__(self, "likes", _check_count("likes", self.likes, signed=True))
+        for name in ("reshares", "replies"):
             object.__setattr__(self, name, _check_count(name, getattr(self, name)))
         if self.text is None:
             object.__setattr__(self, "text", "")
+        _clean_fields(self, ("text", "title", "url", "language", "format"), multiline=("text",))
         if isinstance(self.tags, str):
             raise ValueError("tags must be a sequence of strings, not one string")
-        object.__setattr__(self, "tags", tuple(str(t) for t in (self.tags or ()) if str(t).strip()))
+        object.__setattr__(self, "tags", tuple(t for t in (clean_text(x) or "" for x in (self.tags or ())) if t.strip()))
 
     @property
     def platform(self) -> str:
@@ -457,13 +603,14 @@ class Interaction:
         Id of the post that carries the interaction (the reply, the reshare...).
     weight : float
         How many interactions this record stands for (default 1). Aggregated data such as SNAP's
-        weighted edge lists put their count here.
+        weighted edge lists put their count here. Finite, > 0 and <= 1e12 (:data:`WEIGHT_MAX`).
     rel : str, optional
         Link qualifiers, space-separated: ``nofollow``, ``sponsored``, ``ugc`` (HTML ``rel``).
 
     Notes
     -----
-    The store identifies an interaction by ``(source, target, kind, timestamp, post)``; storing the
+    Ids (actors, posts) must not contain control characters (:func:`check_id`); display texts
+    have theirs removed (:func:`clean_text`), on every record type. The store identifies an interaction by ``(source, target, kind, timestamp, post)``; storing the
     same one twice keeps one row, so re-importing or re-crawling changes no counts.
     """
 
@@ -480,19 +627,24 @@ class Interaction:
             v = getattr(self, name)
             if not isinstance(v, str) or ":" not in v:
                 raise ValueError(f"interaction {name} must be an actor id 'platform:handle', got {v!r}")
+            check_id(v, f"interaction {name}")
         object.__setattr__(self, "kind", Kind.parse(self.kind))
         object.__setattr__(self, "timestamp", parse_timestamp(self.timestamp))
+        msg = f"weight must be a finite number > 0 and <= 1e12, got {self.weight!r}"
         try:
             w = float(self.weight)
-        except (TypeError, ValueError):
-            raise ValueError(f"weight must be a number > 0, got {self.weight!r}") from None
-        if not math.isfinite(w) or w <= 0:
-            raise ValueError(f"weight must be a number > 0, got {self.weight!r}")
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError(msg) from None
+        if not math.isfinite(w) or w <= 0 or w > WEIGHT_MAX:
+            raise ValueError(msg)
         object.__setattr__(self, "weight", w)
         if self.post == "":
             object.__setattr__(self, "post", None)
+        if self.post is not None:
+            check_id(self.post, "interaction post")
         if self.rel is not None:
-            object.__setattr__(self, "rel", " ".join(sorted(set(str(self.rel).lower().split()))) or None)
+            rel = clean_text(self.rel)
+            object.__setattr__(self, "rel", " ".join(sorted(set(rel.lower().split()))) or None)
 
     @property
     def platform(self) -> str:
@@ -534,8 +686,11 @@ class SameAs:
             v = getattr(self, name)
             if not isinstance(v, str) or ":" not in v:
                 raise ValueError(f"identity link {name} must be an actor id 'platform:handle', got {v!r}")
+            check_id(v, f"identity link {name}")
         if self.a == self.b:
             raise ValueError(f"identity link between {self.a!r} and itself")
+        if self.evidence:
+            object.__setattr__(self, "evidence", clean_text(self.evidence))
 
     @property
     def pair(self) -> tuple[str, str]:

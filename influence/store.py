@@ -44,7 +44,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import SchemaVersionError, StoreError
-from .records import Actor, Interaction, Post, SameAs, split_actor_id
+from .records import (TIMESTAMP_MAX, TIMESTAMP_MIN, Actor, Interaction, Post, SameAs, StoredDataWarning,
+                      split_actor_id)
 
 __all__ = ["Store", "SCHEMA_VERSION", "is_store_file"]
 
@@ -53,6 +54,14 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 # Unknown timestamps are NULL in the table; the unique key folds them to this sentinel because SQL
 # NULLs are all distinct in a UNIQUE index, which would make every timeless row "new".
 _NO_TS = -1.0e300
+
+# Stored timestamps outside the accepted range (records.TIMESTAMP_MIN/MAX), written by versions
+# that did not check it, are read as unknown (NULL) with a StoredDataWarning; see docs/safety.md.
+_TS_OK = f"(ts >= {TIMESTAMP_MIN!r} AND ts < {TIMESTAMP_MAX!r})"
+
+
+def _ts_ok(ts: float | None) -> bool:
+    return ts is None or TIMESTAMP_MIN <= ts < TIMESTAMP_MAX
 
 
 def _script(conn: sqlite3.Connection, sql: str) -> None:
@@ -473,13 +482,38 @@ class Store:
             yield Actor(*row)
 
     def posts(self) -> Iterator[Post]:
-        """All posts, ordered by id."""
+        """All posts, ordered by id. A stored time outside the accepted range is read as unknown
+        (``None``), with a :class:`~influence.records.StoredDataWarning`."""
+        warned = False
         for row in self._conn.execute(
             """SELECT p.id, a.id, p.ts, p.text, p.title, p.url, p.language, p.likes, p.reshares,
                       p.replies, p.parent, p.format, p.tags
                FROM posts p JOIN actors a ON a.num = p.author ORDER BY p.id"""
         ):
+            if not _ts_ok(row[2]):
+                if not warned:
+                    warned = self._warn_out_of_range("posts")
+                row = row[:2] + (None,) + row[3:]
             yield Post(*row[:-1], tags=tuple(json.loads(row[-1])) if row[-1] else ())
+
+    def out_of_range_timestamps(self) -> dict[str, int]:
+        """How many posts and interactions hold a timestamp outside the accepted range
+        (1900-01-01 to 2100-01-01, see :data:`influence.records.TIMESTAMP_MIN`). Only stores
+        written by versions that did not check the range have any; reads treat them as unknown.
+
+        >>> Store(":memory:").out_of_range_timestamps()
+        {'posts': 0, 'interactions': 0}
+        """
+        sql = "SELECT count(*) FROM {} WHERE ts IS NOT NULL AND NOT " + _TS_OK
+        return {t: self._conn.execute(sql.format(t)).fetchone()[0] for t in ("posts", "interactions")}
+
+    def _warn_out_of_range(self, table: str) -> bool:
+        import warnings
+
+        n = self.out_of_range_timestamps()[table]
+        warnings.warn(f"{n} {table} in {self.path} have a timestamp outside 1900-01-01 to 2100-01-01 "
+                      "(stored by an older version): read as undated", StoredDataWarning, stacklevel=3)
+        return True
 
     def interactions(
         self,
@@ -502,7 +536,11 @@ class Store:
             Keep interactions whose source actor is on one of these platforms.
         """
         sql, params = self._interaction_query(kinds, since, until, platforms)
+        warned = False
         for src, dst, kind, ts, post, weight, rel in self._conn.execute(sql, params):
+            if not _ts_ok(ts):
+                warned = warned or self._warn_out_of_range("interactions")
+                ts = None
             yield Interaction(src, dst, kind, ts, post, weight, rel)
 
     def interaction_rows(
@@ -518,7 +556,11 @@ class Store:
         This is the fast path the graph builder uses (no record validation per row).
         """
         sql, params = self._interaction_query(kinds, since, until, platforms)
+        warned = False
         for src, dst, kind, ts, _post, weight, _rel in self._conn.execute(sql, params):
+            if not _ts_ok(ts):
+                warned = warned or self._warn_out_of_range("interactions")
+                ts = None
             yield src, dst, kind, ts, weight
 
     def interaction_arrays(
@@ -536,7 +578,8 @@ class Store:
         object per row survives, so millions of interactions fit in little memory.
 
         Rows come in the order of the interactions' key (source, target, kind, time, post), so sums
-        over them do not depend on the order records were written in.
+        over them do not depend on the order records were written in. A stored time outside the
+        accepted range is NaN (unknown), with a :class:`~influence.records.StoredDataWarning`.
         """
         import numpy as np
 
@@ -559,7 +602,11 @@ class Store:
             parts.append(np.array(rows, dtype=np.float64))
         data = np.concatenate(parts) if parts else np.zeros((0, 5))
         ts = data[:, 3].copy()
-        ts[ts <= _NO_TS / 2] = np.nan
+        unknown = ts <= _NO_TS / 2
+        bad = ~unknown & ~((ts >= TIMESTAMP_MIN) & (ts < TIMESTAMP_MAX))
+        ts[unknown | bad] = np.nan
+        if bad.any():
+            self._warn_out_of_range("interactions")
         return (data[:, 0].astype(np.int64), data[:, 1].astype(np.int64), data[:, 2].astype(np.int64),
                 ts, data[:, 4].copy())
 
@@ -595,6 +642,8 @@ class Store:
         if until is not None:
             where.append("i.ts < ?")
             params.append(float(until))
+        if since is not None or until is not None:
+            where.append(_TS_OK.replace("ts", "i.ts"))
         if platforms is not None:
             platforms = list(platforms)
             where.append(f"a.platform IN ({','.join('?' * len(platforms))})")
@@ -643,6 +692,8 @@ class Store:
         if until is not None:
             where.append("p.ts < ?")
             params.append(float(until))
+        if where:
+            where.append(_TS_OK.replace("ts", "p.ts"))
         cond = (" WHERE " + " AND ".join(where)) if where else ""
         out: dict[str, list] = {}
         for aid, n, likes, reshares, replies in self._conn.execute(
@@ -666,11 +717,11 @@ class Store:
         and the interactions it is the source of (attention it gave). Actors with no dated activity
         are absent. One SQL aggregate, so it scales with the store, not with Python objects."""
         rows = self._conn.execute(
-            """
+            f"""
             SELECT a.id, max(t.ts) FROM (
-                SELECT author AS num, max(ts) AS ts FROM posts WHERE ts IS NOT NULL GROUP BY author
+                SELECT author AS num, max(ts) AS ts FROM posts WHERE {_TS_OK} GROUP BY author
                 UNION ALL
-                SELECT src AS num, max(ts) AS ts FROM interactions WHERE ts IS NOT NULL GROUP BY src
+                SELECT src AS num, max(ts) AS ts FROM interactions WHERE {_TS_OK} GROUP BY src
             ) AS t JOIN actors AS a ON a.num = t.num
             GROUP BY t.num
             """
@@ -678,8 +729,10 @@ class Store:
         return {aid: float(ts) for aid, ts in rows}
 
     def time_range(self) -> tuple[float | None, float | None]:
-        """Earliest and latest known interaction timestamp (``(None, None)`` when there is none)."""
-        return tuple(self._conn.execute("SELECT min(ts), max(ts) FROM interactions").fetchone())
+        """Earliest and latest known interaction timestamp (``(None, None)`` when there is none);
+        stored times outside the accepted range are left out."""
+        sql = f"SELECT min(ts), max(ts) FROM interactions WHERE {_TS_OK}"
+        return tuple(self._conn.execute(sql).fetchone())
 
     def fingerprint(self) -> str:
         """SHA-256 of the store's contents (actors, posts, interactions), independent of row order.
