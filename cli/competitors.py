@@ -73,6 +73,7 @@ def competitors_cmd(sector, section, n_topics, max_topics, sentiment_model, seed
     from influence.errors import ConfigError
     from influence.manifest import make_manifest
     from influence.sentiment import analyzer_from
+    from influence.text import stop_words
 
     fmt = choose_format(fmt, output)
     if fmt == "csv" and section == "all":
@@ -90,11 +91,11 @@ def competitors_cmd(sector, section, n_topics, max_topics, sentiment_model, seed
             cfg = CompetitorConfig(**cfg_args)
         except ConfigError as exc:
             raise UserError(str(exc)) from None
-        try:
-            cmap = translate_errors(lambda: map_sector(sec, config=cfg, analyzer=analyzer,
-                                                       seed=seed))
-        except ValueError as exc:  # a sector language without a stop-word list
+        try:  # a sector language without a stop-word list; checked first, so that no other
+            stop_words(cfg.languages)  # ValueError is reported as one (issue 14, item 13)
+        except ValueError as exc:
             raise UserError(f"sector languages: {exc}") from None
+        cmap = translate_errors(lambda: map_sector(sec, config=cfg, analyzer=analyzer, seed=seed))
         sections = SECTIONS if section == "all" else (section,)
         if fmt == "json":
             text = json.dumps(cmap.to_dict(sections), ensure_ascii=False, indent=2) + "\n"
@@ -115,6 +116,8 @@ def competitors_cmd(sector, section, n_topics, max_topics, sentiment_model, seed
         tm = cmap.topics
         echo_err(f"{len(cmap.competitors)} competitors; {tm.n_topics} topics "
                  f"({tm.chosen_by}); sentiment: {cmap.params['analyzer']}", quiet)
+        if tm.note:
+            echo_err(f"Topics: {tm.note}", quiet)
 
 
 @click.group("sentiment")

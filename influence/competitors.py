@@ -388,12 +388,15 @@ class TopicMap:
     gaps : dict of str to tuple of int
         Competitor -> ids of topics the sector talks about that it does not cover.
     chosen_by : str
-        ``"given"`` or ``"bcv"`` (bi-cross-validation, see :func:`map_topics`).
+        ``"given"``, ``"bcv"`` (bi-cross-validation, see :func:`map_topics`) or ``"none"`` (no
+        topics: see ``note``).
     candidates : tuple of (int, float)
         ``(k, held-out error)`` for each number of topics tried (empty when given).
     post_topics : dict of str to int
         Post id -> its dominant topic (the topic that reconstructs most of it), for every post
         of the model.
+    note : str
+        Why there are no topics, or fewer than asked, in plain words ("" otherwise).
     """
 
     topics: tuple[Topic, ...]
@@ -403,6 +406,7 @@ class TopicMap:
     chosen_by: str
     candidates: tuple[tuple[int, float], ...] = ()
     post_topics: dict[str, int] = field(default_factory=dict, repr=False)
+    note: str = ""
 
     @property
     def n_topics(self) -> int:
@@ -475,22 +479,25 @@ def _bcv_errors(X, ks: Sequence[int], seed: int | None) -> dict[int, float]:
     rng = np.random.default_rng(seed)
     rows = rng.integers(2, size=X.shape[0])
     cols = rng.integers(2, size=X.shape[1])
-    errors = dict.fromkeys(ks, 0.0)
-    for a in (0, 1):
-        for b in (0, 1):
-            r, c = rows == a, cols == b
-            if min(r.sum(), (~r).sum(), c.sum(), (~c).sum()) == 0:
-                continue
-            A = X[r][:, c].toarray()
-            B, C, D = X[r][:, ~c], X[~r][:, c], X[~r][:, ~c]
-            for k in ks:
-                model = _nmf(k, seed, max_iter=200)
-                W_d = model.fit_transform(D)
-                W_r = model.transform(B)
-                H_c, _, _ = non_negative_factorization(
-                    C.T.tocsr(), H=np.ascontiguousarray(W_d.T), n_components=k, init="custom",
-                    update_H=False, max_iter=200)
-                errors[k] += float(((A - W_r @ H_c.T) ** 2).sum())
+    blocks = [(rows == a, cols == b) for a in (0, 1) for b in (0, 1)]
+    # NMF of rank k needs k <= both sides of the block it is fitted on (D: the rows and columns
+    # not held out); on a small sector (a dozen posts) the larger candidates do not fit, and a k
+    # that cannot be fitted on every block cannot be compared with the others: leave it out
+    limit = min(min(int((~r).sum()), int((~c).sum())) for r, c in blocks)
+    errors = {k: 0.0 for k in ks if k <= limit}
+    if not errors or min(min(r.sum(), (~r).sum(), c.sum(), (~c).sum()) for r, c in blocks) == 0:
+        return {}
+    for r, c in blocks:
+        A = X[r][:, c].toarray()
+        B, C, D = X[r][:, ~c], X[~r][:, c], X[~r][:, ~c]
+        for k in errors:
+            model = _nmf(k, seed, max_iter=200)
+            W_d = model.fit_transform(D)
+            W_r = model.transform(B)
+            H_c, _, _ = non_negative_factorization(
+                C.T.tocsr(), H=np.ascontiguousarray(W_d.T), n_components=k, init="custom",
+                update_H=False, max_iter=200)
+            errors[k] += float(((A - W_r @ H_c.T) ** 2).sum())
     return errors
 
 
@@ -517,7 +524,7 @@ def map_topics(own: Mapping[str, Sequence[Post]], sector: Sequence[Post], *,
     -----
     Texts (title + text) are tokenised by :func:`influence.text.tokenize`: accent-folded, without
     links, @handles, hashtags, numbers and the es + en stop words of the ``stop-words`` package.
-    TF-IDF is scikit-learn's (sublinear tf, terms in at least two posts and at most half of them),
+    TF-IDF is scikit-learn's (sublinear tf, terms in at least two posts and at most a fifth of them, but at least two),
     topics are scikit-learn's NMF (Frobenius loss, NNDSVDa initialisation). A post's topic mix is
     its row of the document-topic matrix scaled to sum to 1; a competitor's share of a topic is
     the mean over its posts.
@@ -569,20 +576,28 @@ def map_topics(own: Mapping[str, Sequence[Post]], sector: Sequence[Post], *,
                           "\0sector": [f"{p.title or ''} {p.text or ''}" for p in sample]},
                          top=cfg.distinctive_terms, languages=langs)
     distinctive = {n: distinct.get(n, []) for n in names}
-    empty = TopicMap(topics=(), shares={n: () for n in names}, distinctive_terms=distinctive,
-                     gaps={n: () for n in names}, chosen_by="none")
+
+    def empty(why: str) -> TopicMap:
+        return TopicMap(topics=(), shares={n: () for n in names}, distinctive_terms=distinctive,
+                        gaps={n: () for n in names}, chosen_by="none",
+                        note=f"no topics: {why}")
+
     if len(docs) < 2:
-        return empty
-    vec = TfidfVectorizer(analyzer=analyse, min_df=2, max_df=0.2, sublinear_tf=True)
+        return empty(f"{len(docs)} post{'s' * (len(docs) != 1)} with text, too few to model")
+    # terms in at least two posts and at most a fifth of them; but at least two, or a sector of
+    # fewer than ten posts (where a fifth is less than two) could never have a topic
+    vec = TfidfVectorizer(analyzer=analyse, min_df=2, max_df=max(2, int(0.2 * len(docs))),
+                          sublinear_tf=True)
     try:
         X = vec.fit_transform(texts)
     except ValueError:  # no term in two posts: nothing to model
-        return empty
+        return empty(f"{len(docs)} posts, and no term is in two of them (and in at most a fifth)")
     terms = vec.get_feature_names_out()
     forms = _forms(texts, langs)
     hi = min(cfg.max_topics, X.shape[0] - 1, X.shape[1])
     if hi < 1:
-        return empty
+        return empty(f"{X.shape[0]} posts and {X.shape[1]} shared terms, too few to model")
+    note = ""
     seed_int = None if seed is None else int(seed)
 
     def fit(k):
@@ -591,12 +606,17 @@ def map_topics(own: Mapping[str, Sequence[Post]], sector: Sequence[Post], *,
             # best found in max_iter iterations, and bi-cross-validation only compares errors
             warnings.simplefilter("ignore", ConvergenceWarning)
             model = _nmf(k, seed_int)
-            W = model.fit_transform(X)
+            # an exact fit (a tiny sector) rounds its squared error below 0: NaN, unused, error
+            with np.errstate(invalid="ignore"):
+                W = model.fit_transform(X)
         return model, W
 
     candidates: list[tuple[int, float]] = []
     if cfg.n_topics is not None:
         k, chosen_by = min(cfg.n_topics, hi), "given"
+        if k < cfg.n_topics:
+            note = (f"{k} topic{'s' * (k != 1)}, not {cfg.n_topics}: {X.shape[0]} posts and "
+                    f"{X.shape[1]} shared terms allow no more")
     else:
         lo = min(cfg.min_topics, hi)
         ks = _topic_grid(lo, hi)
@@ -605,10 +625,17 @@ def map_topics(own: Mapping[str, Sequence[Post]], sector: Sequence[Post], *,
             Xs = X[np.sort(rng.choice(X.shape[0], size=BCV_DOCS, replace=False))]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            errors = _bcv_errors(Xs.tocsr(), ks, seed_int)
-        candidates = [(kk, round(errors[kk], 6)) for kk in ks]
-        k = min(ks, key=lambda kk: (errors[kk], kk))
+            with np.errstate(invalid="ignore"):  # as in fit()
+                errors = _bcv_errors(Xs.tocsr(), ks, seed_int)
+        if not errors:  # every candidate is larger than the halves of the data it is fitted on
+            return empty(f"{X.shape[0]} posts and {X.shape[1]} shared terms are too few to "
+                         f"choose a number of topics by cross-validation")
+        candidates = [(kk, round(errors[kk], 6)) for kk in ks if kk in errors]
+        k = min(errors, key=lambda kk: (errors[kk], kk))
         chosen_by = "bcv"
+        if max(errors) < max(ks):
+            note = (f"topic counts above {max(errors)} not tried: {X.shape[0]} posts and "
+                    f"{X.shape[1]} shared terms are too few to cross-validate them")
     model, W = fit(k)
     H = model.components_
     # a topic's part of each post: its weight times its term vector's norm (see Notes)
@@ -640,7 +667,8 @@ def map_topics(own: Mapping[str, Sequence[Post]], sector: Sequence[Post], *,
                         and rows.any() and s[t.id] < cfg.gap_max_share)
     post_topics = {p.id: int(np.argmax(mix[i])) for i, (_, p) in enumerate(docs) if has_mix[i]}
     return TopicMap(topics=tuple(topics), shares=shares, distinctive_terms=distinctive, gaps=gaps,
-                    chosen_by=chosen_by, candidates=tuple(candidates), post_topics=post_topics)
+                    chosen_by=chosen_by, candidates=tuple(candidates), post_topics=post_topics,
+                    note=note)
 
 
 def _forms(texts: Sequence[str], langs) -> dict[str, str]:
@@ -1130,6 +1158,7 @@ class CompetitorMap:
             out["topics"] = [t.to_dict() for t in self.topics.topics]
             out["topic_model"] = {"n_topics": self.topics.n_topics,
                                   "chosen_by": self.topics.chosen_by,
+                                  "note": self.topics.note,
                                   "candidates": [{"k": k, "error": e}
                                                  for k, e in self.topics.candidates]}
         out["params"] = self.params

@@ -287,3 +287,53 @@ def test_reddit_college_topic_map():
         assert marker[sub] & {t.lower() for t, _ in tm.distinctive_terms[sub][:5]}
     assert len(set(picked.values())) == 3
     assert "emory" in tm.top_topic("Emory").terms
+
+
+_SMALL_VOCAB = ("coffee roast espresso beans brew shop order service staff price blend decaf milk cup "
+                "latte barista grinder filter kettle mug pastry croissant bakery menu").split()
+
+
+def _small_sector(tmp_path, n):
+    """One competitor and ``n`` posts whose terms each occur in two posts (issue 14, item 13:
+    12 such posts crashed the topic-count search with NMF's nndsvda error)."""
+    sector = tmp_path / "s.toml"
+    sector.write_text('name = "tiny"\nlanguages = ["en"]\n[[competitors]]\nname = "Acme"\n'
+                      'handles = ["import:acme"]\n', encoding="utf-8")
+    rows = ["id,author,timestamp,text"] + [
+        f"p{i},acme,2025-01-{i + 1:02d}T10:00:00Z,"
+        + " ".join(_SMALL_VOCAB[(2 * i + j) % len(_SMALL_VOCAB)] for j in range(4))
+        for i in range(n)]
+    (tmp_path / "posts.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "inter.csv").write_text("source,target,kind,timestamp\n"
+                                        "bob,acme,mention,2025-01-02T10:00:00Z\n", encoding="utf-8")
+    files = [str(tmp_path / "inter.csv")] + ([str(tmp_path / "posts.csv")] if n else [])
+    r = CliRunner().invoke(cli, ["import", str(sector), *files, "-q"])
+    assert r.exit_code == 0, r.output
+    return sector
+
+
+@pytest.mark.parametrize("n, topics, note", [
+    (12, 2, "topic counts above 6 not tried: 12 posts and 22 shared terms"),
+    (3, 0, "no topics: 3 posts and 4 shared terms are too few"),
+    (0, 0, "no topics: 0 posts with text"),
+])
+def test_small_sector_topics_said_plainly(tmp_path, n, topics, note):
+    sector = _small_sector(tmp_path, n)
+    r = CliRunner().invoke(cli, ["competitors", str(sector), "--section", "topics", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert "sector languages" not in r.stderr and f"Topics: {note}" in r.stderr
+    model = json.loads(r.stdout)["topic_model"]
+    assert model["n_topics"] == topics and note in model["note"]
+    out = tmp_path / "r.html"
+    r = CliRunner().invoke(cli, ["report", str(sector), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert note in out.read_text(encoding="utf-8")
+
+
+def test_small_sector_given_topics_capped_with_note():
+    posts = [Post(f"p{i}", "import:acme", text=" ".join(
+        _SMALL_VOCAB[(2 * i + j) % len(_SMALL_VOCAB)] for j in range(4))) for i in range(6)]
+    from influence.competitors import map_topics
+
+    tm = map_topics({"Acme": posts}, [], config=CompetitorConfig(n_topics=9, languages=("en",)))
+    assert tm.n_topics == 5 and tm.chosen_by == "given" and "5 topics, not 9" in tm.note

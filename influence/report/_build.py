@@ -436,7 +436,9 @@ def build_report(
     if cmap is not None:
         params.append(("competitor topics", (f"{cmap.topics.n_topics} NMF topics "
                                              f"({cmap.topics.chosen_by}); "
-                                             f"sentiment: {cmap.params.get('analyzer')}")))
+                                             f"sentiment: {cmap.params.get('analyzer')}"
+                                             + (f"; {cmap.topics.note}" if cmap.topics.note
+                                                else ""))))
     manifest = make_manifest(
         command="report", sector=sector, config=cfg, seed=seed, top=top, map_nodes=map_nodes,
         communities=partition.params(), roles=None if roles is None else {"k": roles.k, "seed": seed},

@@ -82,7 +82,7 @@ def _charts(report: ReportData) -> dict[str, str]:
     out = {
         "topics": charts.topic_heatmap(
             [t.label for t in tm.topics], names, tm.shares, [t.sector_share for t in tm.topics],
-            tm.gaps),
+            tm.gaps, note=tm.note),
         "sentiment": charts.sentiment_bars(
             {n: (cmap.reputation[n].positive, cmap.reputation[n].neutral, cmap.reputation[n].negative)
              for n in names},

@@ -133,7 +133,8 @@ def _no_data(ax, message: str) -> None:
 @_chart
 def topic_heatmap(topics: Sequence[str], competitors: Sequence[str],
                   shares: Mapping[str, Sequence[float]], sector_share: Sequence[float],
-                  gaps: Mapping[str, Sequence[int]] | None = None) -> str:
+                  gaps: Mapping[str, Sequence[int]] | None = None, *,
+                  note: str = "") -> str:
     """Topic x competitor heatmap: each competitor's share of its content per topic, and the
     sector's conversation as the last column; content gaps outlined in red.
 
@@ -148,6 +149,8 @@ def topic_heatmap(topics: Sequence[str], competitors: Sequence[str],
         The sector's share of each topic.
     gaps : mapping of competitor -> sequence of int, optional
         Topic indices that are a content gap of the competitor.
+    note : str, optional
+        Why there are no topics (:attr:`influence.competitors.TopicMap.note`), shown instead.
     """
     import numpy as np
 
@@ -157,7 +160,7 @@ def topic_heatmap(topics: Sequence[str], competitors: Sequence[str],
     fig = _figure("topics", (1.6 + 1.05 * len(cols) + 2.2, 0.9 + 0.36 * max(n_t, 1)))
     ax = fig.add_subplot()
     if not n_t:
-        _no_data(ax, "no topics: no posts with text")
+        _no_data(ax, note or "no topics: no posts with text")
         return _svg(fig)
     M = np.zeros((n_t, len(cols)))
     for j, c in enumerate(competitors):
