@@ -14,15 +14,20 @@ import click
 
 from influence import __version__
 
-from ._common import translate_errors
+from ._common import interrupted, translate_errors
 
 
 class InfluenceGroup(click.Group):
-    """Maps influence errors to exit codes (2: the user's input, 1: other failures) and keeps
-    ``influence ... | head`` free of BrokenPipeError tracebacks."""
+    """Maps influence errors to exit codes (2: the user's input, 1: other failures, 130: Ctrl-C)
+    and keeps ``influence ... | head`` free of BrokenPipeError tracebacks."""
 
     def invoke(self, ctx: click.Context):
-        return translate_errors(lambda: super(InfluenceGroup, self).invoke(ctx))
+        try:
+            return translate_errors(lambda: super(InfluenceGroup, self).invoke(ctx))
+        except KeyboardInterrupt:
+            # every command, the same way: one line, exit 130 (128 + SIGINT), as shells expect.
+            # Open transactions have rolled back on the way out (Store.transaction).
+            interrupted()
 
     def main(self, *args, **kwargs):
         try:
@@ -80,5 +85,33 @@ cli.add_command(report_cmd)
 from .overlap import overlap_cmd  # noqa: E402
 
 cli.add_command(overlap_cmd)
+
+
+@click.command("migrate")
+@click.argument("sector")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr.")
+def migrate_cmd(sector: str, quiet: bool) -> None:
+    """Upgrade SECTOR's store to this version's schema (one transaction; data kept as is).
+
+    Read commands (rank, shortlist, report...) never write to a store, so a store written by an
+    older influence is upgraded once with this command; import and crawl upgrade it too.
+
+    \b
+    Example:
+      influence migrate coffee.toml
+    """
+    from ._common import UserError, echo_err, open_sector_arg
+
+    if sector == "demo":
+        raise UserError("the demo sector is built in memory: nothing to migrate")
+    with open_sector_arg(sector, readonly=False) as sec:
+        store = sec.store
+        if store.migrated_from is None:
+            echo_err(f"{store.path}: schema version {store.schema_version}, up to date", quiet)
+        else:
+            echo_err(f"{store.path}: schema version {store.migrated_from} -> {store.schema_version}", quiet)
+
+
+cli.add_command(migrate_cmd)
 
 __all__ = ["cli"]

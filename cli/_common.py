@@ -37,12 +37,33 @@ USER_ERRORS = (ConfigError, InputDataError, StoreError, EmptyGraphError)
 
 
 def translate_errors(fn: Callable[[], Any]) -> Any:
+    """Run ``fn``, mapping our errors to exit codes: the user's input 2, other failures 1.
+
+    A store another process kept locked past the wait (a raw SQLite "database is locked" too)
+    is exit 2 with one line. Ctrl-C is left to :func:`interrupted` (exit 130).
+    """
+    import sqlite3
+
     try:
         return fn()
     except USER_ERRORS as exc:
         raise UserError(str(exc)) from None
     except InfluenceError as exc:
         raise click.ClickException(str(exc)) from None
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise UserError("the store is busy: another influence process is writing; try again") from None
+        raise
+
+
+#: Exit code of a command stopped by Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
+
+
+def interrupted() -> None:
+    """Say "Interrupted." on stderr and exit 130 (raises click's Exit)."""
+    click.echo("Interrupted.", err=True)
+    raise click.exceptions.Exit(EXIT_INTERRUPTED)
 
 
 def echo_err(message: str, ctx_quiet: bool = False) -> None:
@@ -130,7 +151,9 @@ def _flatten_table(table) -> dict:
     return _flatten(table)
 
 
-def open_sector_arg(spec: str, *, create: bool = False, readonly: bool = False, seed: int = 0):
+def open_sector_arg(spec: str, *, create: bool = False, readonly: bool | None = None, seed: int = 0):
+    """Open a SECTOR argument; read-only unless ``create`` or ``readonly=False`` (see
+    :func:`influence.sector.open_sector`): read commands never write to the store."""
     from influence.sector import open_sector
 
     return translate_errors(lambda: open_sector(spec, create=create, readonly=readonly, seed=seed))

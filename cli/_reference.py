@@ -20,7 +20,8 @@ def reference() -> str:
         "Generated from `--help` by `python -m influence_cli._reference > docs/cli-reference.md`;",
         "do not edit by hand.",
         "",
-        "Exit codes: 0 success; 2 bad usage or bad input (one line on stderr); 1 other failures.",
+        "Exit codes: 0 success; 2 bad usage or bad input (one line on stderr); 1 other failures; "
+        "130 interrupted (Ctrl-C). See docs/safety.md.",
         "",
     ]
 

@@ -41,7 +41,7 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
     from influence.manifest import make_manifest
     from influence.measures import GraphView
 
-    with open_sector_arg(sector_spec, readonly=False, seed=seed or 0) as sector:
+    with open_sector_arg(sector_spec, seed=seed or 0) as sector:
         cfg = resolve_config(sector.ranking, config_file, assignments, seed)
         counts = sector.store.counts()
         echo_err(

@@ -111,7 +111,7 @@ def overlap_cmd(sector, actors, fmt, top, output, config_file, assignments, stra
     from influence.measures import GraphView
     from influence.reach import _node_attr
 
-    with open_sector_arg(sector, readonly=False) as sec:
+    with open_sector_arg(sector) as sec:
         cfg = resolve_config(sec.ranking, config_file, assignments)
         arrays = build_arrays(sec.store, cfg, competitors=sec.competitor_map(), keywords=sec.keywords)
         view = GraphView.from_arrays(arrays)

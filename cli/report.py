@@ -80,7 +80,7 @@ def report_cmd(sector, output, top, map_nodes, seed, title, n_topics, sentiment_
         if show:
             click.echo(f"[{time.monotonic() - started:5.1f}s] {message}...", err=True)
 
-    with open_sector_arg(sector, readonly=False, seed=seed) as sec:
+    with open_sector_arg(sector, seed=seed) as sec:
         cfg = resolve_config(sec.ranking, config_file, assignments, seed)
         competitor_config = None
         if n_topics is not None:

@@ -432,10 +432,24 @@ def _runs(H: nx.Graph, find, seeds: list[int]) -> list:
     global _JOB
     _JOB = (H, find)  # forked workers inherit it: nothing but the seeds and the results is pickled
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_job_run, seeds))
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_job_ignore_sigint) as pool:
+            try:
+                return list(pool.map(_job_run, seeds))
+            except BaseException:  # Ctrl-C: stop the workers now, not after the queued runs
+                for proc in list((pool._processes or {}).values()):
+                    proc.terminate()
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     finally:
         _JOB = None
+
+
+def _job_ignore_sigint() -> None:
+    # the parent decides what Ctrl-C does (it stops the workers); a worker ignores it
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _consensus(H: nx.Graph, find, seed: int, runs: int) -> list:

@@ -7,7 +7,8 @@ Our exception hierarchy::
     │   └── SectorFileError         a sector TOML file that is missing, unreadable or invalid
     ├── InputDataError (ValueError) a malformed input file or row (carries the line number)
     ├── StoreError                  the sector store cannot be opened or written
-    │   └── SchemaVersionError      the store was written by a newer version of influence
+    │   ├── SchemaVersionError      the store was written by a newer version of influence
+    │   └── StoreBusyError          another process kept the store's write lock past the wait
     └── EmptyGraphError             nothing to rank: the graph has no nodes
 
 The CLI maps ``ConfigError``, ``InputDataError``, ``StoreError`` (a missing, wrong or too new
@@ -24,6 +25,7 @@ __all__ = [
     "InputDataError",
     "StoreError",
     "SchemaVersionError",
+    "StoreBusyError",
     "EmptyGraphError",
 ]
 
@@ -86,6 +88,11 @@ class StoreError(InfluenceError):
 
 class SchemaVersionError(StoreError):
     """The store's schema is newer than this version of influence understands."""
+
+
+class StoreBusyError(StoreError):
+    """Another process held the store's write lock for longer than this writer would wait
+    (``INFLUENCE_BUSY_TIMEOUT`` seconds, see :mod:`influence.store`)."""
 
 
 class EmptyGraphError(InfluenceError, ValueError):

@@ -319,7 +319,7 @@ def load_sector(path: str | os.PathLike) -> Sector:
     )
 
 
-def open_sector(spec: str | os.PathLike, *, create: bool = False, readonly: bool = False,
+def open_sector(spec: str | os.PathLike, *, create: bool = False, readonly: bool | None = None,
                 seed: int = 0) -> Sector:
     """Open a sector from a sector file, a store file, or ``"demo"``.
 
@@ -332,8 +332,11 @@ def open_sector(spec: str | os.PathLike, *, create: bool = False, readonly: bool
         - a SQLite store file (any other path): opened directly; created if ``create``.
     create : bool, default=False
         Create the store if it does not exist yet (importing does; ranking does not).
-    readonly : bool, default=False
-        Open the store read-only.
+    readonly : bool, optional
+        Open the store read-only: nothing is ever written to it (no migration, no cached
+        fingerprint), and a file that is not a store yet (empty, or another SQLite database) is
+        refused. Default: read-only unless ``create``, so code that only reads cannot change a
+        file by mistake; pass ``readonly=False`` to write to an existing store.
     seed : int, default=0
         Seed of the demo sector (ignored otherwise).
 
@@ -349,6 +352,8 @@ def open_sector(spec: str | os.PathLike, *, create: bool = False, readonly: bool
     StoreError
         If the store does not exist (and ``create`` is false) or is not a store.
     """
+    if readonly is None:
+        readonly = not create
     text = os.fspath(spec)
     if text == "demo":
         from .datasets import make_sector
@@ -384,6 +389,9 @@ def open_sector(spec: str | os.PathLike, *, create: bool = False, readonly: bool
             raise StoreError(
                 f"{p}: neither a sector file (.toml) nor a store (SQLite database)"
             )
+        if not create and p.exists() and p.stat().st_size == 0:
+            raise StoreError(f"{p}: an empty file, neither a sector file (.toml) nor a store; "
+                             "import or crawl data into a sector first")
         sector = Sector(name=p.stem, store_path=str(p))
     if sector.store_path != ":memory:" and not Path(sector.store_path).exists() and not create:
         where = f" (from {sector.path.name})" if sector.path else ""

@@ -15,6 +15,19 @@ Guarantees
 
 File databases use WAL journaling, so readers never block the writer.
 
+Concurrency
+-----------
+One process writes at a time. A write transaction takes the write lock up front
+(``BEGIN IMMEDIATE``), before it reads any of its records, so a writer that has to wait loses
+nothing: it waits for its turn, retrying for up to ``INFLUENCE_BUSY_TIMEOUT`` seconds (default
+:data:`DEFAULT_BUSY_TIMEOUT`), then raises :class:`~influence.errors.StoreBusyError`
+("store.db is busy: another influence process is writing; try again"). The wait is a loop of
+short tries, so Ctrl-C stops it at once.
+
+A store opened ``readonly`` never writes: no schema migration, no cached fingerprint, and the
+``-wal``/``-shm`` companions SQLite creates for a read-only reader are removed again on
+:meth:`Store.close` when this process created them (and no other process has the store open).
+
 Within one :meth:`Store.write` call, interactions with the same key are *one* interaction whose
 weight is the sum of the rows' weights (a file that lists the same unweighted edge three times means
 weight 3). Across calls, a later write of the same key *replaces* the weight, so importing the same
@@ -43,11 +56,18 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import SchemaVersionError, StoreError
+from .errors import ConfigError, SchemaVersionError, StoreBusyError, StoreError
 from .records import (TIMESTAMP_MAX, TIMESTAMP_MIN, Actor, Interaction, Post, SameAs, StoredDataWarning,
                       split_actor_id)
 
-__all__ = ["Store", "SCHEMA_VERSION", "is_store_file"]
+__all__ = ["Store", "SCHEMA_VERSION", "is_store_file", "busy_timeout", "DEFAULT_BUSY_TIMEOUT"]
+
+#: Seconds a writer waits for another process's write transaction before giving up
+#: (``INFLUENCE_BUSY_TIMEOUT`` overrides it).
+DEFAULT_BUSY_TIMEOUT = 60.0
+
+# One try at the write lock: short, so a waiting writer notices Ctrl-C between tries.
+_LOCK_TRY_MS = 200
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -190,6 +210,31 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def busy_timeout() -> float:
+    """Seconds a writer waits for the write lock: ``INFLUENCE_BUSY_TIMEOUT`` or 60.
+
+    >>> busy_timeout()
+    60.0
+    """
+    text = os.environ.get("INFLUENCE_BUSY_TIMEOUT", "").strip()
+    if not text:
+        return DEFAULT_BUSY_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise ConfigError(f"INFLUENCE_BUSY_TIMEOUT must be a number of seconds >= 0, got {text!r}")
+    return value
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (named in Python 3.11+)
+    return "locked" in str(exc) or "busy" in str(exc)  # Python 3.10: no error code
+
+
 def is_store_file(path: str | os.PathLike) -> bool:
     """True if ``path`` is an existing SQLite database file."""
     try:
@@ -219,6 +264,9 @@ class Store:
 
     def __init__(self, path: str | os.PathLike = ":memory:", *, readonly: bool = False):
         self.path = str(path)
+        self.readonly = readonly
+        self._busy_timeout = busy_timeout()
+        self._own_sidecars = False
         memory = self.path == ":memory:"
         if not memory:
             p = Path(self.path)
@@ -226,26 +274,52 @@ class Store:
                 raise StoreError(f"{self.path}: not a SQLite database (is it the right file?)")
             if readonly and not p.exists():
                 raise StoreError(f"{self.path}: no such store")
+            if readonly and p.stat().st_size == 0:
+                raise StoreError(f"{self.path}: an empty file, not an influence store")
             if not readonly:
                 p.parent.mkdir(parents=True, exist_ok=True)
+            # SQLite creates -wal/-shm for a read-only reader of a WAL store; close() removes
+            # them again when they were not there before (see the module docstring)
+            self._own_sidecars = readonly and not any(
+                os.path.exists(self.path + s) for s in ("-wal", "-shm"))
         try:
             if readonly:
                 uri = Path(self.path).resolve().as_uri() + "?mode=ro"
-                self._conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+                self._conn = sqlite3.connect(uri, uri=True, isolation_level=None,
+                                             timeout=self._busy_timeout)
             else:
-                self._conn = sqlite3.connect(self.path, isolation_level=None)
+                self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=self._busy_timeout)
             self._conn.execute("PRAGMA foreign_keys = ON")
             if not memory and not readonly:
                 self._conn.execute("PRAGMA journal_mode = WAL")
                 self._conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate(readonly)
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                self._close_quietly()
+                raise self._busy() from None
+            self._close_quietly()
             raise StoreError(f"{self.path}: cannot open store: {exc}") from exc
+        except sqlite3.DatabaseError as exc:
+            self._close_quietly()
+            raise StoreError(f"{self.path}: cannot open store: {exc}") from exc
+        except BaseException:
+            self._close_quietly()
+            raise
+
+    def _busy(self) -> StoreBusyError:
+        name = os.path.basename(self.path)
+        return StoreBusyError(
+            f"{name} is busy: another influence process is writing; try again "
+            f"(waited {self._busy_timeout:g} s; INFLUENCE_BUSY_TIMEOUT sets the wait)"
+        )
 
     # -- lifecycle -------------------------------------------------------------------------------
 
     def _migrate(self, readonly: bool) -> None:
         version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        #: the schema version this open upgraded the store from (None: no migration)
+        self.migrated_from: int | None = None
         if version > SCHEMA_VERSION:
             raise SchemaVersionError(
                 f"{self.path}: store schema version {version} is newer than this influence "
@@ -254,7 +328,15 @@ class Store:
         if version == SCHEMA_VERSION:
             return
         if readonly:
-            raise StoreError(f"{self.path}: store needs a migration but was opened read-only")
+            has_tables = self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if version == 0:
+                raise StoreError(f"{self.path}: " + ("a SQLite database, but not an influence store"
+                                                      if has_tables else "an empty influence store"))
+            raise StoreError(
+                f"{self.path}: store schema version {version} was written by an older influence; "
+                f"`influence migrate {self.path}` upgrades it to {SCHEMA_VERSION} "
+                "(read commands never write to the store)"
+            )
         with self.transaction() as conn:
             for step in range(version, SCHEMA_VERSION):
                 _MIGRATIONS[step](conn)
@@ -262,6 +344,8 @@ class Store:
                 conn.execute("DELETE FROM meta WHERE key = 'fingerprint'")
             # PRAGMA does not take parameters; the value is our own integer.
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if version > 0:
+            self.migrated_from = version
 
     @property
     def schema_version(self) -> int:
@@ -270,6 +354,37 @@ class Store:
     def close(self) -> None:
         """Close the connection (the store object is unusable afterwards)."""
         self._conn.close()
+        if self._own_sidecars:
+            self._own_sidecars = False
+            self._remove_sidecars()
+
+    def _close_quietly(self) -> None:
+        conn = getattr(self, "_conn", None)
+        if conn is not None:
+            try:
+                self.close()
+            except sqlite3.Error:  # pragma: no cover - closing after a failed open
+                pass
+
+    def _remove_sidecars(self) -> None:
+        # A read-only reader cannot remove the -wal/-shm SQLite made for it. A plain connection
+        # that reads the schema and closes does, when it is the store's last connection and the
+        # WAL is empty (so nothing is checkpointed: the store file is not touched); otherwise
+        # SQLite keeps them and the store's next writer removes them.
+        wal = self.path + "-wal"
+        try:
+            if os.path.getsize(wal) != 0:
+                return
+        except OSError:
+            return
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=0)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass
 
     def __enter__(self) -> Store:
         return self
@@ -282,16 +397,49 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run a block in one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``, rollback on error)."""
+        """Run a block in one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``, rollback on error).
+
+        The write lock is taken up front: while another process writes, this waits its turn for
+        up to :func:`busy_timeout` seconds (trying every 0.2 s, so Ctrl-C is not held up), then
+        raises :class:`~influence.errors.StoreBusyError`. Nothing of the block has run then.
+        """
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
+        self._begin_immediate()
         try:
             yield conn
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         else:
-            conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:  # a busy COMMIT (rollback journals): give up
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if _is_busy(exc):
+                    raise self._busy() from None
+                raise
+
+    def _begin_immediate(self) -> None:
+        import time
+
+        conn = self._conn
+        deadline = time.monotonic() + self._busy_timeout
+        conn.execute(f"PRAGMA busy_timeout = {_LOCK_TRY_MS}")
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise self._busy() from None
+                    time.sleep(0.01)  # lets Python run a pending Ctrl-C handler between tries
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -320,8 +468,10 @@ class Store:
         (``followers`` changes over time). Posts: likewise, so a re-crawl refreshes the metrics.
         Actors referenced by posts or interactions but never described get a bare row.
         """
-        before = self.counts()
         with self.transaction() as conn:
+            # counted inside the transaction, which holds the write lock: the difference is the
+            # rows this call wrote, whatever other processes wrote before or after
+            before = self.counts()
             conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS _stage "
                 "(src TEXT, dst TEXT, kind TEXT, ts REAL, post TEXT, weight REAL, rel TEXT)"
@@ -422,7 +572,7 @@ class Store:
             conn.execute(
                 """
                 INSERT INTO interactions(src, dst, kind, ts, post, weight, rel)
-                SELECT a.num, b.num, s.kind, s.ts, s.post, sum(s.weight), max(s.rel)
+                SELECT a.num, b.num, s.kind, s.ts, s.post, min(sum(s.weight), 1e12), max(s.rel)
                 FROM _stage s JOIN actors a ON a.id = s.src JOIN actors b ON b.id = s.dst
                 WHERE true
                 GROUP BY a.num, b.num, s.kind, ifnull(s.ts, -1.0e300), ifnull(s.post, '')
@@ -435,7 +585,7 @@ class Store:
                 "INSERT INTO meta(key, value) VALUES ('generation', '1') ON CONFLICT(key) "
                 "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
             )
-        after = self.counts()
+            after = self.counts()
         return {k: after[k] - before.get(k, 0) for k in after}
 
     def set_meta(self, key: str, value: str) -> None:
@@ -762,9 +912,11 @@ class Store:
                 h.update(repr(row).encode("utf-8"))
                 h.update(b"\n")
         digest = h.hexdigest()
+        if self.readonly:  # a read-only store is never written, not even this cache
+            return digest
         try:
             self.set_meta("fingerprint", f"{gen}:{digest}")
-        except sqlite3.OperationalError:  # read-only store: just do not cache
+        except (sqlite3.OperationalError, StoreBusyError):  # read-only file or busy: do not cache
             pass
         return digest
 

@@ -301,6 +301,9 @@ def run_crawl(
     """
     if sector.store is None:
         raise StoreError(f"sector {sector.name!r} has no open store")
+    if getattr(sector.store, "readonly", False):
+        raise StoreError(f"sector {sector.name!r}: the store is open read-only; open it with "
+                         "open_sector(..., create=True) or readonly=False to crawl")
     own_session = session is None
     if own_session:
         session = make_session(crawl_config(sector), allow_private_addresses=sector.allow_private_addresses)
