@@ -20,6 +20,7 @@ from ._common import (
     resolve_config,
     translate_errors,
 )
+from ._progress import progress_for
 
 SHORT_COLUMNS = ("rank", "actor", "name", "platform", "score", "why")
 
@@ -41,7 +42,7 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
     from influence.manifest import make_manifest
     from influence.measures import GraphView
 
-    with open_sector_arg(sector_spec, seed=seed or 0) as sector:
+    with open_sector_arg(sector_spec, seed=seed or 0) as sector, progress_for(quiet) as progress:
         cfg = resolve_config(sector.ranking, config_file, assignments, seed)
         counts = sector.store.counts()
         echo_err(
@@ -49,12 +50,14 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
             quiet,
         )
         # the array fast path: the same ranking as rank(build_graph(...)) without a networkx graph
+        progress.step("Building the graph")
         arrays = build_arrays(sector.store, cfg, competitors=sector.competitor_map(), keywords=sector.keywords)
         view = GraphView.from_arrays(arrays)
         extra = {}
         if (communities or per_community or roles) and view.n:
             extra = _annotate(view, arrays, sector, cfg, labels=bool(per_community),
-                              roles=bool(per_community or roles), quiet=quiet)
+                              roles=bool(per_community or roles), quiet=quiet, progress=progress)
+        progress.step(f"Ranking {view.n:,} actors")
         result = translate_errors(lambda: rank(view, cfg))
         opts = dict(reach_options or {})
         constraints = {}
@@ -72,14 +75,14 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
         if strategy in ("reach", "diverse"):
             from .reach_cli import reach_rows
 
-            echo_err(f"Selecting the {strategy} set ({opts.get('model', 'ic').upper()} reach model, seeded)...",
-                     quiet)
+            progress.step(f"Selecting the {strategy} set ({opts.get('model', 'ic').upper()} reach model, seeded)")
             k = top or 20
             notes: list = []
             rows = translate_errors(lambda: reach_rows(
                 view, result, k, seed=cfg.seed, runs=opts.get("runs", DEFAULT_RUNS), strategy=strategy,
                 model=opts.get("model", "ic"), p=opts.get("activation"), method=opts.get("method", "auto"),
-                notes=notes, **constraints))
+                notes=notes, progress=progress, **constraints))
+            progress.done()
             for line in notes:
                 echo_err(line, quiet)
             if constraints and len(rows) < min(k, len(result)):
@@ -117,6 +120,7 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
                                         for k, v in opts.items() if v not in (None, ())
                                         and (strategy != "score" or k in ("active_days", "quotas"))},
                                      **extra)
+        progress.done()
         emit(render(rows, columns, fmt), output, manifest, quiet)
         shown = len(rows)
         echo_err(
@@ -127,24 +131,28 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
         )
 
 
-def _annotate(view, arrays, sector, cfg, *, labels: bool, roles: bool, quiet: bool) -> dict:
+def _annotate(view, arrays, sector, cfg, *, labels: bool, roles: bool, quiet: bool, progress=None) -> dict:
     """Community (and, if asked, community label and role) of every node, as node columns that
     rank() carries into its entries. Returns the parameters for the manifest."""
     from influence.communities import detect_communities, summarize_communities
 
     seed = cfg.seed if cfg.seed is not None else 0
-    echo_err("Detecting communities (--no-communities to skip)...", quiet)
+    from influence.progress import as_progress
+
+    progress = as_progress(progress)
+    progress.step("Detecting communities")  # detect_communities adds the per-component bar
     G = view.networkx()
-    partition = detect_communities(G, seed=seed)
+    partition = detect_communities(G, seed=seed, progress=progress)
     arrays.node_attrs["community"] = [partition.get(v) for v in arrays.nodes]
     posts = list(sector.store.posts()) if (labels or roles) else None
     if labels:
+        progress.step("Labelling communities")
         names = {s.id: s.label for s in summarize_communities(G, partition, posts=posts)}
         arrays.node_attrs["community_label"] = [names.get(partition.get(v)) for v in arrays.nodes]
     if roles:
         from influence.roles import assign_roles
 
-        echo_err("Assigning roles...", quiet)
+        progress.step("Assigning roles")
         assigned = assign_roles(G, posts=posts, seed=seed)
         arrays.node_attrs["role"] = [assigned.roles.get(v) for v in arrays.nodes]
     return {"communities": partition.params()}

@@ -22,7 +22,7 @@ REACH_COLUMNS = ("rank", "actor", "name", "platform", "score", "community", "exp
 def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int = DEFAULT_RUNS,
                strategy: str = "reach", model: str = "ic", p: float | None = None, method: str = "auto",
                exclude: Mapping | None = None, quotas: Iterable | None = None,
-               notes: list | None = None) -> list[dict[str, Any]]:
+               notes: list | None = None, progress=None) -> list[dict[str, Any]]:
     """The ``k`` picks of the reach (or diverse) strategy as output rows.
 
     Parameters
@@ -47,6 +47,8 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
     notes : list, optional
         Receives one line for each way the selection was cut down to fit memory (fewer worlds,
         RIS instead of CELF, fewer RR sets), for the person at the terminal.
+    progress : influence.progress.Progress, optional
+        Passed to the selection (one unit per pick).
 
     Returns
     -------
@@ -73,10 +75,10 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
     seed = 0 if seed is None else seed
     if strategy == "diverse":
         res = select_diverse(view_or_graph, k, ranking=result, runs=runs, seed=seed, model=model, p=p,
-                             exclude=exclude, quotas=quotas)
+                             exclude=exclude, quotas=quotas, progress=progress)
     else:
         res = select_reach(view_or_graph, k, ranking=result, runs=runs, seed=seed, model=model, p=p,
-                           method=method, exclude=exclude, quotas=quotas)
+                           method=method, exclude=exclude, quotas=quotas, progress=progress)
     if notes is not None:
         p = res.params
         if "runs_reduced_from" in p:
