@@ -7,7 +7,7 @@ import time
 
 import click
 
-from ._common import UserError, echo_err, open_sector_arg, quiet_option, translate_errors
+from ._common import UserError, echo_err, interrupted, open_sector_arg, quiet_option, translate_errors
 
 #: Seconds between two progress lines when stderr is not a terminal (logs, CI).
 PLAIN_EVERY = 10.0
@@ -71,8 +71,10 @@ def crawl_cmd(sector, max_pages, resume, source_names, fmt, verbose, archive, qu
 
     Polite by default: an identifying User-Agent, robots.txt, one request at a time per host
     with a delay, retries with backoff; tune them in the sector file's [crawl] table. Errors of
-    single pages are counted, never fatal. Ctrl-C stops cleanly (a second Ctrl-C at once); the
-    store stays consistent and --resume finishes the crawl.
+    single pages are counted, never fatal. Ctrl-C stops cleanly (a second Ctrl-C at once; exit
+    130); the store stays consistent and --resume finishes the crawl. Exit 1 only when every
+    fetch failed (a 304 Not Modified is a success); a first crawl that fetched nothing leaves
+    no store behind.
 
     \b
     Example:
@@ -107,12 +109,22 @@ def crawl_cmd(sector, max_pages, resume, source_names, fmt, verbose, archive, qu
             click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
         if not quiet and fmt == "text":
             _print_summary(summary, sec)
+        failed = not summary.interrupted and _all_failed(summary)
+        if failed:
+            sec.discard_if_empty()  # a first crawl that fetched nothing leaves no store behind
     if summary.interrupted:
-        sys.exit(130)
-    records = sum(summary.records.values())
-    if summary.pages and not records and summary.errors:
-        raise click.ClickException(
-            f"no records: all {summary.pages} fetches failed ({_top(summary.errors)})")
+        interrupted()
+    if failed:
+        raise click.ClickException(f"all {summary.pages} fetches failed ({_top(summary.errors)})")
+
+
+def _all_failed(summary) -> bool:
+    """True when the run made fetches and none of them succeeded. A 304 Not Modified is a
+    success (the page is unchanged, its records are in the store already); so is any fetch that
+    gave records. See docs/safety.md, "Crawl exit status"."""
+    if not summary.pages or sum(summary.records.values()):
+        return False
+    return sum(summary.errors.values()) >= summary.pages
 
 
 def _top(counter, n: int = 3) -> str:

@@ -430,31 +430,37 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Decode an HTML body: the HTTP charset, else the ``<meta charset>``, else UTF-8, else
-    Windows-1252 (what browsers assume). Undecodable bytes become U+FFFD; never raises.
+    """Decode an HTML body as declared: a byte-order mark, else the HTTP charset, else the
+    ``<meta charset>``; an undeclared body is UTF-8 if it decodes as such, else Windows-1252
+    (what browsers assume). A declared encoding is kept even when some bytes do not fit it:
+    they become U+FFFD, the rest of the page keeps its letters. Never raises.
 
     >>> decode_html("café".encode("latin-1"), "text/html; charset=ISO-8859-1")
     'café'
     >>> decode_html(b"<meta charset='utf-8'>caf\\xc3\\xa9")
     "<meta charset='utf-8'>café"
+    >>> decode_html(b"<meta charset='utf-8'>Luc\\xc3\\xada \\xff")  # one bad byte
+    "<meta charset='utf-8'>Lucía \ufffd"
     """
-    candidates: list[str] = []
-    if content_type and "charset=" in content_type.lower():
-        candidates.append(content_type.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'"))
+    declared: list[str] = []
     if body.startswith(b"\xef\xbb\xbf"):
-        candidates.insert(0, "utf-8-sig")
+        declared.append("utf-8-sig")
+    if content_type and "charset=" in content_type.lower():
+        declared.append(content_type.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'"))
     m = _ENCODING_RE.search(body[:4096])
     if m:
-        candidates.append(m.group(1).decode("ascii", "replace").lower())
-    candidates.append("utf-8")
-    for enc in candidates:
+        declared.append(m.group(1).decode("ascii", "replace").lower())
+    for enc in declared:
         if enc in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
             enc = "cp1252"  # the WHATWG encoding standard maps these labels to windows-1252
         try:
-            return body.decode(enc)
-        except (LookupError, UnicodeDecodeError):
+            return body.decode(enc, errors="replace")
+        except LookupError:  # an encoding Python does not know: try the next declaration
             continue
-    return body.decode("cp1252", errors="replace") if b"\x81" not in body else body.decode("utf-8", errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("cp1252", errors="replace")
 
 
 _WS = re.compile(r"\s+")

@@ -375,6 +375,74 @@ def test_cli_exit_1_when_nothing_could_be_fetched(serve, tmp_path):
     r = CliRunner().invoke(cli, ["crawl", str(path)])
     assert r.exit_code == 1 and "all 1 fetches failed (http 500 1)" in r.stderr
     assert "Errors: http 500 1" in r.stderr
+    assert not (tmp_path / "t.db").exists()  # a failed first crawl leaves no empty store behind
+
+
+def test_cli_recrawl_of_an_unchanged_site_with_a_broken_link_exits_0(serve, tmp_path):
+    """All 304 Not Modified plus two 404s: the 304s are successes, the run is not a failure."""
+
+    def unchanged(body: str):
+        def handler(request):
+            if request.headers.get("If-None-Match") == '"v1"':
+                return Reply(304, b"", headers={"ETag": '"v1"'}, content_type=None)
+            return Reply(200, body, headers={"ETag": '"v1"'})
+        return handler
+
+    pages = [f"/p{i}" for i in range(5)]
+    routes = {"/robots.txt": Reply(404, ""), "/": unchanged(page("Home", pages + ["/gone1", "/gone2"])),
+              "/gone1": Reply(404, "no"), "/gone2": Reply(404, "no")}
+    routes.update({p: unchanged(page(p, ["https://out.example/"])) for p in pages})
+    srv = serve(routes)
+    path = sector_file(tmp_path, f"""
+        [[sources]]
+        type = "web"
+        seeds = ["{srv.url('/')}"]
+        """)
+    first = CliRunner().invoke(cli, ["crawl", str(path)])
+    assert first.exit_code == 0, first.stderr
+    again = CliRunner().invoke(cli, ["crawl", str(path), "--format", "json"])
+    assert again.exit_code == 0, again.stderr
+    summary = json.loads(again.stdout)
+    assert summary["pages"] == 8 and summary["records"] == {} and summary["errors"] == {"http 404": 2}
+    assert summary["sources"][0]["status"] == "done"
+
+
+def test_a_utf8_page_with_one_bad_byte_keeps_its_letters(serve, tmp_path):
+    """Declared UTF-8, one invalid byte: decoded as declared, the bad byte becomes U+FFFD
+    (it used to fall back to Windows-1252 for the whole page: "Lucía" -> "LucÃ­a")."""
+    body = ("<html><head><meta charset='utf-8'><title>Lucía \udcff café</title></head><body><article>"
+            "<p>Señora Lucía</p><a href='https://x.example/'>x</a></article></body></html>")
+    srv = serve({"/robots.txt": Reply(404, ""),
+                 "/": Reply(200, body.encode("utf-8", "surrogateescape"), content_type="text/html")})
+    path = sector_file(tmp_path, f"""
+        [[sources]]
+        type = "web"
+        seeds = ["{srv.url('/')}"]
+        """)
+    r = CliRunner().invoke(cli, ["crawl", str(path)])
+    assert r.exit_code == 0, r.stderr
+    with Store(tmp_path / "t.db", readonly=True) as store:
+        (post,) = store.posts()
+    assert post.title == "Lucía \ufffd café"
+    assert "Señora Lucía" in post.text
+
+
+def test_cli_failed_recrawl_keeps_the_store(serve, tmp_path):
+    state = {"up": True}
+    srv = serve({"/robots.txt": Reply(404, ""),
+                 "/": lambda request: Reply(200, page("Home", ["https://out.example/"])) if state["up"]
+                 else Reply(500, "down")})
+    path = sector_file(tmp_path, f"""
+        [[sources]]
+        type = "web"
+        seeds = ["{srv.url('/')}"]
+        """)
+    assert CliRunner().invoke(cli, ["crawl", str(path)]).exit_code == 0
+    state["up"] = False
+    r = CliRunner().invoke(cli, ["crawl", str(path)])
+    assert r.exit_code == 1 and "all 1 fetches failed (http 500 1)" in r.stderr
+    with Store(tmp_path / "t.db", readonly=True) as store:
+        assert store.counts()["interactions"] == 1
 
 
 def test_ctrl_c_stops_cleanly_and_resume_finishes(serve, tmp_path):
