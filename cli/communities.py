@@ -92,19 +92,24 @@ def communities_cmd(sector, method, resolution, seed, min_size, runs, projection
     from influence.communities import detect_communities, summarize_communities
     from influence.manifest import make_manifest
 
-    with open_sector_arg(sector, seed=seed) as sec:
+    from ._progress import progress_for
+
+    with open_sector_arg(sector, seed=seed) as sec, progress_for(quiet) as progress:
         cfg = resolve_config(sec.ranking, config_file, assignments, seed)
         counts = sec.store.counts()
         echo_err(f"Sector {sec.name}: {counts['actors']} actors, {counts['interactions']} interactions",
                  quiet)
+        progress.step("Building the graph")
         G = build_graph(sec.store, cfg, competitors=sec.competitor_map())
         partition = translate_errors(lambda: detect_communities(
             G, method=method, resolution=resolution, seed=seed, min_size=min_size, runs=runs,
-            projection=projection,
+            projection=projection, progress=progress,
         ))
+        progress.step(f"Ranking {G.number_of_nodes():,} actors")
         ranking = translate_errors(lambda: rank(G, cfg))
         posts = list(sec.store.posts())
         languages = tuple(sec.languages) or ("es", "en")
+        progress.step("Describing communities")
         try:
             summaries = summarize_communities(G, partition, ranking=ranking, posts=posts, top=top,
                                               n_terms=n_terms, languages=languages)
@@ -114,6 +119,7 @@ def communities_cmd(sector, method, resolution, seed, min_size, runs, projection
         if with_roles:
             from influence.roles import assign_roles
 
+            progress.step("Assigning roles")
             roles = translate_errors(lambda: assign_roles(G, posts=posts, seed=seed))
             for row in rows:
                 for m in row["leaders"] + row["bridges"]:
@@ -126,6 +132,7 @@ def communities_cmd(sector, method, resolution, seed, min_size, runs, projection
             manifest = make_manifest(command="communities", sector=sec, config=cfg, seed=seed,
                                      communities=partition.params(), top=top, terms=n_terms,
                                      roles=with_roles, format=fmt)
+        progress.done()
         emit(render(rows, COLUMNS, fmt), output, manifest, quiet)
         other = partition.sizes.get(-1, 0)
         echo_err(

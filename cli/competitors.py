@@ -80,7 +80,9 @@ def competitors_cmd(sector, section, n_topics, max_topics, sentiment_model, seed
         raise UserError("--format csv shows one section: add --section "
                         + "|".join(SECTIONS))
     analyzer = translate_errors(lambda: analyzer_from(sentiment_model))
-    with open_sector_arg(sector, seed=seed) as sec:
+    from ._progress import progress_for
+
+    with open_sector_arg(sector, seed=seed) as sec, progress_for(quiet) as progress:
         if not sec.competitors:
             raise UserError(f"sector {sec.name} declares no competitors "
                             "(add [[competitors]] to the sector file)")
@@ -95,7 +97,9 @@ def competitors_cmd(sector, section, n_topics, max_topics, sentiment_model, seed
             stop_words(cfg.languages)  # ValueError is reported as one (issue 14, item 13)
         except ValueError as exc:
             raise UserError(f"sector languages: {exc}") from None
-        cmap = translate_errors(lambda: map_sector(sec, config=cfg, analyzer=analyzer, seed=seed))
+        cmap = translate_errors(lambda: map_sector(sec, config=cfg, analyzer=analyzer, seed=seed,
+                                                   progress=progress))
+        progress.done()
         sections = SECTIONS if section == "all" else (section,)
         if fmt == "json":
             text = json.dumps(cmap.to_dict(sections), ensure_ascii=False, indent=2) + "\n"

@@ -111,8 +111,11 @@ def overlap_cmd(sector, actors, fmt, top, output, config_file, assignments, stra
     from influence.measures import GraphView
     from influence.reach import _node_attr
 
-    with open_sector_arg(sector) as sec:
+    from ._progress import progress_for
+
+    with open_sector_arg(sector) as sec, progress_for(quiet) as progress:
         cfg = resolve_config(sec.ranking, config_file, assignments)
+        progress.step("Building the graph")
         arrays = build_arrays(sec.store, cfg, competitors=sec.competitor_map(), keywords=sec.keywords)
         view = GraphView.from_arrays(arrays)
         names = _node_attr(view, "name")
@@ -123,6 +126,7 @@ def overlap_cmd(sector, actors, fmt, top, output, config_file, assignments, stra
         else:
             if not view.n:
                 raise UserError(f"sector {sec.name} has no actors yet: import or crawl some first")
+            progress.step(f"Ranking {view.n:,} actors")
             result = translate_errors(lambda: rank(view, cfg))
             k = top or len(result)
             if strategy == "score":
@@ -130,9 +134,11 @@ def overlap_cmd(sector, actors, fmt, top, output, config_file, assignments, stra
             else:
                 from .reach_cli import reach_rows
 
-                echo_err(f"Selecting the {strategy} set (IC reach model, seeded)...", quiet)
+                progress.step(f"Selecting the {strategy} set (IC reach model, seeded)")
                 chosen = [r["actor"] for r in translate_errors(lambda: reach_rows(
-                    view, result, min(k, MAX_ACTORS + 1), seed=cfg.seed, strategy=strategy))]
+                    view, result, min(k, MAX_ACTORS + 1), seed=cfg.seed, strategy=strategy,
+                    progress=progress))]
+        progress.done()
         if len(chosen) > MAX_ACTORS:
             raise UserError(f"{len(chosen)} actors asked for: at most {MAX_ACTORS} fit one overlap matrix "
                             f"(lower --top or list fewer actors)")
