@@ -427,6 +427,36 @@ def test_a_utf8_page_with_one_bad_byte_keeps_its_letters(serve, tmp_path):
     assert "Señora Lucía" in post.text
 
 
+def test_crawl_waits_for_another_writer_instead_of_aborting(serve, tmp_path, monkeypatch):
+    """Another process (an import) holds the store's write lock for 5.5 s: the crawl waits its
+    turn (it used to abort with "database is locked" after SQLite's 5 s default)."""
+    srv = serve({"/robots.txt": Reply(404, ""), "/": Reply(200, page("Home", ["https://out.example/"]))})
+    path = sector_file(tmp_path, f"""
+        [[sources]]
+        type = "web"
+        seeds = ["{srv.url('/')}"]
+        """)
+    assert CliRunner().invoke(cli, ["crawl", str(path)]).exit_code == 0
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
+        import sqlite3, sys, time
+        conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        print("locked", flush=True)
+        time.sleep(5.5)
+        conn.execute("COMMIT")
+        """), str(tmp_path / "t.db")], stdout=subprocess.PIPE, text=True)
+    with holder.stdout:
+        assert holder.stdout.readline().strip() == "locked"
+    monkeypatch.setenv("INFLUENCE_BUSY_TIMEOUT", "30")
+    t0 = time.monotonic()
+    r = CliRunner().invoke(cli, ["crawl", str(path)])
+    holder.wait()
+    assert r.exit_code == 0, r.stderr
+    assert time.monotonic() - t0 >= 5  # it did wait for the other writer
+    with Store(tmp_path / "t.db", readonly=True) as store:
+        assert store.crawl_sources()["web[0]"] == (0, 1)
+
+
 def test_cli_failed_recrawl_keeps_the_store(serve, tmp_path):
     state = {"up": True}
     srv = serve({"/robots.txt": Reply(404, ""),
