@@ -156,7 +156,90 @@ def open_sector_arg(spec: str, *, create: bool = False, readonly: bool | None = 
     :func:`influence.sector.open_sector`): read commands never write to the store."""
     from influence.sector import open_sector
 
-    return translate_errors(lambda: open_sector(spec, create=create, readonly=readonly, seed=seed))
+    sector = translate_errors(lambda: open_sector(spec, create=create, readonly=readonly, seed=seed))
+    # -o onto the store or the sector file would destroy weeks of crawling: refuse it now,
+    # before the work (emit and the other writers check again when they write)
+    protect_paths(*sector_files(sector))
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        protect_paths(*((ctx.params[name], f"the {flag} file") for name, flag in INPUT_PARAMS.items()
+                        if isinstance(ctx.params.get(name), str) and os.path.isfile(ctx.params[name])))
+    try:
+        for name in OUTPUT_PARAMS:
+            refuse_output(ctx.params.get(name) if ctx is not None else None)
+    except UserError:
+        sector.close()
+        raise
+    return sector
+
+
+# -- output paths that are refused -----------------------------------------------------------------
+
+#: The command parameters that name a file the command writes.
+OUTPUT_PARAMS = ("output", "save_config")
+#: The command parameters that name a file the command reads (refused as outputs too).
+INPUT_PARAMS = {"config_file": "--config", "grid_file": "--grid", "truth": "--truth",
+                "sentiment_model": "--sentiment-model"}
+_PROTECTED = "influence.protected_paths"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def sector_files(sector) -> list[tuple[str, str]]:
+    """``(path, what)`` of the files a sector lives in: its store with the store's ``-wal``,
+    ``-shm`` and ``-journal`` files, and its sector file (none for the in-memory demo)."""
+    out = []
+    store = getattr(sector, "store_path", ":memory:")
+    if store and store != ":memory:":
+        out.append((store, "the sector's store"))
+        out += [(store + s, f"the store's {s} file") for s in ("-wal", "-shm", "-journal")]
+    if getattr(sector, "path", None) is not None:
+        out.append((os.fspath(sector.path), "the sector file"))
+    return out
+
+
+def protect_paths(*paths: tuple[str, str]) -> None:
+    """Refuse ``(path, what)`` as an output for the rest of this command (kept in click's
+    context, so each invocation starts afresh)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta.setdefault(_PROTECTED, []).extend(paths)
+
+
+def refuse_output(output: str | None, protected: Sequence[tuple[str, str]] = ()) -> None:
+    """The one rule for output paths: raise :class:`UserError` (exit 2) when ``output`` or its
+    ``.manifest.json`` is, by path, symbolic link or hard link, the store of an opened sector,
+    the store's ``-wal``/``-shm``/``-journal`` file, the sector file or any of ``protected``,
+    or an existing SQLite database. ``None`` and ``-`` (stdout) pass.
+    """
+    if output is None or output == "-":
+        return
+    ctx = click.get_current_context(silent=True)
+    guarded = list(protected) + (list(ctx.meta.get(_PROTECTED, ())) if ctx is not None else [])
+    for candidate in (output, output + ".manifest.json"):
+        for path, what in guarded:
+            if _same_file(candidate, path):
+                raise UserError(f"{output}: refusing to write over {what} ({path}); "
+                                f"choose another output file")
+        if _is_sqlite(candidate):
+            raise UserError(f"{output}: refusing to write over a SQLite database (an influence store?); "
+                            f"choose another output file")
+
+
+def _same_file(a: str, b: str) -> bool:
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)  # hard links: same device and inode
+    except OSError:
+        return False
+
+
+def _is_sqlite(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+    except OSError:
+        return False
 
 
 # -- writing rows ----------------------------------------------------------------------------------
@@ -177,14 +260,31 @@ def render(records: list[dict], columns: Sequence[str], fmt: str) -> str:
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    flat = [{c: _cell(r.get(c)) for c in columns} for r in records]
     if fmt == "csv":
+        flat = [{c: spreadsheet_safe(_cell(r.get(c))) if isinstance(r.get(c), str) else _cell(r.get(c))
+                 for c in columns} for r in records]
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
         w.writeheader()
         w.writerows(flat)
         return buf.getvalue()
-    return _table(flat, columns)
+    return _table([{c: _cell(r.get(c)) for c in columns} for r in records], columns)
+
+
+#: Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Neutralise a text cell of CSV meant for spreadsheets: one that begins with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets a leading ``'`` (the OWASP rule), so
+    ``=HYPERLINK(...)`` in an actor's name is shown, not run. Only text cells go through it
+    (numbers such as ``-0.5`` are written as they are); JSON output stays raw.
+
+    >>> [spreadsheet_safe(s) for s in ("=1+1", "@sum", "-x", "plain", "", "a=b")]
+    ["'=1+1", "'@sum", "'-x", 'plain', '', 'a=b']
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _cell(v: Any) -> Any:
@@ -219,14 +319,18 @@ def _table(rows: list[dict], columns: Sequence[str], max_width: int = 60) -> str
 
 
 def emit(text: str, output: str | None, manifest: dict | None, quiet: bool) -> None:
-    """Write to stdout or to ``output`` (+ its manifest)."""
+    """Write to stdout or to ``output`` (+ its manifest), atomically: a failed write leaves an
+    earlier file as it was (:func:`influence.atomic.atomic_write`). Refuses the store and the
+    sector file (:func:`refuse_output`)."""
     if output is None or output == "-":
         click.echo(text, nl=False)
         return
+    from influence.atomic import atomic_write
     from influence.manifest import write_manifest
 
+    refuse_output(output)
     try:
-        with open(output, "w", encoding="utf-8", newline="") as fh:
+        with atomic_write(output, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         if manifest is not None:
             write_manifest(output, manifest)

@@ -14,6 +14,7 @@ from ._common import (
     emit,
     open_sector_arg,
     quiet_option,
+    refuse_output,
     render,
     translate_errors,
 )
@@ -160,6 +161,7 @@ def train_cmd(labelled, output, text_column, label_column, folds, seed, quiet):
     """
     from influence.sentiment import cross_validate, read_labelled, train_classifier
 
+    refuse_output(output, [(labelled, "the labelled examples")])
     texts, labels = translate_errors(lambda: read_labelled(labelled, text_column=text_column,
                                                            label_column=label_column))
     if folds == 1:

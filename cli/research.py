@@ -22,6 +22,7 @@ from ._common import (
     open_sector_arg,
     output_options,
     quiet_option,
+    refuse_output,
     render,
     resolve_config,
 )
@@ -337,7 +338,10 @@ def tune_cmd(sector, metric, trials, holdout, measures, save_config, truth, runs
         emit(render(rows, ("config", "fit", "test", "weights"), fmt), output, manifest, quiet)
         if save_config is not None:
             try:
-                with open(save_config, "w", encoding="utf-8") as fh:
+                from influence.atomic import atomic_write
+
+                refuse_output(save_config)
+                with atomic_write(save_config, "w", encoding="utf-8") as fh:
                     fh.write(res.config.to_toml())
                 write_manifest(save_config, make_manifest(command="tune", sector=sec, config=res.config,
                                                           seed=sim_seed, **params))

@@ -16,6 +16,7 @@ from typing import IO, Any
 
 import networkx as nx
 
+from .atomic import atomic_write
 from .records import KINDS
 
 __all__ = ["export_graph", "EXPORT_FORMATS"]
@@ -32,6 +33,9 @@ def export_graph(G: nx.DiGraph, path: str | os.PathLike, fmt: str, *,
     G : networkx.DiGraph
     path : path-like
     fmt : {"graphml", "gexf", "csv", "json"}
+        The file is written atomically (:func:`influence.atomic.atomic_write`): if the export
+        fails, an earlier file at ``path`` is left as it was. The CSV keeps ids as they are (no
+        spreadsheet formula neutralising, so it re-imports unchanged).
     manifest : dict, optional
         Stored as the graph attribute ``influence_manifest`` (JSON text) in GraphML and JSON
         (GEXF has no graph attributes: rely on the sidecar ``.manifest.json`` the CLI writes).
@@ -51,18 +55,19 @@ def export_graph(G: nx.DiGraph, path: str | os.PathLike, fmt: str, *,
     H = G.copy()
     if manifest is not None:
         H.graph["influence_manifest"] = json.dumps(manifest, sort_keys=True)
-    if fmt == "graphml":
-        nx.write_graphml(H, path)
-    elif fmt == "gexf":
+    if fmt == "gexf":
         # GEXF has no graph-level attributes of its own: keep only what it can hold.
         H.graph = {k: v for k, v in H.graph.items() if k == "mode"}
-        nx.write_gexf(H, path)
+    # atomically: a failed export leaves the earlier file in place, never half a file
+    if fmt in ("graphml", "gexf"):
+        with atomic_write(path, "wb") as fh:
+            (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(H, fh)
     elif fmt == "json":
-        with open(path, "w", encoding="utf-8") as fh:
+        with atomic_write(path, "w", encoding="utf-8") as fh:
             json.dump(nx.node_link_data(H, edges="edges"), fh, ensure_ascii=False, sort_keys=True)
             fh.write("\n")
     else:
-        with open(path, "w", encoding="utf-8", newline="") as fh:
+        with atomic_write(path, "w", encoding="utf-8", newline="") as fh:
             write_edge_csv(H, fh)
 
 

@@ -68,9 +68,12 @@ def manifest_path(path: str | os.PathLike) -> str:
 
 
 def write_manifest(path: str | os.PathLike, manifest: dict[str, Any]) -> str:
-    """Write the sidecar manifest of ``path`` and return its path."""
+    """Write the sidecar manifest of ``path`` (atomically, see :mod:`influence.atomic`) and
+    return its path."""
+    from .atomic import atomic_write
+
     out = manifest_path(path)
-    with open(out, "w", encoding="utf-8") as fh:
+    with atomic_write(out, "w", encoding="utf-8") as fh:
         json.dump(manifest, fh, indent=2, sort_keys=True, ensure_ascii=False)
         fh.write("\n")
     return out

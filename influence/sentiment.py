@@ -387,7 +387,9 @@ class TrainedClassifier:
         payload = {"format": _FORMAT, "version": _FORMAT_VERSION, "sklearn": sklearn.__version__,
                    "labels": list(self.labels), "params": dict(self.params),
                    "pipeline": self.pipeline}
-        with open(path, "wb") as fh:
+        from .atomic import atomic_write  # a failed save leaves an earlier model in place
+
+        with atomic_write(path, "wb") as fh:
             pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 

@@ -3,25 +3,68 @@
 The page is one self-contained HTML file: the CSS and the little JavaScript (table sorting,
 highlighting a shortlisted actor on the map) are inline, the charts are inline SVG, the run's
 manifest is embedded as JSON, and a Content-Security-Policy forbids the page to load anything
-from anywhere, so it opens offline and never calls home. Links to actors' profiles and posts are
-ordinary links: they open only when clicked.
+from anywhere, so it opens offline and never calls home. The policy lets only the report's own
+script run: it names that script by its SHA-256 hash (computed when the page is rendered), so a
+``<script>`` or an ``onclick=`` smuggled in through the data would not run even if escaping
+failed. Links to actors' profiles and posts are ordinary links, and only ``http``/``https``
+URLs become links (:func:`http_url`): a ``javascript:`` or ``data:`` URL from the store is shown
+as plain text. They open only when clicked.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import math
 import os
-import tempfile
+import re
 from typing import Any
 
 from ._build import ReportData
 
-__all__ = ["render_html", "write_html", "CSP"]
+__all__ = ["render_html", "write_html", "http_url", "csp_for", "CSP"]
 
-#: The page's Content-Security-Policy: nothing is fetched, inline styles and scripts only, and
-#: the images matplotlib embeds as ``data:`` URIs.
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-       "img-src data:; base-uri 'none'; form-action 'none'")
+#: The page script (templates/report.js), inlined verbatim in a ``<script>`` element.
+SCRIPT_TEMPLATE = "report.js"
+
+
+def csp_for(scripts: list[str]) -> str:
+    """The page's Content-Security-Policy: nothing is fetched; inline styles, the images
+    matplotlib embeds as ``data:`` URIs, and only the inline scripts given (by their
+    ``'sha256-...'`` hash: no ``'unsafe-inline'`` for scripts, so no other script or event
+    handler attribute can run).
+
+    >>> csp_for(["alert(1)"])
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='; img-src data:; base-uri 'none'; form-action 'none'"
+    """
+    sources = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode("ascii") + "'"
+        for s in scripts) or "'none'"
+    return (f"default-src 'none'; style-src 'unsafe-inline'; script-src {sources}; "
+            "img-src data:; base-uri 'none'; form-action 'none'")
+
+
+_HTTP_URL = re.compile(r"https?://[^\s/?#\\]", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def http_url(url: Any) -> str | None:
+    """``url`` if it is an absolute ``http``/``https`` URL, else None (the report then shows
+    the text without a link).
+
+    The test is on the raw text: it must begin with ``http://`` or ``https://`` and a host, and
+    hold no control character (browsers drop tabs and newlines inside a scheme, so
+    ``java\tscript:`` would otherwise slip through).
+
+    >>> http_url("https://example.org/a?b=1")
+    'https://example.org/a?b=1'
+    >>> [http_url(u) for u in ("javascript:alert(1)", " https://x.org", "data:text/html,hi",
+    ...                        "//evil.example", "https:\tx", "HTTP://X.ORG", None)]
+    [None, None, None, None, None, 'HTTP://X.ORG', None]
+    """
+    if not isinstance(url, str) or _CONTROL.search(url) or not _HTTP_URL.match(url):
+        return None
+    return url
 
 
 def _environment():
@@ -41,6 +84,7 @@ def _environment():
     env.filters["num"] = _num
     env.filters["fixed"] = _fixed
     env.filters["short"] = _short
+    env.filters["http_url"] = http_url
     return env
 
 
@@ -115,12 +159,25 @@ def render_html(report: ReportData) -> str:
     env = _environment()
     template = env.get_template("report.html.j2")
     charts = _charts(report)
-    return template.render(r=report, charts=charts, csp=CSP)
+    script = _script()
+    return template.render(r=report, charts=charts, script=script, csp=csp_for([script]))
+
+
+def _script() -> str:
+    """The page script, as inlined (and hashed) verbatim."""
+    from importlib.resources import files
+
+    return (files("influence.report") / "templates" / SCRIPT_TEMPLATE).read_text(encoding="utf-8")
+
+
+#: The policy of every page this version renders (its script is fixed text): see :func:`csp_for`.
+CSP = csp_for([_script()])
 
 
 def write_html(html: str, path: str | os.PathLike) -> int:
-    """Write a page atomically: into a temporary file beside ``path``, then renamed over it, so
-    ``path`` never holds half a report. Returns the number of bytes written.
+    """Write a page atomically (:func:`influence.atomic.atomic_write`): into a temporary file
+    beside ``path``, then renamed over it, so ``path`` never holds half a report. Returns the
+    number of bytes written.
 
     Raises
     ------
@@ -129,26 +186,9 @@ def write_html(html: str, path: str | os.PathLike) -> int:
     OSError
         If the folder does not exist or is not writable.
     """
-    path = os.fspath(path)
-    if os.path.isdir(path):
-        raise IsADirectoryError(21, "is a folder", path)
-    folder = os.path.dirname(os.path.abspath(path))
+    from ..atomic import atomic_write
+
     data = html.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html.tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp creates 0600; a report is a document to share: the umask's usual mode
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.remove(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_write(path, "wb") as fh:
+        fh.write(data)
     return len(data)
