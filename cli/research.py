@@ -5,11 +5,9 @@ Thin wrappers over :mod:`influence.evaluate` and :mod:`influence.sweep`.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import click
 
@@ -26,6 +24,7 @@ from ._common import (
     render,
     resolve_config,
 )
+from ._progress import TerminalProgress, progress_for
 
 METRIC_CHOICES = ("kendall", "spearman", "precision", "ndcg")
 EVAL_COLUMNS = ("kendall", "spearman", "precision_at_k", "ndcg_at_k", "n")
@@ -66,29 +65,6 @@ def _truth_options(f: Callable) -> Callable:
     return f
 
 
-@contextlib.contextmanager
-def _progress(label: str, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr, fed by ``progress(done, total)`` callbacks (none when quiet)."""
-    if quiet:
-        yield None
-        return
-    state: dict = {}
-
-    def update(done: int, total: int) -> None:
-        bar = state.get("bar")
-        if bar is None:
-            bar = state["bar"] = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
-            bar.__enter__()
-        bar.length = max(total, done, 1)
-        bar.update(done - bar.pos)
-
-    try:
-        yield update
-    finally:
-        if "bar" in state:
-            state["bar"].__exit__(None, None, None)
-
-
 def _check_truth_arg(truth: str) -> None:
     """Fail on a missing truth file before the sector is even opened."""
     if truth not in ("sir", "ic") and not os.path.isfile(truth):
@@ -96,16 +72,18 @@ def _check_truth_arg(truth: str) -> None:
 
 
 def _make_truth(G, *, truth: str, runs: int, beta_factor: float, ic_prob, sample, platform: str,
-                seed: int, quiet: bool):
+                seed: int, quiet: bool, progress: TerminalProgress):
     from influence.evaluate import read_truth, spreading_truth
 
     if truth in ("sir", "ic"):
-        with _progress(f"Simulating {truth.upper()}", quiet) as progress:
-            t = spreading_truth(G, truth, beta_factor=beta_factor, p=ic_prob, runs=runs, sample=sample,
-                                seed=seed, progress=progress)
+        t = spreading_truth(G, truth, beta_factor=beta_factor, p=ic_prob, runs=runs, sample=sample,
+                            seed=seed, progress=progress.callback(f"Simulating {truth.upper()}"))
+        progress.done()
         return t
     _check_truth_arg(truth)
+    progress.step(f"Reading {os.path.basename(truth)}")
     t = read_truth(truth, nodes=list(G), platform=platform)
+    progress.done()
     if t.unmatched:
         shown = ", ".join(t.unmatched[:3]) + (" ..." if len(t.unmatched) > 3 else "")
         echo_err(f"{truth}: {len(t.unmatched)} of {t.params['rows']} actors are not in the graph ({shown})",
@@ -123,15 +101,68 @@ def _describe(truth) -> str:
         if p.get("beta_factor") is not None:
             thr = p.get("threshold")
             beta += f" = {p['beta_factor']:g} x threshold {thr:.4g}" if thr is not None else " (no threshold)"
-        return f"SIR spreading ({beta}, {p['runs']} runs, seed {p['seed']}) from {p['sources']} actors"
+        return f"SIR spreading ({beta}, {_runs(p)}, seed {p['seed']}) from {p['sources']} actors"
     if truth.source == "ic":
         prob = "weighted cascade" if p.get("p") is None else f"p {p['p']:g} per interaction"
-        return f"IC spreading ({prob}, {p['runs']} runs, seed {p['seed']}) from {p['sources']} actors"
+        return f"IC spreading ({prob}, {_runs(p)}, seed {p['seed']}) from {p['sources']} actors"
     kind = "known influencers" if truth.binary else "scored actors"
     return f"{p['file']}: {len(truth)} {kind}"
 
 
-def _setup(sector, config_file, assignments, seed, quiet):
+def _runs(p: dict) -> str:
+    """"100 runs", or "1 run (certain: every edge transmits)" when only one was simulated."""
+    if p.get("deterministic"):
+        return "1 run: the outcome is certain, every edge transmits"
+    return f"{p['runs']} run" + ("" if p["runs"] == 1 else "s")
+
+
+#: Where the docs say what to do when the truth cannot tell actors apart.
+_TIES_DOC = 'docs/evaluation.md, "When the truth cannot tell"'
+
+
+def _truth_lines(truth, diag) -> tuple[str, str | None]:
+    """The figures of :func:`influence.evaluate.truth_diagnostics` in one line, and a one-line
+    warning with what to do when the truth cannot discriminate (else None)."""
+    if diag.binary:
+        listed = round(diag.n * (1 - diag.at_minimum)) if diag.minimum == 0 else diag.n
+        figures = f"Truth: {listed} of {diag.n} compared actors listed as influencers"
+    else:
+        figures = (f"Truth: {diag.distinct:,} distinct values over {diag.n:,} actors; "
+                   f"{diag.tied_pairs:.1%} of pairs tied; {diag.at_minimum:.1%} at the minimum "
+                   f"({diag.minimum:g})")
+    if diag.discriminates:
+        return figures, None
+    if truth.source in ("sir", "ic"):
+        what = ("try another --beta-factor, --truth ic (or sir), or --truth FILE of known "
+                "influencers")
+    else:
+        what = "use a truth file with more distinct scores, or a simulated truth (--truth sir|ic)"
+    return figures, (f"Warning: the ground truth cannot tell these actors apart ({diag.reason}): "
+                     f"a high Kendall or Spearman means little here. To do: {what} ({_TIES_DOC}).")
+
+
+def _report_truth(truth, diag, quiet: bool) -> dict:
+    """Print the truth's figures (and warning) on stderr; their dict for JSON rows and manifests."""
+    figures, warning = _truth_lines(truth, diag)
+    echo_err(figures, quiet)
+    if warning is not None:
+        echo_err(warning, quiet)
+    return {**diag.to_dict(), "warning": warning}
+
+
+def _warn_truth(truth, quiet: bool) -> None:
+    """The warning of `influence evaluate` for sweep and tune (on every actor of a simulated or
+    scored truth; a list of known influencers is tied by design)."""
+    from influence.evaluate import truth_diagnostics
+
+    if truth.binary or len(truth) < 2:
+        return
+    _figures, warning = _truth_lines(truth, truth_diagnostics(truth))
+    if warning is not None:
+        echo_err(warning, quiet)
+
+
+def _setup(sector, config_file, assignments, seed, quiet, progress: TerminalProgress):
     """Open the sector, resolve the config, build the graph (as `influence rank` does: with the
     sector's competitors and keywords)."""
     sec = open_sector_arg(sector, seed=seed or 0)
@@ -140,6 +171,7 @@ def _setup(sector, config_file, assignments, seed, quiet):
         counts = sec.store.counts()
         echo_err(f"Sector {sec.name}: {counts['actors']} actors, {counts['interactions']} interactions",
                  quiet)
+        progress.step("Building the graph")
         G = sec.graph(cfg)
     except BaseException:
         sec.close()
@@ -178,28 +210,37 @@ def evaluate_cmd(sector, truth, runs, beta_factor, ic_prob, sample, platform, k,
       influence evaluate blogs.db --truth ic --runs 500 --format csv -o eval.csv
       influence evaluate coffee.toml --truth leaders.csv --set measures.pagerank=1
     """
+    from influence.config import MEASURE_NAMES
     from influence.evaluate import evaluate_measures
     from influence.manifest import make_manifest
 
     sim_seed = 0 if seed is None else seed
     _check_truth_arg(truth)
-    sec, cfg, G = _setup(sector, config_file, assignments, seed, quiet)
-    with sec:
-        t = _make_truth(G, truth=truth, runs=runs, beta_factor=beta_factor, ic_prob=ic_prob,
-                        sample=sample, platform=platform, seed=sim_seed, quiet=quiet)
-        echo_err(f"Ground truth: {_describe(t)}", quiet)
-        rows = [r.to_dict() for r in evaluate_measures(G, t, cfg, k=k)]
-        fmt = choose_format(fmt, output)
-        manifest = None
-        if output is not None:
-            manifest = make_manifest(command="evaluate", sector=sec, config=cfg, seed=sim_seed,
-                                     truth=t.params, k=k, format=fmt)
-        emit(render(rows, ("measure", "weight", *EVAL_COLUMNS), fmt), output, manifest, quiet)
-        comp = rows[-1]
-        best = max(rows[:-1], key=lambda r: -math.inf if r["kendall"] is None else r["kendall"], default=None)
-        if best is not None and best["kendall"] is not None and comp["kendall"] is not None:
-            echo_err(f"Composite Kendall tau {comp['kendall']:.3f}; best single measure "
-                     f"{best['measure']} {best['kendall']:.3f} (n = {comp['n']}, k = {k})", quiet)
+    with progress_for(quiet) as progress:
+        sec, cfg, G = _setup(sector, config_file, assignments, seed, quiet, progress)
+        with sec:
+            t = _make_truth(G, truth=truth, runs=runs, beta_factor=beta_factor, ic_prob=ic_prob,
+                            sample=sample, platform=platform, seed=sim_seed, quiet=quiet,
+                            progress=progress)
+            echo_err(f"Ground truth: {_describe(t)}", quiet)
+            progress.step(f"Evaluating {len(MEASURE_NAMES)} measures and the composite")
+            results = evaluate_measures(G, t, cfg, k=k)
+            progress.done()
+            diagnostics = _report_truth(t, results[-1].evaluation.truth, quiet)
+            rows = [{**r.to_dict(), "truth": diagnostics} for r in results]
+            fmt = choose_format(fmt, output)
+            manifest = None
+            if output is not None:
+                manifest = make_manifest(command="evaluate", sector=sec, config=cfg, seed=sim_seed,
+                                         truth=t.params, truth_diagnostics=diagnostics, k=k, format=fmt)
+            emit(render(rows, ("measure", "weight", *EVAL_COLUMNS), fmt), output, manifest, quiet)
+    comp = rows[-1]
+    best = max(rows[:-1], key=lambda r: -math.inf if r["kendall"] is None else r["kendall"], default=None)
+    if best is not None and best["kendall"] is not None and comp["kendall"] is not None:
+        echo_err(f"Composite Kendall tau {comp['kendall']:.3f}; best single measure "
+                 f"{best['measure']} {best['kendall']:.3f} (n = {comp['n']}, k = {k})"
+                 + ("" if diagnostics["discriminates"] else " (the truth cannot tell: see the warning)"),
+                 quiet)
 
 
 @click.command("sweep")
@@ -236,36 +277,45 @@ def sweep_cmd(sector, grid_file, metric, n_random, truth, runs, beta_factor, ic_
       influence sweep demo --grid grid.toml
       influence sweep blogs.db --grid grid.toml --random 50 --seed 1 --format csv -o sweep.csv
     """
-    from influence.manifest import make_manifest
     from influence.sweep import grid_points, read_grid, sweep
 
     sim_seed = 0 if seed is None else seed
     grid = read_grid(grid_file)
     grid_points(grid, random=n_random, seed=sim_seed)  # fail before the simulation, not after
     _check_truth_arg(truth)
-    sec, cfg, G = _setup(sector, config_file, assignments, seed, quiet)
-    with sec:
-        t = _make_truth(G, truth=truth, runs=runs, beta_factor=beta_factor, ic_prob=ic_prob,
-                        sample=sample, platform=platform, seed=sim_seed, quiet=quiet)
-        echo_err(f"Ground truth: {_describe(t)}", quiet)
-        with _progress("Sweeping", quiet) as progress:
+    with progress_for(quiet) as progress:
+        sec, cfg, G = _setup(sector, config_file, assignments, seed, quiet, progress)
+        with sec:
+            t = _make_truth(G, truth=truth, runs=runs, beta_factor=beta_factor, ic_prob=ic_prob,
+                            sample=sample, platform=platform, seed=sim_seed, quiet=quiet,
+                            progress=progress)
+            echo_err(f"Ground truth: {_describe(t)}", quiet)
+            _warn_truth(t, quiet)
             res = sweep(G, t, grid, config=cfg, metric=metric, random=n_random, k=k, seed=sim_seed,
-                        build=sec.graph, progress=progress)
-        rows = res.to_records()
-        fmt = choose_format(fmt, output)
-        manifest = None
-        if output is not None:
-            manifest = make_manifest(command="sweep", sector=sec, config=cfg, seed=sim_seed,
-                                     truth=t.params, grid=grid, metric=metric, random=n_random, k=k,
-                                     points=len(rows), format=fmt)
-        columns = ("rank", *res.keys, *EVAL_COLUMNS)
-        emit(render(rows, columns, fmt), output, manifest, quiet)
-        best = res.best
-        shown = " ".join(f"{key}={val!r}" if isinstance(val, str) else f"{key}={val}"
-                         for key, val in best.values.items())
-        value = best.evaluation.metric(metric)
-        echo_err(f"{len(rows)} points" + (f" ({res.skipped} with all weights 0 skipped)" if res.skipped else "")
-                 + f"; best {metric} {value:.3f}: {shown}", quiet)
+                        build=sec.graph, progress=progress.callback("Sweeping"))
+            progress.done()
+            _sweep_output(sec, cfg, t, res, grid, metric, n_random, k, sim_seed, fmt, output, quiet)
+
+
+def _sweep_output(sec, cfg, t, res, grid, metric, n_random, k, sim_seed, fmt, output, quiet):
+    """The sweep's table, manifest and summary line."""
+    from influence.manifest import make_manifest
+
+    rows = res.to_records()
+    fmt = choose_format(fmt, output)
+    manifest = None
+    if output is not None:
+        manifest = make_manifest(command="sweep", sector=sec, config=cfg, seed=sim_seed,
+                                 truth=t.params, grid=grid, metric=metric, random=n_random, k=k,
+                                 points=len(rows), format=fmt)
+    columns = ("rank", *res.keys, *EVAL_COLUMNS)
+    emit(render(rows, columns, fmt), output, manifest, quiet)
+    best = res.best
+    shown = " ".join(f"{key}={val!r}" if isinstance(val, str) else f"{key}={val}"
+                     for key, val in best.values.items())
+    value = best.evaluation.metric(metric)
+    echo_err(f"{len(rows)} points" + (f" ({res.skipped} with all weights 0 skipped)" if res.skipped else "")
+             + f"; best {metric} {value:.3f}: {shown}", quiet)
 
 
 @click.command("tune")
@@ -300,7 +350,6 @@ def tune_cmd(sector, metric, trials, holdout, measures, save_config, truth, runs
       influence rank demo --config tuned.toml
       influence tune blogs.db --truth ic --metric ndcg --k 20 --format json -o tune.json
     """
-    from influence.manifest import make_manifest, write_manifest
     from influence.sweep import tune
 
     sim_seed = 0 if seed is None else seed
@@ -314,44 +363,56 @@ def tune_cmd(sector, metric, trials, holdout, measures, save_config, truth, runs
             raise UserError(f"--measures: unknown measure {unknown[0]!r} (known: {', '.join(MEASURE_NAMES)})"
                             if unknown else "--measures: give at least one measure name")
     _check_truth_arg(truth)
-    sec, cfg, G = _setup(sector, config_file, assignments, seed, quiet)
-    with sec:
-        t = _make_truth(G, truth=truth, runs=runs, beta_factor=beta_factor, ic_prob=ic_prob,
-                        sample=sample, platform=platform, seed=sim_seed, quiet=quiet)
-        echo_err(f"Ground truth: {_describe(t)}", quiet)
-        with _progress("Tuning", quiet) as progress:
+    with progress_for(quiet) as progress:
+        sec, cfg, G = _setup(sector, config_file, assignments, seed, quiet, progress)
+        with sec:
+            t = _make_truth(G, truth=truth, runs=runs, beta_factor=beta_factor, ic_prob=ic_prob,
+                            sample=sample, platform=platform, seed=sim_seed, quiet=quiet,
+                            progress=progress)
+            echo_err(f"Ground truth: {_describe(t)}", quiet)
+            _warn_truth(t, quiet)
             res = tune(G, t, config=cfg, metric=metric, k=k, measures=names, trials=trials,
-                       holdout=holdout, seed=sim_seed, progress=progress)
-        fmt = choose_format(fmt, output)
-        rows = [dict(r) for r in res.rows]
-        for r in rows:
-            r["fit"] = _clean(r["fit"])
-            r["test"] = _clean(r["test"])
-            if fmt in ("table", "csv"):
-                r["weights"] = _fmt_weights(r["weights"])
-        params = {"truth": t.params, "metric": metric, "k": k, "trials": trials, "holdout": holdout,
-                  "measures": names, "weights": res.weights}
-        manifest = None
-        if output is not None:
-            manifest = make_manifest(command="tune", sector=sec, config=res.config, seed=sim_seed,
-                                     format=fmt, **params)
-        emit(render(rows, ("config", "fit", "test", "weights"), fmt), output, manifest, quiet)
-        if save_config is not None:
-            try:
-                from influence.atomic import atomic_write
+                       holdout=holdout, seed=sim_seed, progress=progress.callback("Tuning"))
+            progress.done()
+            _tune_output(sec, t, res, names, metric, k, trials, holdout, save_config, sim_seed, fmt,
+                         output, quiet)
 
-                refuse_output(save_config)
-                with atomic_write(save_config, "w", encoding="utf-8") as fh:
-                    fh.write(res.config.to_toml())
-                write_manifest(save_config, make_manifest(command="tune", sector=sec, config=res.config,
-                                                          seed=sim_seed, **params))
-            except OSError as exc:
-                raise UserError(f"{save_config}: cannot write: {exc.strerror or exc}") from None
-            echo_err(f"Wrote {save_config}", quiet)
-        test = f", test {res.test.metric(metric):.3f}" if res.test is not None else ""
-        echo_err(f"Tuned {metric}: fit {res.fit.metric(metric):.3f}{test} on {res.n_fit}+{res.n_test} "
-                 f"actors ({res.candidates} weight vectors tried); weights: "
-                 f"{_fmt_weights({m: w for m, w in res.weights.items() if w > 0})}", quiet)
+
+def _tune_output(sec, t, res, names, metric, k, trials, holdout, save_config, sim_seed, fmt, output,
+                 quiet):
+    """The tuning table, manifest, saved configuration and summary line."""
+    from influence.manifest import make_manifest, write_manifest
+
+    fmt = choose_format(fmt, output)
+    rows = [dict(r) for r in res.rows]
+    for r in rows:
+        r["fit"] = _clean(r["fit"])
+        r["test"] = _clean(r["test"])
+        if fmt in ("table", "csv"):
+            r["weights"] = _fmt_weights(r["weights"])
+    params = {"truth": t.params, "metric": metric, "k": k, "trials": trials, "holdout": holdout,
+              "measures": names, "weights": res.weights}
+    manifest = None
+    if output is not None:
+        manifest = make_manifest(command="tune", sector=sec, config=res.config, seed=sim_seed,
+                                 format=fmt, **params)
+    emit(render(rows, ("config", "fit", "test", "weights"), fmt), output, manifest, quiet)
+    if save_config is not None:
+        try:
+            from influence.atomic import atomic_write
+
+            refuse_output(save_config)
+            with atomic_write(save_config, "w", encoding="utf-8") as fh:
+                fh.write(res.config.to_toml())
+            write_manifest(save_config, make_manifest(command="tune", sector=sec, config=res.config,
+                                                      seed=sim_seed, **params))
+        except OSError as exc:
+            raise UserError(f"{save_config}: cannot write: {exc.strerror or exc}") from None
+        echo_err(f"Wrote {save_config}", quiet)
+    test = f", test {res.test.metric(metric):.3f}" if res.test is not None else ""
+    echo_err(f"Tuned {metric}: fit {res.fit.metric(metric):.3f}{test} on {res.n_fit}+{res.n_test} "
+             f"actors ({res.candidates} weight vectors tried); weights: "
+             f"{_fmt_weights({m: w for m, w in res.weights.items() if w > 0})}", quiet)
 
 
 def _clean(x):
