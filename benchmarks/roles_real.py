@@ -89,7 +89,7 @@ def top_roles(sector, *, top: int = 20, seed: int = 0, method: str = "rules"):
     posts = list(sector.store.posts())
     if method == "rules":
         partition = detect_communities(G, seed=seed)
-        roles = assign_roles(G, posts=posts, seed=seed, partition=partition)
+        roles = assign_roles(G, posts=posts, seed=seed, partition=partition, method="rules")
     else:
         roles = assign_roles(G, posts=posts, seed=seed, method="kmeans")
     return result.entries[:top], roles

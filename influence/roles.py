@@ -1,46 +1,48 @@
-"""Roles: what part each actor plays in the conversation, learnt from its structural position.
+"""Roles: what part each actor plays in the conversation, by documented rules on its counts.
 
-:func:`assign_roles` describes every actor by structural features (:data:`FEATURES`), scales them,
-clusters the actors with k-means (scikit-learn) and names each cluster from its centroid:
+:func:`assign_roles` gives every actor one role. By default (``method="rules"``) it applies
+interpretable rules, the first that holds wins, on thresholds taken from the sector itself
+(:func:`rule_features`, :data:`RULES`: ``max(floor, quantile)`` over the actors whose count is at
+least 1, so a sparse mention graph and a dense forum get thresholds of their own scale):
 
 ================== ===========================================================================
-role               centroid (standardised features)
+role               rule
 ================== ===========================================================================
-hub                receives much attention (in-strength, PageRank, audience)
-bridge             high betweenness, low clustering: sits between groups
-broadcaster        publishes a lot, receives and returns little (activity minus attention)
-conversationalist  gives attention and gets it back (reciprocity, out-strength, clustering)
-amplifier          gives much attention but publishes little of its own (likes, reshares)
-lurker             little of anything: low activity, few interactions either way
+hub                attention from at least ``max(3, 95th percentile)`` distinct actors
+bridge             ties with at least ``max(3, 90th percentile)`` actors, in at least 3
+                   communities (``partition``), at least half of the tie weight outside its own
+conversationalist  attention both ways with at least ``max(2, 90th percentile)`` actors
+broadcaster        at least ``max(3, 90th percentile)`` posts (interactions given, without
+                   posts) and less attention received than that
+amplifier          (posts known) gives attention to at least ``max(3, 95th percentile)`` actors
+                   but publishes fewer posts than the broadcaster threshold
+lurker             under every threshold
 ================== ===========================================================================
 
-Names are derived from the centroids, never from cluster numbers: each cluster gets the role whose
-score (a fixed linear combination of the centroid's standardised features, :data:`ROLE_SCORES`) is
-highest, the roles being matched one to one across clusters (Hungarian assignment) so that two
-clusters never share a name; with more clusters than roles the extra ones get their best role and
-a number (``"lurker 2"``). When ``k`` is not given it is chosen by the silhouette score of k-means
-over ``k_range``.
+``assignment.why(actor)`` gives the rule that matched with the actor's numbers and the threshold.
+The first rule that holds wins, so an actor that receives broad attention is a hub even if it
+also bridges communities: the shortlist's leaders are hubs by construction on most sectors, and
+the other roles describe the rest of the conversation.
 
-Rules (``method="rules"``)
---------------------------
-k-means fits the synthetic demo, but on sparse real mention graphs a few giant accounts dominate
-the standardised features and nearly every actor, @delta with 59 attention givers included, lands
-in one "lurker" cluster. ``assign_roles(G, method="rules")`` instead applies documented rules, the
-first that holds wins, on thresholds taken from the sector itself (:func:`rule_features`,
-:data:`RULES`: ``max(floor, quantile)`` over the actors whose count is at least 1):
+Measured by ``python benchmarks/roles_real.py`` (the top 20 of the default ranking and the role
+distribution of every actor on the airline mention graph, polblogs, the higgs reply layer and
+the demo): see docs/roles.md.
 
-1. hub: attention from at least ``max(3, 95th percentile)`` distinct actors;
-2. bridge: ties with at least ``max(3, 90th percentile)`` actors, in at least 3 communities
-   (``partition``), at least half of the tie weight outside its own;
-3. conversationalist: attention both ways with at least ``max(2, 90th percentile)`` actors;
-4. broadcaster: at least ``max(3, 90th percentile)`` posts (interactions given without posts) and
-   less attention received than that;
-5. amplifier (posts known): gives attention to at least ``max(3, 95th percentile)`` actors but
-   publishes fewer posts than the broadcaster threshold;
-6. lurker: under every threshold. ``assignment.why(actor)`` gives the rule with the numbers.
-
-Measured by ``python benchmarks/roles_real.py``: the top 20 of the airline mention graph,
-polblogs, the higgs reply layer and the demo are all hubs under the rules.
+k-means (``method="kmeans"``)
+-----------------------------
+The earlier method describes every actor by structural features (:data:`FEATURES`), scales them,
+clusters the actors with k-means (scikit-learn) and names each cluster from its centroid (hub:
+in-strength, PageRank, audience; bridge: betweenness, low clustering; broadcaster: activity minus
+attention; conversationalist: reciprocity; amplifier: out-strength without activity; lurker:
+little of anything). Names are derived from the centroids, never from cluster numbers: each
+cluster gets the role whose score (a fixed linear combination of the centroid's standardised
+features, :data:`ROLE_SCORES`) is highest, the roles being matched one to one across clusters
+(Hungarian assignment) so that two clusters never share a name; with more clusters than roles
+the extra ones get their best role and a number (``"lurker 2"``). When ``k`` is not given it is
+chosen by the silhouette score of k-means over ``k_range``. It fits the synthetic demo, but on
+sparse real mention graphs a few giant accounts dominate the standardised features and nearly
+every actor, @delta with 59 attention givers included, lands in one "lurker" cluster: that is
+why it is no longer the default.
 
 Features
 --------
@@ -73,9 +75,11 @@ Examples
 >>> G = build_graph(store)
 >>> roles = assign_roles(G, posts=list(store.posts()), seed=0)
 >>> roles
-RoleAssignment(k=6, silhouette=0.256, amplifier=44, lurker=40, bridge=62, hub=24, broadcaster=36, conversationalist=4)
->>> roles[demo.truth.leaders[0]], roles[demo.truth.broadcasters[0]]
-('hub', 'broadcaster')
+RoleAssignment(method='rules', hub=9, bridge=3, broadcaster=9, conversationalist=5, amplifier=3, lurker=181)
+>>> roles[demo.truth.leaders[0]], roles[demo.truth.broadcasters[0]], roles[demo.truth.bridges[0]]
+('hub', 'broadcaster', 'bridge')
+>>> roles.why(demo.truth.broadcasters[0])
+'broadcaster: 104 posts (broadcaster: >= 31) for 0 attention received'
 """
 
 from __future__ import annotations
@@ -353,7 +357,7 @@ def assign_roles(
     weight: str | None = "weight",
     features: Sequence[str] = FEATURES,
     betweenness_k: int = 256,
-    method: str = "kmeans",
+    method: str = "rules",
     partition: Mapping | None = None,
 ) -> RoleAssignment:
     """Give every actor a role: by documented rules (default) or by k-means clusters.
@@ -380,7 +384,7 @@ def assign_roles(
         The features to cluster on (a subset of :data:`FEATURES`).
     betweenness_k : int, default=256
         See :func:`structural_features`.
-    method : {"kmeans", "rules"}, default="kmeans"
+    method : {"rules", "kmeans"}, default="rules"
         ``"rules"``: the rules of the module docstring, on quantiles of the sector (``k``,
         ``k_range``, ``features`` and ``betweenness_k`` do not apply). ``"kmeans"``: clusters of
         the structural features named after their centroids (it fits the synthetic demo, but on

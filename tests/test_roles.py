@@ -93,7 +93,7 @@ def test_assign_roles_star_and_pairs():
     G.add_edges_from((f"fan{i}", "star") for i in range(30))
     G.add_edges_from((f"fan{i}", f"fan{i + 1}") for i in range(0, 30, 2))
     G.add_edges_from((f"fan{i + 1}", f"fan{i}") for i in range(0, 30, 2))
-    r = assign_roles(G, k=2, features=["in_strength", "out_strength", "reciprocity"])
+    r = assign_roles(G, k=2, features=["in_strength", "out_strength", "reciprocity"], method="kmeans")
     assert r["star"] == "hub" and {r[f"fan{i}"] for i in range(30)} == {"conversationalist"}
     assert r.counts() == {"conversationalist": 30, "hub": 1}
     assert r.k == 2 and sorted(r.sizes) == [1, 30] and len(r) == 31 and "star" in r
@@ -112,11 +112,18 @@ def demo_graphs():
     return out
 
 
-def test_demo_roles_find_the_planted_leaders_and_broadcasters(demo_graphs, seed):
+@pytest.mark.parametrize("method", ["rules", "kmeans"])
+def test_demo_roles_find_the_planted_leaders_and_broadcasters(demo_graphs, seed, method):
     sector, G, posts = demo_graphs[seed]
-    r = assign_roles(G, posts=posts, seed=seed)
+    r = assign_roles(G, posts=posts, seed=seed, method=method)
     truth = sector.truth
-    assert set(r.names) <= set(ROLES) and len(set(r.names)) == r.k
+    if method == "kmeans":
+        assert set(r.names) <= set(ROLES) and len(set(r.names)) == r.k
+    else:
+        assert set(r.counts()) <= set(ROLES)
+        # the planted bridges are active between communities: never lurkers (the first rule that
+        # holds wins, so a bridge with broad attention is a hub)
+        assert "lurker" not in {r[a] for a in truth.bridges}
     # every planted opinion leader is a hub, and hubs are few
     assert {r[a] for a in truth.leaders} == {"hub"}
     assert r.counts()["hub"] < 0.1 * len(r)
@@ -132,7 +139,7 @@ def test_k_is_chosen_by_silhouette(demo_graphs):
     from influence.roles import _matrix
 
     _, G, posts = demo_graphs[0]
-    r = assign_roles(G, posts=posts, seed=0)
+    r = assign_roles(G, posts=posts, seed=0, method="kmeans")
     assert sorted(r.silhouettes) == [3, 4, 5, 6]
     assert r.k == max(r.silhouettes, key=r.silhouettes.get)
     # recompute the chosen clustering's silhouette from the features, independently
@@ -141,8 +148,8 @@ def test_k_is_chosen_by_silhouette(demo_graphs):
     labels = [r.clusters[v] for v in feats]
     assert silhouette_score(X, labels) == pytest.approx(r.silhouette)
     # same seed, same roles; k given: no search
-    assert assign_roles(G, posts=posts, seed=0).roles == r.roles
-    fixed = assign_roles(G, posts=posts, seed=0, k=5)
+    assert assign_roles(G, posts=posts, seed=0, method="kmeans").roles == r.roles
+    fixed = assign_roles(G, posts=posts, seed=0, k=5, method="kmeans")
     assert fixed.k == 5 and list(fixed.silhouettes) == [5] and len(set(fixed.names)) == 5
     d = fixed.to_dict()
     assert d["k"] == 5 and len(d["roles"]) == 5 and set(d["roles"][0]["centroid"]) == set(FEATURES)
@@ -151,7 +158,7 @@ def test_k_is_chosen_by_silhouette(demo_graphs):
 
 def test_tiny_graphs():
     G = nx.DiGraph([("a", "b"), ("c", "b")])
-    r = assign_roles(G)  # a and c look alike: two distinct feature vectors, so k = 2 at most
+    r = assign_roles(G, method="kmeans")  # a and c look alike: two distinct feature vectors, so k = 2 at most
     assert r.k == 2 and r["a"] == r["c"] != r["b"] and math.isfinite(r.silhouette)
     assert r["b"] == "hub"
     with pytest.raises(EmptyGraphError):
@@ -169,7 +176,7 @@ def test_tiny_graphs():
 ])
 def test_bad_parameters(kwargs, message):
     with pytest.raises(ConfigError) as info:
-        assign_roles(nx.karate_club_graph(), **kwargs)
+        assign_roles(nx.karate_club_graph(), method="kmeans", **kwargs)
     assert str(info.value).startswith(message)
 
 
