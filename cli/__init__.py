@@ -22,8 +22,24 @@ class InfluenceGroup(click.Group):
     and keeps ``influence ... | head`` free of BrokenPipeError tracebacks."""
 
     def invoke(self, ctx: click.Context):
+        import warnings
+
+        from influence.records import StoredDataWarning
+
+        shown: set[str] = set()
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            text = str(message)
+            if text not in shown:  # once per message, one line, no Python source location
+                shown.add(text)
+                click.echo(f"Warning: {text}", err=True)
+
         try:
-            return translate_errors(lambda: super(InfluenceGroup, self).invoke(ctx))
+            with warnings.catch_warnings():
+                # warnings about the user's data (docs/safety.md) are one plain line on stderr
+                warnings.simplefilter("always", StoredDataWarning)
+                warnings.showwarning = show
+                return translate_errors(lambda: super(InfluenceGroup, self).invoke(ctx))
         except KeyboardInterrupt:
             # every command, the same way: one line, exit 130 (128 + SIGINT), as shells expect.
             # Open transactions have rolled back on the way out (Store.transaction).

@@ -46,7 +46,9 @@ The reference is ``graph.reference_time`` when set, else ``graph.until`` when se
 kept interaction **not later than now** (plus one day for clock skew). So one future-dated row
 (a typing error, a wrong unit) cannot move the reference and decay every other edge to nothing.
 Interactions dated after the reference count with factor 1, never more, and are counted in
-``after_reference`` so the CLI can report them.
+``after_reference``; when a half-life is set (the only case where they change a weight) the build
+warns with a :class:`~influence.records.StoredDataWarning` naming their number, which the CLI
+prints as one ``Warning:`` line.
 """
 
 from __future__ import annotations
@@ -242,6 +244,14 @@ def build_arrays(
     src, dst, kcode, ts, w = store.interaction_arrays(kinds=kind_list, since=t0, until=t1, platforms=plats)
     ref = decay_reference(ts, reference_time=t_ref, until=t1)
     after_reference = int(np.count_nonzero(ts > ref)) if ref is not None else 0
+    if after_reference and half_life > 0:
+        import warnings
+
+        from .records import StoredDataWarning
+
+        warnings.warn(f"{after_reference} interactions are dated after the decay reference "
+                      f"{format_timestamp(ref)}: they count at full weight (set graph.reference_time "
+                      f"to choose the reference; docs/safety.md)", StoredDataWarning, stacklevel=3)
 
     groups: dict[int, list[int]] = {}
     if opts["merge_identities"]:

@@ -67,10 +67,13 @@ def test_store_with_stored_out_of_range_rows_still_ranks(tmp_path):
         with pytest.warns(StoredDataWarning, match="1 posts"):
             assert [p.timestamp for p in s.posts()] == [None]
         assert s.time_range()[1] == parse_timestamp("2024-01-01")
-    with pytest.warns(StoredDataWarning):
-        r = CliRunner().invoke(cli, ["rank", str(db), "-q"])
+    r = CliRunner().invoke(cli, ["rank", str(db), "-q"])
     assert r.exit_code == 0, r.output
     assert "import:b" in r.stdout
+    # the CLI says it in one plain line, without Python's file:line and source echo
+    warned = [ln for ln in r.stderr.splitlines() if "outside 1900-01-01 to 2100-01-01" in ln]
+    assert len(warned) == 1 and warned[0].startswith("Warning: 1 interactions in ")
+    assert "graph.py" not in r.stderr and "StoredDataWarning" not in r.stderr
 
 
 def test_future_row_does_not_hijack_decay():
@@ -82,19 +85,40 @@ def test_future_row_does_not_hijack_decay():
             Interaction("import:e", "import:f", "reply", "2099-01-01"),
         ]
     )
-    G = build_graph(s, half_life_days=30)
+    with pytest.warns(StoredDataWarning, match="1 interactions are dated after the decay reference "
+                                                "2024-01-01T00:00:00Z: they count at full weight"):
+        G = build_graph(s, half_life_days=30)
     assert G.graph["reference_time"] == "2024-01-01T00:00:00Z"
     assert G.graph["after_reference"] == 1
     assert G.edges["import:a", "import:b"]["weight"] == pytest.approx(0.8)
     assert G.edges["import:e", "import:f"]["weight"] == pytest.approx(0.8)  # factor 1, not more
     cfg = RankingConfig(half_life_days=30, reference_time="2024-01-31")
-    G2 = build_graph(s, cfg)
+    with pytest.warns(StoredDataWarning, match="1 interactions are dated after"):
+        G2 = build_graph(s, cfg)
     assert G2.edges["import:a", "import:b"]["weight"] == pytest.approx(0.4)
     assert RankingConfig.from_dict(cfg.to_dict()) == cfg
-    A = build_arrays(s, cfg)
+    with pytest.warns(StoredDataWarning):
+        A = build_arrays(s, cfg)
     assert np.allclose(sorted(A.weight), sorted(d["weight"] for *_, d in G2.edges(data=True)))
     with pytest.raises(Exception, match="graph.reference_time"):
         RankingConfig(reference_time="3000-01-01")
+    # without decay a future row changes no weight: counted, not warned about
+    assert build_graph(s).graph["after_reference"] == 1
+
+
+def test_cli_reports_future_rows_under_decay(tmp_path):
+    e = tmp_path / "e.csv"
+    e.write_text("source,target,kind,timestamp\na,b,reply,2024-01-01\nc,b,reply,2099-01-01\n", encoding="utf-8")
+    db = tmp_path / "s.db"
+    assert CliRunner().invoke(cli, ["import", str(db), str(e), "-q"]).exit_code == 0
+    toml = tmp_path / "s.toml"
+    toml.write_text('name = "s"\nstore = "s.db"\n[ranking.graph]\nhalf_life_days = 30\n', encoding="utf-8")
+    r = CliRunner().invoke(cli, ["rank", str(toml), "-f", "csv"])
+    assert r.exit_code == 0, r.output
+    assert ("Warning: 1 interactions are dated after the decay reference 2024-01-01T00:00:00Z: they count "
+            "at full weight") in r.stderr
+    plain = CliRunner().invoke(cli, ["rank", str(db), "-f", "csv"])
+    assert plain.exit_code == 0 and "Warning" not in plain.stderr
 
 
 def test_control_characters():
