@@ -173,13 +173,43 @@ SPANISH_LEXICON: dict[str, float] = {
     "no pienso volver": -2.2, "volvere": 1.5, "repetiremos": 1.5, "repetire": 1.5,
     "de diez": 2.5, "un diez": 2.5, "para bien": 1.5, "explicacion": 0.5, "nefasto": -3.0,
     "nefasta": -3.0, "cutre": -2.0, "timado": -2.8, "timada": -2.8, "devolucion": -0.5,
+    # customer-service failures (issue 16, written from general knowledge like the English ones)
+    "cobraron dos veces": -1.8, "cobro doble": -1.8, "doble cobro": -1.8, "nunca llego": -1.8,
+    "nunca llegaron": -1.8, "nunca llega": -1.8, "no ha llegado": -1.5, "no llega": -1.3,
+    "no me llega": -1.3, "sin respuesta": -1.5, "sin solucion": -1.5, "sin servicio": -1.5,
+    "sin internet": -1.5, "sin luz": -1.5, "sin avisar": -1.5, "sin explicacion": -1.5,
+    "sin reembolso": -1.5, "sin noticias": -1.2, "en espera": -1.2, "esperando": -0.8,
+    "todavia no": -1.3, "todavia sin": -1.3, "aun no": -1.3, "aun sin": -1.3, "sigo sin": -1.3,
+    "seguimos sin": -1.3, "nadie contesta": -1.5, "nadie responde": -1.5, "nadie atiende": -1.5,
+    "nadie me contesta": -1.5, "nadie me responde": -1.5, "nadie me atiende": -1.5,
+    "nadie me da": -1.2, "caida": -1.0, "caido": -1.0, "otra vez": -0.5, "no puedo": -0.8,
+    "perdieron": -1.5, "han perdido": -1.5, "reclamacion": -1.2, "reclamaciones": -1.2,
+    "averia": -1.5, "estropeado": -1.9, "estropeada": -1.9, "incidencia": -0.8,
+    # everyday opinion words of Spanish social media
+    "jaja": 1.5, "jajaja": 1.5, "jajajaja": 1.5, "jeje": 1.2, "jejeje": 1.2, "lindo": 2.0,
+    "linda": 2.0, "lindos": 2.0, "lindas": 2.0, "hermoso": 2.5, "hermosa": 2.5, "guapo": 2.0,
+    "guapa": 2.0, "divertido": 2.0, "divertida": 2.0, "orgullo": 2.0, "orgulloso": 2.2,
+    "orgullosa": 2.2, "suerte": 1.5, "bendiciones": 2.0, "abrazo": 1.8, "abrazos": 1.8,
+    "beso": 1.5, "besos": 1.5, "felicitaciones": 2.5, "bienvenido": 1.5, "bienvenida": 1.5,
+    "bienvenidos": 1.5, "campeon": 2.0, "campeones": 2.0, "ganamos": 1.8, "gracias a dios": 2.0,
+    "te quiero": 2.8, "los quiero": 2.8, "las quiero": 2.8, "alegria": 2.5, "feliz dia": 2.5,
+    "muerte": -2.0, "muerto": -2.0, "muertos": -2.0, "morir": -2.0, "asesinato": -2.8,
+    "asesinado": -2.8, "asesinados": -2.8, "corrupcion": -2.5, "corrupto": -2.5,
+    "corruptos": -2.5, "violencia": -2.5, "miedo": -2.0, "llorar": -1.8, "llorando": -1.8,
+    "dolor": -2.0, "mierda": -2.5, "joder": -1.5, "crisis": -1.8, "guerra": -2.3,
+    "ladron": -2.5, "ladrones": -2.5, "mentira": -2.0, "mentiras": -2.0, "mentiroso": -2.3,
+    "culpa": -1.5, "sufrir": -2.0, "sufriendo": -2.0, "derrota": -2.0, "fracaso": -2.5,
+    "indignante": -2.5, "indignado": -2.3, "indignada": -2.3, "rabia": -2.2, "cansado": -1.2,
+    "cansada": -1.2, "idiota": -2.5, "estupido": -2.5, "estupida": -2.5, "imbecil": -2.8,
+    "basura": -2.5, "peligroso": -1.8, "tristeza": -2.2, "deprimido": -2.3, "deprimida": -2.3,
 }
 _ES_NEGATE = frozenset({"no", "nunca", "jamas", "ni", "sin", "tampoco", "nada", "nadie", "ningun",
                         "ninguna", "ninguno"})
 _ES_BOOST = {"muy": 0.293, "muchisimo": 0.4, "muchisima": 0.4, "mucho": 0.2, "super": 0.293,
              "tan": 0.2, "bastante": 0.15, "realmente": 0.25, "totalmente": 0.25, "poco": -0.3,
              "algo": -0.15}
-_ES_TOKEN = re.compile(r"[^\W\d_]+|[!?]")
+_ES_TOKEN = re.compile(r"[^\W\d_]+|[!?.,;:]")
+_ES_CLAUSE = frozenset(".,;:!?")  # negation does not reach across punctuation
 
 
 _SUPERLATIVE = re.compile(r"^(\w+?)(isim[oa]s?)$")
@@ -201,6 +231,25 @@ def _superlative(word: str) -> float | None:
     return None
 
 
+_EMOTICON = re.compile(r"(?<!\S)(?:[:;=xX8][-']?[()DPpO/\\|\]\[*3]+|<3+|</3)(?!\S)")
+
+
+def _emoji_valence(text: str) -> float:
+    """Summed VADER valence of the emoticons (``:)``, ``<3``) and emoji of a text: VADER scores
+    an emoji by its English description, which reads the same whatever the text's language."""
+    vader = _vader()
+    total = 0.0
+    for e in _EMOTICON.findall(text):
+        total += vader.lexicon.get(e.lower(), vader.lexicon.get(e, 0.0))
+    for ch in text:
+        desc = vader.emojis.get(ch) if ord(ch) > 0x2000 else None
+        if desc:
+            vals = [vader.lexicon[w] for w in desc.lower().split() if w in vader.lexicon]
+            if vals:
+                total += sum(vals) / len(vals)
+    return total
+
+
 def _spanish_compound(text: str) -> float:
     """VADER-style compound score of a Spanish text with :data:`SPANISH_LEXICON`."""
     words = _ES_TOKEN.findall(fold(text or ""))
@@ -216,6 +265,8 @@ def _spanish_compound(text: str) -> float:
         if skip:
             skip -= 1
             continue
+        if w in _ES_CLAUSE:
+            continue
         valence = None
         if i + 2 < len(words) and f"{w} {words[i + 1]} {words[i + 2]}" in SPANISH_LEXICON:
             valence, skip = SPANISH_LEXICON[f"{w} {words[i + 1]} {words[i + 2]}"], 2
@@ -228,6 +279,8 @@ def _spanish_compound(text: str) -> float:
         if valence is None:
             continue
         before = words[max(0, i - 3):i]
+        cut = max((k for k, b in enumerate(before) if b in _ES_CLAUSE), default=-1)
+        before = before[cut + 1:]
         for b in before[-2:]:  # "muy bueno": intensifiers scale by VADER's constant
             if b in _ES_BOOST:
                 valence += math.copysign(_ES_BOOST[b], valence)
@@ -236,6 +289,7 @@ def _spanish_compound(text: str) -> float:
         if pero is not None:
             valence *= 0.5 if i < pero else 1.5 if i > pero else 1.0
         total += valence
+    total += _emoji_valence(text)
     bangs = min(text.count("!"), 4) * 0.292  # VADER's emphasis for exclamation marks
     if total:
         total += math.copysign(bangs, total)
@@ -340,13 +394,19 @@ ENGLISH_SUPPLEMENT: dict[str, float] = {
     "filthy": -2.4, "soaked": -1.0, "excuses": -1.0, "excuse": -0.5, "compensation": -0.5,
     "compensate": -0.5, "unreachable": -1.2, "fix": -0.8, "joke": -1.2, "worthless": -2.4,
     "incompetence": -2.3, "inexcusable": -2.4, "unprofessional": -2.0, "hassle": -1.5,
-    "chaos": -2.0, "mess": -1.5, "lied": -1.6, "lying": -1.8,
+    "chaos": -2.0, "mess": -1.5, "lied": -1.6, "lying": -1.8, "fee": -0.8, "fees": -0.8,
+    "overpriced": -1.8, "ignored": -1.5, "ignoring": -1.5, "diverted": -1.0, "bumped": -1.0,
+    "misconnect": -1.5, "voucher": -0.3, "vouchers": -0.3, "reimburse": -0.5,
+    "reimbursement": -0.5, "glitch": -1.2, "glitches": -1.2, "bug": -1.0, "bugs": -1.0,
+    "crashed": -1.7, "crashing": -1.7, "crashes": -1.7, "declined": -1.0, "rescheduled": -0.8,
+    "downgraded": -1.5, "supposedly": -0.8, "issue": -0.8, "issues": -0.8, "cramped": -1.3, "smelly": -1.6, "slow": -1.0, "slowest": -1.5,
     # phrase tokens written by _SERVICE_PHRASES
     "xonholdx": -1.5, "xstillx": -1.3, "xneveragainx": -2.5, "xneverdidx": -1.6,
     "xnoreplyx": -1.5, "xnobodyx": -1.0, "xhungupx": -1.8, "xdurationx": -1.0,
     "xnotworkingx": -1.6, "xdownx": -1.5, "xlockedoutx": -1.5, "xchargedtwicex": -1.8,
     "xthanksnothingx": -2.5, "xajokex": -2.0, "xwhyx": -0.8, "xwheremyx": -1.0,
-    "xanyupdatex": -0.8, "xcantx": -1.2, "xsupposedx": -1.0, "xagainx": -1.0, "xhowcomex": -1.2,
+    "xanyupdatex": -0.8, "xdontcarex": -1.8, "xlonglinex": -1.2, "xforcedx": -1.0,
+    "xlackx": -1.0, "xwastoldx": -0.8, "xexasperatedx": -0.8, "xcantx": -1.2, "xsupposedx": -1.0, "xagainx": -1.0, "xhowcomex": -1.2,
 }
 
 #: Words VADER scores as opinions that, in conversation addressed to a brand, are mostly
@@ -370,6 +430,13 @@ _SERVICE_PHRASES: tuple[tuple[re.Pattern, str], ...] = tuple(
         (r"\bnever (?:arrived|came|showed|received|got|heard|called|answered|responded|replied|"
          r"delivered|shipped|refunded|returned|fixed)\b", " xneverdidx "),
         (r"\bon hold\b", " xonholdx "),
+        (r"\b(?:didn'?t|didnt|did not|haven'?t|havent|have not|hasn'?t|hasnt|has not|"
+         r"wasn'?t|weren'?t) (?:even |yet |ever )?(?:get|gotten|got|receive|received|arrive|"
+         r"arrived|come|show|shown|showed|work|worked|hear|heard|answer|answered|respond|"
+         r"responded|reply|replied|call|called|email|emailed|load|loaded|refund|refunded|"
+         r"deliver|delivered|fix|fixed|honou?r|honou?red|notified|informed|told)\b",
+         " xneverdidx "),
+        (r"\b(?:i|we) (?:was|were|got|had been|have been|'ve been) told\b", " xwastoldx "),
         (r"\bstill (?=(?:no|not|nothing|nobody|waiting|stuck|on hold|haven'?t|hasn'?t|"
          r"havent|hasnt|don'?t|doesn'?t|can'?t|cannot|isn'?t|won'?t|sitting|missing|"
          r"delayed)\b)", " xstillx "),
@@ -389,6 +456,16 @@ _SERVICE_PHRASES: tuple[tuple[re.Pattern, str], ...] = tuple(
         (r"\b(?:is|are|was|were|'s|went|goes|been|app|site|website|system|systems|server|"
          r"servers|network|service|internet) down\b", " xdownx "),
         (r"\blocked out\b", " xlockedoutx "),
+        (r"\b(?:don'?t|doesn'?t|didn'?t|do not|does not|did not|never|couldn'?t) care\b",
+         " xdontcarex "),
+        (r"\blong (?:lines?|queues?|wait)\b", " xlonglinex "),
+        (r"\b(?:forced to|had to|have to|has to) (?=(?:wait|pay|sleep|buy|rebook|call|sit|"
+         r"stand|cancel|drive|rent|find|spend)\b)", " xforcedx "),
+        (r"\bkeeps? (?=(?:getting|telling|saying|changing|crashing|dropping|failing|"
+         r"cancell?ing|delaying)\b)", " xagainx "),
+        (r"\b(?:answer|pick up) (?:the|your|ur) (?:phones?|calls?)\b", " xnoreplyx "),
+        (r"\black of\b|\bonly to (?=(?:find|be|get|have|learn|hear)\b)", " xlackx "),
+        (r"\?+!+[?!]*|!+\?+[?!]*", " xexasperatedx "),
         (r"\bwhere(?:'s| is| are) (?:my|our|the) (?=\w)", " xwheremyx "),
         (r"\bany (?:updates?|word|news|info)\b", " xanyupdatex "),
         (r"\b(?:can'?t|cannot|couldn'?t|could not|unable to) (?=(?:get|find|book|check|reach|"
