@@ -119,9 +119,12 @@ __all__ = [
     "RIS_MAX_SETS",
     "RIS_MIN_NODES",
     "RIS_MIN_SETS",
+    "RELAY_MAX_SHARE",
+    "RELAY_RUNS",
     "Overlap",
     "Quota",
     "RRSets",
+    "Relays",
     "ReachPick",
     "ReachResult",
     "Worlds",
@@ -134,6 +137,8 @@ __all__ = [
     "overlap",
     "overlap_matrix",
     "parse_quota",
+    "relay_blocks",
+    "relay_breakdown",
     "sample_rr_sets",
     "sample_worlds",
     "select_diverse",
@@ -406,17 +411,27 @@ class Worlds:
     S: Any
     live: np.ndarray
     params: dict = field(default_factory=dict)
+    #: ``relay[i]``: whether ``nodes[i]`` passes on what reaches it from another actor (``None``:
+    #: everyone does). A blocked actor is still reached and counted, and still spreads as a seed.
+    relay: np.ndarray | None = None
 
     @property
     def runs(self) -> int:
         return int(self.live.shape[0])
+
+    def head(self, runs: int) -> Worlds:
+        """The first ``runs`` worlds (all of them when there are fewer)."""
+        if runs >= self.runs:
+            return self
+        return Worlds(self.nodes, self.S, self.live[:runs], {**self.params, "runs": int(runs)}, self.relay)
 
     def reach_keys(self, sources: Sequence[int]) -> list[np.ndarray]:
         """For each source index, the sorted keys ``world * n + node`` of what it reaches."""
         return _reach_keys(self, np.asarray(sources, dtype=np.int64))
 
 
-def sample_worlds(G, *, p: float | None = None, runs: int = DEFAULT_RUNS, seed=0, model: str = "ic") -> Worlds:
+def sample_worlds(G, *, p: float | None = None, runs: int = DEFAULT_RUNS, seed=0, model: str = "ic",
+                  no_relay: Mapping | Iterable | None = None) -> Worlds:
     """Sample ``runs`` live-edge worlds of the Independent Cascade or Linear Threshold model.
 
     Parameters
@@ -430,6 +445,9 @@ def sample_worlds(G, *, p: float | None = None, runs: int = DEFAULT_RUNS, seed=0
     model : {"ic", "lt"}, default="ic"
         ``"lt"``: every actor keeps at most one edge, ``v -> u`` with probability
         :func:`lt_weights` (the Linear Threshold model's live-edge form).
+    no_relay : mapping or iterable, optional
+        Actors who do not pass on what reaches them (see :func:`relay_blocks`); default
+        ``relay_blocks(G)``, the competitors. ``()`` lets everyone relay.
 
     Examples
     --------
@@ -461,8 +479,10 @@ def sample_worlds(G, *, p: float | None = None, runs: int = DEFAULT_RUNS, seed=0
         for r in range(runs):
             _, entry = picker.pick(givers, rng.random(len(givers)))
             live[r, entry] = True
+    relay, blocked = _relay_mask(G, nodes, no_relay)
     return Worlds(nodes, S, live, {"model": model, "p": p, "runs": runs,
-                                   "seed": seed if not isinstance(seed, np.random.Generator) else None})
+                                   "seed": seed if not isinstance(seed, np.random.Generator) else None,
+                                   "no_relay": blocked}, relay)
 
 
 def _distinct(a: np.ndarray) -> np.ndarray:
@@ -482,6 +502,7 @@ def _reach_keys(W: Worlds, sources: np.ndarray, batch_bytes: int = _BATCH_BYTES)
     indices = S.indices.astype(np.int64)
     out_deg = np.diff(indptr)
     live = W.live.reshape(-1)
+    relay = W.relay
     out: list[np.ndarray] = []
     # sources per batch: the "reached" flags fit batch_bytes, and the frontier's edges (a few int64
     # arrays of that length) about batch_bytes / 2 entries, measured on the first source
@@ -509,6 +530,8 @@ def _reach_keys(W: Worlds, sources: np.ndarray, batch_bytes: int = _BATCH_BYTES)
             touched.append(new)
             f_sims = new // n
             f_nodes = new - f_sims * n
+            if relay is not None:  # reached and counted, but a blocked actor passes nothing on
+                f_sims, f_nodes = f_sims[relay[f_nodes]], f_nodes[relay[f_nodes]]
         allk = np.concatenate(touched)
         sim = allk // n
         node = allk - sim * n
@@ -523,7 +546,8 @@ def _reach_keys(W: Worlds, sources: np.ndarray, batch_bytes: int = _BATCH_BYTES)
 
 
 def spread(G, seeds: Iterable, *, worlds: Worlds | None = None, p: float | None = None,
-           runs: int = DEFAULT_RUNS, seed=0, model: str = "ic") -> float:
+           runs: int = DEFAULT_RUNS, seed=0, model: str = "ic",
+           no_relay: Mapping | Iterable | None = None) -> float:
     """Expected number of actors reached by a set of seeds (the seeds counted).
 
     Parameters
@@ -532,7 +556,7 @@ def spread(G, seeds: Iterable, *, worlds: Worlds | None = None, p: float | None 
     seeds : iterable of node ids
     worlds : Worlds, optional
         Reuse sampled worlds (common random numbers across sets); else sampled with ``p``,
-        ``runs``, ``seed`` and ``model`` (see :func:`sample_worlds`).
+        ``runs``, ``seed``, ``model`` and ``no_relay`` (see :func:`sample_worlds`).
 
     Examples
     --------
@@ -541,7 +565,8 @@ def spread(G, seeds: Iterable, *, worlds: Worlds | None = None, p: float | None 
     >>> spread(path, ["a"], p=1.0, runs=5), spread(path, ["a", "c"], p=1.0, runs=5)
     (4.0, 4.0)
     """
-    W = worlds if worlds is not None else sample_worlds(G, p=p, runs=runs, seed=seed, model=model)
+    W = worlds if worlds is not None else sample_worlds(G, p=p, runs=runs, seed=seed, model=model,
+                                                        no_relay=no_relay)
     idx = _index(W.nodes, dict.fromkeys(seeds))
     if not len(idx):
         return 0.0
@@ -573,6 +598,8 @@ def _union_reach(W: Worlds, idx: np.ndarray, batch_bytes: int = 1 << 27) -> int:
             reached[new] = True
             f_sims = new // n
             f_nodes = new - f_sims * n
+            if W.relay is not None:
+                f_sims, f_nodes = f_sims[W.relay[f_nodes]], f_nodes[W.relay[f_nodes]]
         total += int(np.count_nonzero(reached))
     return total
 
@@ -647,8 +674,9 @@ class _Reverse:
     """The spreading matrix transposed (row u: the actors v who can activate u) with the entry
     probabilities aligned, for generating RR sets."""
 
-    def __init__(self, S, q: np.ndarray, model: str):
+    def __init__(self, S, q: np.ndarray, model: str, relay: np.ndarray | None = None):
         n = S.shape[0]
+        self.relay = relay  # an RR set grows past its root only through actors who relay
         rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(S.indptr))
         cols = S.indices.astype(np.int64)
         order = np.lexsort((rows, cols))  # by u, then v
@@ -699,6 +727,8 @@ class _Reverse:
                 touched.append(new)
                 f_sets = new // n
                 f_nodes = new - f_sets * n
+                if self.relay is not None:  # in the set (it reaches the root), but nobody reaches
+                    f_sets, f_nodes = f_sets[self.relay[f_nodes]], f_nodes[self.relay[f_nodes]]  # it through it
             allk = np.sort(np.concatenate(touched))
             reached[allk] = False
             s = allk // n
@@ -709,14 +739,15 @@ class _Reverse:
         return np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64), members
 
 
-def sample_rr_sets(G, count: int, *, p: float | None = None, seed=0, model: str = "ic") -> RRSets:
+def sample_rr_sets(G, count: int, *, p: float | None = None, seed=0, model: str = "ic",
+                   no_relay: Mapping | Iterable | None = None) -> RRSets:
     """``count`` random reverse-reachable sets of the reach model (see the module notes).
 
     Parameters
     ----------
     G : networkx.Graph or GraphView
     count : int
-    p, seed, model
+    p, seed, model, no_relay
         As :func:`sample_worlds`.
 
     Examples
@@ -732,8 +763,207 @@ def sample_rr_sets(G, count: int, *, p: float | None = None, seed=0, model: str 
         p = _check_prob("p", p)
     model = _check_choice("model", model, MODELS)
     nodes, S = _matrix(G)
-    ptr, members = _Reverse(S, _probabilities(S, model, p), model).sample(count, _rng(seed))
-    return RRSets(nodes, ptr, members, {"model": model, "p": p, "sets": count})
+    relay, blocked = _relay_mask(G, nodes, no_relay)
+    ptr, members = _Reverse(S, _probabilities(S, model, p), model, relay).sample(count, _rng(seed))
+    return RRSets(nodes, ptr, members, {"model": model, "p": p, "sets": count, "no_relay": blocked})
+
+
+# -- relays ----------------------------------------------------------------------------------------
+
+
+def relay_blocks(G, *, patterns: Iterable[str] | None = None, competitors: bool = True) -> dict:
+    """The actors who must not pass reach on: ``{actor: reason}``.
+
+    A brand that replies to a customer is doing customer service; it does not make the customer
+    influential. So declared competitors (node attribute ``is_competitor`` or ``competitor``,
+    reason ``"competitor"``) and the actors ``filters.exclude`` names (``patterns``, matched
+    case-insensitively on the id and on every merged account, as :func:`influence.rank` matches
+    them; reason ``"filters.exclude"``: your own brand, media and shop accounts) are blocked as
+    relays. A blocked actor can still be reached, and is counted when it is; it passes nothing on
+    to its own audience, except as a seed.
+
+    Parameters
+    ----------
+    G : networkx.Graph or GraphView
+    patterns : iterable of str, optional
+        ``filters.exclude`` patterns (``RankingConfig.exclude_patterns``).
+    competitors : bool, default=True
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("ana", "brand"), ("brand", "luis"), ("eva", "shop:x")])
+    >>> G.nodes["brand"]["is_competitor"] = True
+    >>> relay_blocks(G, patterns=["shop:*"])
+    {'brand': 'competitor', 'shop:x': 'filters.exclude'}
+    """
+    out: dict = {}
+    if competitors:
+        flag, name = _node_attr(G, "is_competitor"), _node_attr(G, "competitor")
+        for v in G.nodes:
+            if flag.get(v) or name.get(v):
+                out[v] = "competitor"
+    patterns = [str(x).lower() for x in patterns or ()]
+    if patterns:
+        import fnmatch
+        import re
+
+        rx = re.compile("|".join(f"(?:{fnmatch.translate(x)})" for x in patterns))
+        accounts = _node_attr(G, "accounts")
+        for v in G.nodes:
+            if v not in out and any(rx.match(x.lower()) for x in [str(v), *str(accounts.get(v) or "").split()]):
+                out[v] = "filters.exclude"
+    return out
+
+
+def _relay_mask(G, nodes: list, no_relay) -> tuple[np.ndarray | None, dict]:
+    """``(relay, counts)``: the boolean "passes reach on" mask over ``nodes`` (None when everyone
+    does) and how many actors are blocked by reason. ``no_relay`` None means ``relay_blocks(G)``."""
+    if no_relay is None:
+        no_relay = relay_blocks(G)
+    if not isinstance(no_relay, Mapping):
+        no_relay = dict.fromkeys(no_relay, "no_relay")
+    if not no_relay:
+        return None, {}
+    relay = np.ones(len(nodes), dtype=bool)
+    counts: dict = {}
+    for i, v in enumerate(nodes):
+        if v in no_relay:
+            relay[i] = False
+            reason = str(no_relay[v])
+            counts[reason] = counts.get(reason, 0) + 1
+    return (relay if not relay.all() else None), counts
+
+
+#: Worlds the relay breakdown of a pick is measured on (the first of the selection's, or fresh).
+RELAY_RUNS = 200
+#: A pick owing more than this share of its reach to one relay is flagged (:attr:`Relays.dominated`).
+RELAY_MAX_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Relays:
+    """Through whom an actor's reach goes (:func:`relay_breakdown`).
+
+    ``through`` lists, largest first, the actors its reach depends on: the expected number of
+    actors reached *only through* each (every path to them in a world passes through it, so they
+    would be lost if it did not pass reach on; the dominator tree of the world's reached part,
+    Lengauer & Tarjan 1979, as networkx computes it). The shares do not sum to 1: actors reached
+    along several paths depend on no single relay.
+    """
+
+    actor: Any
+    reach: float  #: expected actors reached on the worlds measured, itself counted
+    direct: float  #: expected actors of its own audience reached (first hop)
+    through: tuple  #: ``((relay, expected actors reached only through it), ...)``, largest first
+    runs: int  #: worlds measured
+
+    @property
+    def top(self) -> Any:
+        """Its biggest relay (None when none)."""
+        return self.through[0][0] if self.through else None
+
+    @property
+    def top_share(self) -> float:
+        """Share of its reach owed to its biggest relay (0 when none)."""
+        return float(self.through[0][1] / self.reach) if self.through and self.reach > 0 else 0.0
+
+    @property
+    def dominated(self) -> bool:
+        """Whether one relay carries more than :data:`RELAY_MAX_SHARE` of its reach."""
+        return self.top_share > RELAY_MAX_SHARE
+
+    def describe(self, relays: int = 2) -> str:
+        """One phrase: ``"direct 12.0; 61% only through @x, 7% only through @y"``."""
+        text = f"{self.direct:.1f} of its audience directly"
+        shown = [(r, x) for r, x in self.through[:relays] if self.reach > 0 and x / self.reach >= 0.005]
+        if shown:
+            text += ", " + ", ".join(f"{x / self.reach:.0%} only through {_handle(r)}" for r, x in shown)
+        elif self.reach > self.direct + 1.05:
+            text += ", the rest along several paths"
+        return text
+
+
+def _handle(actor) -> str:
+    """``twitter:jetblue`` -> ``@jetblue`` (other ids as they are)."""
+    text = str(actor)
+    platform, _, rest = text.partition(":")
+    return f"@{rest}" if platform == "twitter" and rest and not rest.startswith("@") else text
+
+
+def _relays(W: Worlds, i: int, top: int | None = None) -> Relays:
+    """The relay breakdown of node index ``i`` on the worlds ``W`` (see :class:`Relays`)."""
+    import networkx as nx
+
+    S, n, R, nnz = W.S, len(W.nodes), W.runs, W.S.nnz
+    keys = W.reach_keys([i])[0]
+    world, node = keys // n, keys % n
+    if W.relay is not None:  # the edges a blocked actor would pass reach along are not used
+        spreads = (node == i) | W.relay[node]
+        world, node = world[spreads], node[spreads]
+    indptr = S.indptr.astype(np.int64)
+    edge, which = _frontier_edges(indptr, np.diff(indptr), node, np.arange(node.size))
+    hit = W.live.reshape(-1)[world[which] * nnz + edge]
+    w, src, dst = world[which][hit], node[which][hit], S.indices.astype(np.int64)[edge[hit]]
+    direct = int(np.count_nonzero((src == i) & (dst != i)))
+    owed: dict[int, int] = {}
+    cuts = np.searchsorted(w, np.arange(R + 1))  # edges come grouped by world (keys are sorted)
+    for r in range(R):
+        a, b = cuts[r], cuts[r + 1]
+        if b - a < 2:  # one edge: no actor in between
+            continue
+        Gw = nx.DiGraph()
+        Gw.add_edges_from(zip(src[a:b].tolist(), dst[a:b].tolist()))
+        idom = nx.immediate_dominators(Gw, i)  # networkx >= 3.5 leaves the start out
+        order = list(nx.bfs_tree(Gw, i))  # a dominator comes before what it dominates
+        size = dict.fromkeys(order, 1)
+        for v in reversed(order):
+            if v != i:
+                size[idom[v]] += size[v]
+        for v, c in size.items():
+            if v != i and c > 1:
+                owed[v] = owed.get(v, 0) + c - 1
+    ranked = sorted(owed.items(), key=lambda x: (-x[1], x[0]))[:top]
+    return Relays(W.nodes[i], keys.size / R, direct / R,
+                  tuple((W.nodes[v], c / R) for v, c in ranked), R)
+
+
+def relay_breakdown(G, actor, *, worlds: Worlds | None = None, p: float | None = None,
+                    runs: int = RELAY_RUNS, seed=0, model: str = "ic",
+                    no_relay: Mapping | Iterable | None = None, top: int | None = 5) -> Relays:
+    """Through whom ``actor``'s reach goes: its direct audience and the relays it depends on.
+
+    Parameters
+    ----------
+    G : networkx.Graph or GraphView
+    actor : node id
+    worlds : Worlds, optional
+        Measure on these; else sampled with ``p``, ``runs``, ``seed``, ``model`` and
+        ``no_relay`` (see :func:`sample_worlds`).
+    top : int or None, default=5
+        How many relays to keep (None: all).
+
+    Returns
+    -------
+    Relays
+
+    Examples
+    --------
+    ``x`` is mentioned by ``hub`` (and by ``a``); ``hub`` is mentioned by five fans. Unless it is
+    a competitor, ``hub`` relays x's reach to its fans, and x owes most of its reach to it:
+
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("hub", "x"), ("a", "x")] + [(f"f{i}", "hub") for i in range(5)])
+    >>> r = relay_breakdown(G, "x", p=1.0, runs=4)
+    >>> r.reach, r.direct, r.through, r.top_share
+    (8.0, 2.0, (('hub', 5.0),), 0.625)
+    >>> G.nodes["hub"]["is_competitor"] = True
+    >>> relay_breakdown(G, "x", p=1.0, runs=4).reach    # x, hub and a: hub passes nothing on
+    3.0
+    """
+    W = worlds if worlds is not None else sample_worlds(G, p=p, runs=runs, seed=seed, model=model,
+                                                        no_relay=no_relay)
+    return _relays(W, int(_index(W.nodes, [actor])[0]), top)
 
 
 # -- constraints -----------------------------------------------------------------------------------
@@ -988,7 +1218,7 @@ def _fit_worlds(W: Worlds, idx: list[int], probe: int = 8) -> Worlds | None:
     the ranking, on up to 50 worlds); ``None`` when fewer than :data:`MIN_CELF_RUNS` would fit."""
     if not idx or W.runs == 0:
         return W
-    head = Worlds(W.nodes, W.S, W.live[: min(W.runs, 50)], dict(W.params))
+    head = W.head(50)
     sizes = [len(x) for x in head.reach_keys(idx[:probe])]
     per_world = max(1.0, sum(sizes) / len(sizes) / head.runs)  # actors one candidate reaches
     fit = int(MAX_REACH_BYTES // (per_world * len(idx) * 8))
@@ -996,7 +1226,7 @@ def _fit_worlds(W: Worlds, idx: list[int], probe: int = 8) -> Worlds | None:
         return W
     if fit < MIN_CELF_RUNS:
         return None
-    return Worlds(W.nodes, W.S, W.live[:fit], {**W.params, "runs": fit})
+    return W.head(fit)
 
 
 def _imm(rev: _Reverse, nodes: list, k: int, epsilon: float, rng, idx: list[int]) -> tuple[RRSets, dict]:
@@ -1064,6 +1294,7 @@ class ReachPick:
     audience_overlap: float  #: largest audience Jaccard with a previous pick (0 for the first)
     community: Any = None  #: its community (node attribute ``community``), if known
     reason: str = ""  #: why it was picked
+    relays: Relays | None = None  #: through whom its own reach goes (:func:`relay_breakdown`)
 
 
 @dataclass(frozen=True)
@@ -1119,6 +1350,8 @@ def select_reach(
     theta: int | None = None,
     exclude: Mapping | None = None,
     quotas: Iterable[Quota | str] | None = None,
+    no_relay: Mapping | Iterable | None = None,
+    explain: bool = True,
     progress=None,
 ) -> ReachResult:
     """Pick ``k`` actors that together reach the most actors (greedy, CELF or RIS).
@@ -1152,6 +1385,14 @@ def select_reach(
         ``{actor: reason}``: more actors to leave out (counted by reason in ``excluded``).
     quotas : iterable of Quota or str, optional
         Maxima per node attribute value (see :func:`parse_quota`).
+    no_relay : mapping or iterable, optional
+        Actors who pass nothing on when reached (they are still counted, and still spread as
+        seeds). Default :func:`relay_blocks`: the competitors and the ``filters.exclude`` actors
+        of the ranking's (or ``config``'s) configuration. ``()`` lets everyone relay. Ignored
+        when ``worlds`` is given (the worlds carry their own).
+    explain : bool, default=True
+        Measure each pick's :class:`Relays` (on the first :data:`RELAY_RUNS` worlds, or on as
+        many fresh ones with RIS).
     progress : influence.progress.Progress, optional
         Told the steps "Simulating reach" and "Selecting reach" (one unit per pick, ``k`` in all).
 
@@ -1176,8 +1417,11 @@ def select_reach(
     model = _check_choice("model", model, MODELS)
     if worlds is not None:
         nodes, S = worlds.nodes, worlds.S
+        relay, blocked = worlds.relay, dict(worlds.params.get("no_relay") or {})
     else:
         nodes, S = _matrix(G)
+        no_relay = _default_blocks(G, no_relay, ranking, config)
+        relay, blocked = _relay_mask(G, nodes, no_relay)
     explicit = method == "celf"
     from .progress import as_progress
 
@@ -1192,9 +1436,10 @@ def select_reach(
     quota = _Quotas(G, quotas)
     idx = [i for _, i in keep]
     params: dict = {"k": int(k), "candidates": len(keep), "model": model, "method": method,
-                    "pool": pool}
+                    "pool": pool, "no_relay": blocked}
     if method == "celf":
-        W = worlds if worlds is not None else sample_worlds(G, p=p, runs=runs, seed=seed, model=model)
+        W = worlds if worlds is not None else sample_worlds(G, p=p, runs=runs, seed=seed, model=model,
+                                                            no_relay=no_relay)
         fitted = _fit_worlds(W, idx) if worlds is None else W
         if fitted is None and explicit:
             raise ConfigError(
@@ -1217,7 +1462,7 @@ def select_reach(
         if p is not None:
             p = _check_prob("p", p)
         rng = _rng(seed)
-        rev = _Reverse(S, _probabilities(S, model, p), model)
+        rev = _Reverse(S, _probabilities(S, model, p), model, relay)
         n = len(nodes)
         if not n or not idx:
             R, info = RRSets(nodes, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64)), {"theta": 0}
@@ -1233,6 +1478,10 @@ def select_reach(
     chosen: list[int] = []
     community = _node_attr(G, "community")
     total = 0
+    explain_on = None
+    if explain:
+        explain_on = W.head(RELAY_RUNS) if method == "celf" else sample_worlds(
+            G, p=p, runs=min(runs, RELAY_RUNS), seed=seed, model=model, no_relay=no_relay)
     progress.step("Selecting reach", total=k)
     for j, gain in _greedy(oracle, len(idx), k, lambda j: quota.allows(keep[j][0])):
         actor, i = keep[j]
@@ -1246,11 +1495,20 @@ def select_reach(
             expected_reach=total * oracle.scale, solo_reach=solo * oracle.scale,
             overlap=float(1.0 - gain / solo) if picks and solo else 0.0,
             audience_overlap=_audience_overlap(S, chosen, i), community=community.get(actor),
-            reason=reason,
+            reason=reason, relays=_relays(explain_on, i) if explain_on is not None else None,
         ))
         chosen.append(i)
         progress.advance(1)
     return ReachResult(tuple(picks), params, excluded)
+
+
+def _default_blocks(G, no_relay, ranking, config):
+    """``no_relay``, or :func:`relay_blocks` with the ``filters.exclude`` patterns of the ranking's
+    configuration (else ``config``'s) when it is None."""
+    if no_relay is not None:
+        return no_relay
+    cfg = ranking.config if ranking is not None else config
+    return relay_blocks(G, patterns=getattr(cfg, "exclude_patterns", None))
 
 
 def _greedy(oracle, m: int, k: int, allowed) -> Iterable[tuple[int, int]]:
@@ -1303,6 +1561,8 @@ def select_diverse(
     exclude_bots: bool = True,
     exclude: Mapping | None = None,
     quotas: Iterable[Quota | str] | None = None,
+    no_relay: Mapping | Iterable | None = None,
+    explain: bool = True,
     progress=None,
 ) -> ReachResult:
     """Pick ``k`` actors balancing score with community coverage and low audience overlap.
@@ -1329,7 +1589,7 @@ def select_diverse(
     community_bonus : float, default=0.5
     p, runs, seed, worlds, model
         The reach model the picks are measured with (see :func:`sample_worlds`).
-    exclude_competitors, exclude_bots, exclude, quotas
+    exclude_competitors, exclude_bots, exclude, quotas, no_relay, explain
         As :func:`select_reach`.
     progress : influence.progress.Progress, optional
         Told the step "Selecting diverse" (one unit per pick, ``k`` in all).
@@ -1379,7 +1639,11 @@ def select_diverse(
     idx = np.array([i for _, i in keep], dtype=np.int64)
     jac = _jaccard(S, idx)
     comm = [communities.get(a) for a, _ in keep]
-    W = worlds if worlds is not None else sample_worlds(G, p=p, runs=runs, seed=seed, model=model)
+    if worlds is None:
+        no_relay = _default_blocks(G, no_relay, ranking, config)
+    W = worlds if worlds is not None else sample_worlds(G, p=p, runs=runs, seed=seed, model=model,
+                                                        no_relay=no_relay)
+    explain_on = W.head(RELAY_RUNS) if explain else None
     from .progress import as_progress
 
     progress = as_progress(progress)
@@ -1413,6 +1677,7 @@ def select_diverse(
             rank=len(picks) + 1, actor=actor, marginal_gain=gain / W.runs, expected_reach=total / W.runs,
             solo_reach=solo / W.runs, overlap=(1.0 - gain / solo) if picks and solo else 0.0,
             audience_overlap=float(worst[j]), community=comm[j], reason=reason,
+            relays=_relays(explain_on, int(idx[j])) if explain_on is not None else None,
         ))
         chosen.append(int(idx[j]))
         worst = np.maximum(worst, jac[j])
@@ -1420,6 +1685,7 @@ def select_diverse(
             covered.add(comm[j])
         progress.advance(1)
     params = {**W.params, "k": int(k), "pool": pool, "candidates": m, "method": "diverse",
+              "no_relay": dict(W.params.get("no_relay") or {}),
               "community_bonus": float(community_bonus), "communities_covered": len(covered)}
     return ReachResult(tuple(picks), params, excluded)
 
