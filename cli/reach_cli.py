@@ -16,7 +16,7 @@ DEFAULT_RUNS = 1000
 
 #: Columns of the reach and diverse shortlists, in order.
 REACH_COLUMNS = ("rank", "actor", "name", "platform", "score", "community", "expected_reach",
-                 "marginal_gain", "overlap", "audience_overlap", "why")
+                 "marginal_gain", "overlap", "audience_overlap", "top_relay", "top_relay_share", "why")
 
 
 def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int = DEFAULT_RUNS,
@@ -46,7 +46,8 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
         More actors to leave out (``{actor: reason}``) and maxima (:class:`influence.reach.Quota`).
     notes : list, optional
         Receives one line for each way the selection was cut down to fit memory (fewer worlds,
-        RIS instead of CELF, fewer RR sets), for the person at the terminal.
+        RIS instead of CELF, fewer RR sets), and one for each pick that owes more than half of its
+        reach to one relay, for the person at the terminal.
     progress : influence.progress.Progress, optional
         Passed to the selection (one unit per pick).
 
@@ -56,7 +57,11 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
         Keys :data:`REACH_COLUMNS`: ``expected_reach`` is the expected unique reach of the picks
         so far, ``marginal_gain`` what this pick adds, ``overlap`` the share of this pick's own
         expected reach that the previous picks already reach, ``audience_overlap`` its largest
-        audience Jaccard with a previous pick; ``why`` says why it was picked.
+        audience Jaccard with a previous pick, ``top_relay`` the actor its reach depends on most
+        and ``top_relay_share`` the share of its reach it would lose if that actor did not pass
+        it on (see :func:`influence.reach.relay_breakdown`); ``why`` says why it was picked and
+        through whom its reach goes. Competitors and ``filters.exclude`` actors relay nothing
+        (:func:`influence.reach.relay_blocks`).
 
     Examples
     --------
@@ -69,6 +74,8 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
     >>> rows = reach_rows(G, rank(G), 2, seed=0, runs=20)
     >>> [(r["actor"], r["expected_reach"], r["marginal_gain"], r["overlap"]) for r in rows]
     [('x', 4.0, 4.0, 0.0), ('z', 7.0, 3.0, 0.0)]
+    >>> rows[0]["why"].split(";")[0]
+    'largest marginal gain left: reaches ~4.0 actors alone (3.0 of its audience directly), adds 4.0 new'
     """
     from influence.reach import select_diverse, select_reach
 
@@ -89,6 +96,11 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
         if "theta_reduced_from" in p:
             notes.append(f"reaches are large under this model: RIS used {p['theta']} RR sets, not "
                          f"{p['theta_reduced_from']}, to fit in memory")
+    if notes is not None and res.params.get("no_relay"):
+        blocked = res.params["no_relay"]
+        notes.append(f"{' and '.join(f'{n} {k}' for k, n in blocked.items())} "
+                     f"account{'s' if sum(blocked.values()) > 1 else ''} relay no reach (reached and counted, "
+                     "they pass nothing on to their own audience)")
     wanted = set(res.actors)
     entries = {}
     for e in result:  # entries are built lazily: stop once every pick is found
@@ -99,7 +111,13 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
     rows = []
     for pick in res.picks:
         e = entries[pick.actor]
-        why = (f"{pick.reason}: reaches ~{pick.solo_reach:.1f} actors alone, adds {pick.marginal_gain:.1f} new"
+        r = pick.relays
+        if notes is not None and r is not None and r.dominated:
+            notes.append(f"{pick.actor} owes {r.top_share:.0%} of its reach to {r.top}: if that is a brand, "
+                         "media or shop account, list it in filters.exclude so that it relays nothing")
+        why = (f"{pick.reason}: reaches ~{pick.solo_reach:.1f} actors alone"
+               + (f" ({r.describe()})" if r is not None else "")
+               + f", adds {pick.marginal_gain:.1f} new"
                + (f" ({pick.overlap:.0%} already reached by earlier picks)" if pick.rank > 1 else "")
                + f"; {e.why}")
         rows.append({
@@ -113,6 +131,8 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
             "marginal_gain": round(pick.marginal_gain, 3),
             "overlap": round(pick.overlap, 4),
             "audience_overlap": round(pick.audience_overlap, 4),
+            "top_relay": r.top if r is not None else None,
+            "top_relay_share": round(r.top_share, 4) if r is not None else None,
             "why": why,
         })
     return rows

@@ -847,8 +847,8 @@ class Relays:
 
     ``through`` lists, largest first, the actors its reach depends on: the expected number of
     actors reached *only through* each (every path to them in a world passes through it, so they
-    would be lost if it did not pass reach on; the dominator tree of the world's reached part,
-    Lengauer & Tarjan 1979, as networkx computes it). The shares do not sum to 1: actors reached
+    would be lost if it did not pass reach on: the dominator tree of the world's reached part,
+    Cooper, Harvey & Kennedy 2001). The shares do not sum to 1: actors reached
     along several paths depend on no single relay.
     """
 
@@ -891,10 +891,62 @@ def _handle(actor) -> str:
     return f"@{rest}" if platform == "twitter" and rest and not rest.startswith("@") else text
 
 
+def _dominated(src: list, dst: list, root) -> dict:
+    """``{v: 1 + number of nodes v dominates}`` in the graph of edges ``src -> dst`` (every node
+    reachable from ``root``): the dominator tree by Cooper, Harvey & Kennedy's iterative algorithm
+    ("A simple, fast dominance algorithm", 2001), on plain lists because the graphs are many and
+    small (networkx's ``immediate_dominators`` gives the same tree; building a DiGraph per world
+    took most of the time)."""
+    succ: dict = {}
+    pred: dict = {}
+    for a, b in zip(src, dst):
+        succ.setdefault(a, []).append(b)
+        pred.setdefault(b, []).append(a)
+    order = []  # postorder of an iterative depth-first search
+    seen = {root}
+    stack = [(root, iter(succ.get(root, ())))]
+    while stack:
+        v, it = stack[-1]
+        for w in it:
+            if w not in seen:
+                seen.add(w)
+                stack.append((w, iter(succ.get(w, ()))))
+                break
+        else:
+            stack.pop()
+            order.append(v)
+    order.reverse()  # reverse postorder: every node after its dominators
+    po = {v: j for j, v in enumerate(order)}
+    idom = {root: root}
+    changed = True
+    while changed:
+        changed = False
+        for v in order[1:]:
+            new = None
+            for u in pred[v]:
+                if u not in idom:
+                    continue
+                if new is None:
+                    new = u
+                    continue
+                a, b = u, new
+                while a != b:  # walk up the tree to the common dominator
+                    while po[a] > po[b]:
+                        a = idom[a]
+                    while po[b] > po[a]:
+                        b = idom[b]
+                new = a
+            if idom.get(v) != new:
+                idom[v] = new
+                changed = True
+    size = dict.fromkeys(order, 1)
+    for v in reversed(order[1:]):
+        size[idom[v]] += size[v]
+    return size
+
+
 def _relays(W: Worlds, i: int, top: int | None = None) -> Relays:
     """The relay breakdown of node index ``i`` on the worlds ``W`` (see :class:`Relays`)."""
-    import networkx as nx
-
     S, n, R, nnz = W.S, len(W.nodes), W.runs, W.S.nnz
     keys = W.reach_keys([i])[0]
     world, node = keys // n, keys % n
@@ -910,17 +962,9 @@ def _relays(W: Worlds, i: int, top: int | None = None) -> Relays:
     cuts = np.searchsorted(w, np.arange(R + 1))  # edges come grouped by world (keys are sorted)
     for r in range(R):
         a, b = cuts[r], cuts[r + 1]
-        if b - a < 2:  # one edge: no actor in between
+        if not np.any(src[a:b] != i):  # only the actor's own edges: nobody in between
             continue
-        Gw = nx.DiGraph()
-        Gw.add_edges_from(zip(src[a:b].tolist(), dst[a:b].tolist()))
-        idom = nx.immediate_dominators(Gw, i)  # networkx >= 3.5 leaves the start out
-        order = list(nx.bfs_tree(Gw, i))  # a dominator comes before what it dominates
-        size = dict.fromkeys(order, 1)
-        for v in reversed(order):
-            if v != i:
-                size[idom[v]] += size[v]
-        for v, c in size.items():
+        for v, c in _dominated(src[a:b].tolist(), dst[a:b].tolist(), i).items():
             if v != i and c > 1:
                 owed[v] = owed.get(v, 0) + c - 1
     ranked = sorted(owed.items(), key=lambda x: (-x[1], x[0]))[:top]
