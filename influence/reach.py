@@ -36,6 +36,16 @@ is the mean over the worlds. All sets are scored on the *same* worlds (common ra
 differences between sets are not noise of the draw and every result is deterministic for a
 ``seed``.
 
+Relays
+------
+A cascade passes through **relays**, actors who pass on what reaches them. A brand replying to a
+customer is customer service, not the customer's audience: declared competitors and the actors
+``filters.exclude`` names relay nothing (:func:`relay_blocks`; ``no_relay=`` everywhere, ``()``
+lets everyone relay). They are still reached and counted, and still spread as seeds; the spread
+stays a coverage function, so submodular. Each pick reports through whom its reach goes
+(:class:`Relays`, :func:`relay_breakdown`): its direct audience and the expected actors it reaches
+only through each relay, with the share owed to the biggest.
+
 Selection
 ---------
 :func:`select_reach` maximises the expected unique reach greedily (the spread is submodular under
