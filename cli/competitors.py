@@ -123,6 +123,9 @@ def competitors_cmd(sector, section, n_topics, max_topics, sentiment_model, seed
                  f"({tm.chosen_by}); sentiment: {cmap.params['analyzer']}", quiet)
         if tm.note:
             echo_err(f"Topics: {tm.note}", quiet)
+        model = cmap.params.get("sentiment_model", {})
+        if "reputation" in sections and model.get("hint"):
+            echo_err(f"Sentiment: {model['hint']}", quiet)
 
 
 @click.group("sentiment")

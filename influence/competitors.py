@@ -1154,6 +1154,8 @@ class CompetitorMap:
         """``{"competitors": [...], "topics": [...], "params": {...}}`` (JSON-ready)."""
         out: dict[str, Any] = {
             "competitors": [self.competitor_dict(n, sections) for n in self.competitors]}
+        if "reputation" in sections and "sentiment_model" in self.params:
+            out["sentiment_model"] = self.params["sentiment_model"]
         if "topics" in sections:
             out["topics"] = [t.to_dict() for t in self.topics.topics]
             out["topic_model"] = {"n_topics": self.topics.n_topics,
@@ -1222,7 +1224,7 @@ def map_competitors(posts: Iterable[Post], interactions: Iterable[Interaction],
     Share of voice counts every interaction from someone else: bots' likes and mentions count
     like anyone's (filter them out of the store first if you know them).
     """
-    from .sentiment import analyzer_from
+    from .sentiment import analyzer_from, describe_analyzer
 
     cfg = config or CompetitorConfig()
     if not competitors:
@@ -1292,7 +1294,10 @@ def map_competitors(posts: Iterable[Post], interactions: Iterable[Interaction],
         reputation=rep,
         tags=tags,
         params={"config": cfg.to_dict(), "seed": seed,
-                "analyzer": type(sentiment).__name__},
+                "analyzer": type(sentiment).__name__,
+                # which model produced the reputation figures, and for the generic lexicon how
+                # to train one on the sector's own labels (issue 16)
+                "sentiment_model": describe_analyzer(sentiment)},
     )
 
 

@@ -1,6 +1,7 @@
 """Sentiment analysers: the lexicon default (es + en), the trainable classifier, its CLI."""
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -8,10 +9,12 @@ from click.testing import CliRunner
 from influence_cli import cli
 
 from influence.datasets import make_sector
-from influence.errors import InputDataError
+from influence.errors import ConfigError, InputDataError
 from influence.sentiment import (
+    NEUTRAL_BANDS,
     LexiconAnalyzer,
     cross_validate,
+    describe_analyzer,
     guess_language,
     load_classifier,
     macro_f1,
@@ -75,9 +78,13 @@ def test_spanish_pero_superlatives_and_idioms():
 
 
 def test_english_fair_as_event_is_no_opinion():
-    a = LexiconAnalyzer(default_language="en")
-    assert a.predict(["Bean Theory will be at the coffee fair in Madrid", "Fair trade beans",
-                      "That was a fair price", "This is fair"]) == [
+    # "fair" the adjective is mild praise: inside the calibrated neutral band, positive with
+    # VADER's 0.05 cut-off; as an event it scores nothing
+    texts = ["Bean Theory will be at the coffee fair in Madrid", "Fair trade beans",
+             "That was a fair price", "This is fair"]
+    s = LexiconAnalyzer(default_language="en").scores(texts)
+    assert s[0] == s[1] == 0 and s[2] > 0.05 and s[3] > 0.05
+    assert LexiconAnalyzer(default_language="en", threshold=0.05).predict(texts) == [
         "neutral", "neutral", "positive", "positive"]
 
 
@@ -92,6 +99,63 @@ def test_spanish_lexicon_on_hand_written_sentences():
     acc = sum(t == p for t, p in zip(labels, pred)) / len(labels)
     assert acc >= 0.9 and macro_f1(labels, pred) >= 0.9
     assert LexiconAnalyzer().predict(texts) == pred  # the language guess finds Spanish
+
+
+def test_english_service_complaints_and_requests():
+    a = LexiconAnalyzer(default_language="en")
+    assert a.predict([
+        "@skyline flight delayed 3 hours and still waiting at the gate",
+        "@netlink on hold for 45 minutes and then the call dropped",
+        "They rebooked me on a flight that leaves tomorrow night. Thanks for nothing",
+        "@bankly why is the app down again on payday?",
+        "My package never arrived and nobody answers",
+        "@skyline please help, I need to change my flight",   # a request, not praise
+        "Got a reply in two minutes, great support",          # speed, not waiting
+    ]) == ["negative", "negative", "negative", "negative", "negative", "neutral", "positive"]
+    # a missing item is a mild complaint (inside the neutral band alone); "united" is a name
+    bag, name = a.scores(["@united where is my bag?", "united"])
+    assert bag < 0 and name == 0
+    # thanks beside a failure are not praise, thanks alone are
+    s = a.scores(["thanks for the 2 hour delay", "thanks for the quick reply!"])
+    assert s[0] < 0 < s[1]
+
+
+def test_service_sentences_hand_written():
+    """tests/data/en_service_handwritten.csv (60 sentences, 20 per label) and
+    es_service_handwritten.csv (30, 10 per label): customer-service posts to made-up brands,
+    written by hand from general knowledge for issue 16, before any vocabulary was added. They
+    were then the development set (errors on them were read and fixed), so these figures are
+    optimistic; the held-out figures are the real sets in tests/test_reputation_real.py.
+    Measured before issue 16: en macro-F1 0.717, es 0.775; after: en 0.884, es 0.967."""
+    a = LexiconAnalyzer()
+    for name, lang, floor in (("en_service_handwritten.csv", "en", 0.86),
+                              ("es_service_handwritten.csv", "es", 0.93)):
+        texts, labels = read_labelled(DATA / name)
+        pred = a.predict(texts, [lang] * len(texts))
+        assert macro_f1(labels, pred) >= floor, name
+
+
+def test_neutral_band_parameters():
+    a = LexiconAnalyzer(default_language="en")
+    s = a.scores(["This is fair"])[0]
+    assert 0.05 < s < NEUTRAL_BANDS["en"][1]
+    assert a.predict(["This is fair"]) == ["neutral"]
+    assert LexiconAnalyzer(default_language="en", positive_threshold=0.1).predict(
+        ["This is fair"]) == ["positive"]
+    with pytest.raises(ConfigError, match="positive_threshold"):
+        LexiconAnalyzer(positive_threshold=1.5)
+    with pytest.raises(ConfigError, match="'threshold'"):
+        LexiconAnalyzer(threshold=-0.1)
+
+
+def test_describe_analyzer_names_the_model_and_how_to_train_one(tmp_path):
+    d = describe_analyzer(LexiconAnalyzer())
+    assert d["kind"] == "lexicon" and "vaderSentiment" in d["detail"]
+    assert "influence sentiment train" in d["hint"]
+    model = train_classifier(["great", "awful", "opens monday"] * 3,
+                             ["positive", "negative", "neutral"] * 3)
+    d = describe_analyzer(model)
+    assert d["kind"] == "trained" and "hint" not in d and "9 labelled examples" in d["detail"]
 
 
 def test_guess_language():
@@ -112,12 +176,14 @@ def test_lexicon_on_airline_tweets():
     true = [r["airline_sentiment"] for r in rows]
     pred = LexiconAnalyzer(default_language="en").predict(texts)
     acc = sum(t == p for t, p in zip(true, pred)) / len(true)
-    # measured 0.556 accuracy / 0.518 macro-F1 (docs/competitors.md; 0.550 / 0.514 before
-    # ENGLISH_SUPPLEMENT): VADER reads many complaints ("thanks for the 2 hour delay") as
-    # neutral or positive. Before @handles were stripped it was 0.489 / 0.457: VADER's lexicon
-    # scores "united" +1.8
-    assert 0.545 < acc < 0.57
-    assert 0.505 < macro_f1(true, pred) < 0.535
+    # measured 0.622 accuracy / 0.601 macro-F1 (python benchmarks/reputation_real.py; issue 16:
+    # service vocabulary and the neutral band chosen on sanders, nothing fitted to these labels).
+    # Before issue 16: 0.556 / 0.518; VADER alone 0.489 / 0.457 (it scores "united" +1.8)
+    assert 0.61 < acc < 0.635
+    assert 0.59 < macro_f1(true, pred) < 0.615
+    # VADER's own cut-off is still there for whoever wants it
+    old = LexiconAnalyzer(default_language="en", threshold=0.05).predict(texts)
+    assert macro_f1(true, old) > 0.59
 
 
 def test_trained_classifier_beats_lexicon_on_held_out_airline_tweets(tmp_path):
@@ -173,5 +239,8 @@ def test_cli_train_and_use(tmp_path):
                                  "--sentiment-model", str(model), "--topics", "2"])
     assert r.exit_code == 0, r.stderr
     assert "TrainedClassifier" in r.stdout
+    out = json.loads(r.stdout)
+    assert out["sentiment_model"]["kind"] == "trained"
+    assert "influence sentiment train" not in r.stderr  # no hint once a model is trained
     bad = CliRunner().invoke(cli, ["sentiment", "train", str(tmp_path / "nope.csv"), "-o", "m.pkl"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
