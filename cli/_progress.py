@@ -2,9 +2,12 @@
 
 One rule for every command: on a terminal, each step of long work gets a line
 (``[  4.2s] Building the graph...``) or, when the library says how many units it will take, a
-click progress bar (``Detecting communities  [####----]  3/10406``). With ``-q``, or when stderr
-is not a terminal (a pipe, a log file, CI), nothing is printed: logs keep only the commands'
-summary lines ("Ranked 116408 of ...", "Wrote ..."). docs/getting-started.md says the same.
+click progress bar (``Detecting communities  [####----]  3/10406``); a step whose total is unknown
+but which counts its units (the rows of ``influence import``) redraws a running count under its
+line. With ``-q``, or when stderr is not a terminal (a pipe, a log file, CI), nothing is printed:
+logs keep only the commands' summary lines ("Ranked 116408 of ...", "Wrote ...").
+docs/getting-started.md ("Progress") says the same. ``influence crawl`` keeps its own display
+(a bar of pages against the queue, a plain line every 10 s in logs: docs/crawling.md).
 """
 
 from __future__ import annotations
@@ -16,6 +19,14 @@ from collections.abc import Callable, Iterator
 
 import click
 
+#: Seconds between two redraws of a running count.
+COUNT_EVERY = 0.2
+
+
+def stderr_is_terminal() -> bool:
+    """Whether stderr is a terminal (the tests replace this to draw into a captured stream)."""
+    return sys.stderr.isatty()
+
 
 class TerminalProgress:
     """An :class:`influence.progress.Progress` that draws on stderr when ``live``.
@@ -26,22 +37,30 @@ class TerminalProgress:
     once: it only turns the line into a bar.
     """
 
-    def __init__(self, quiet: bool = False, *, live: bool | None = None):
-        self.live = (not quiet and sys.stderr.isatty()) if live is None else bool(live)
+    def __init__(self, quiet: bool = False, *, live: bool | None = None, unit: str = ""):
+        self.live = (not quiet and stderr_is_terminal()) if live is None else bool(live)
         self.started = time.monotonic()
         self.current: str | None = None
+        self.unit = unit  #: word after a running count ("rows read")
         self._bar = None
+        self._count = 0
+        self._countable = False  # the current step has no total: advance() shows a running count
+        self._counting = False  # a running count is drawn on the current line
+        self._drawn = 0.0
 
     # -- the protocol -------------------------------------------------------------------------
 
     def step(self, name: str, total: int | None = None) -> None:
         same = name == self.current
         self.current = name
+        if not (same and total is None):
+            self._countable = total is None
         if not self.live:
             return
         if same and (total is None or self._bar is not None):
             return
         self._close_bar()
+        self._count = 0
         if total is not None and total > 1:
             self._bar = click.progressbar(length=int(total), label=name, file=sys.stderr, show_pos=True,
                                           show_eta=True)
@@ -52,6 +71,16 @@ class TerminalProgress:
     def advance(self, n: int = 1) -> None:
         if self._bar is not None:
             self._bar.update(n)
+            return
+        if not self.live or not self._countable:
+            return
+        # no total: a running count, redrawn at most every COUNT_EVERY seconds
+        self._count += n
+        now = time.monotonic()
+        if now - self._drawn >= COUNT_EVERY:
+            self._drawn = now
+            click.echo(f"\r\x1b[2K  {self._count:,}{' ' + self.unit if self.unit else ''}", err=True, nl=False)
+            self._counting = True
 
     # -- helpers for the CLI -------------------------------------------------------------------
 
@@ -75,18 +104,23 @@ class TerminalProgress:
         """End the current bar (before a command prints its summary lines)."""
         self._close_bar()
         self.current = None
+        self._countable = False
 
     def _close_bar(self) -> None:
+        if self._counting:
+            self._counting = False
+            click.echo("\r\x1b[2K", err=True, nl=False)
         if self._bar is not None:
             bar, self._bar = self._bar, None
             bar.__exit__(None, None, None)
 
 
 @contextlib.contextmanager
-def progress_for(quiet: bool) -> Iterator[TerminalProgress]:
+def progress_for(quiet: bool, *, unit: str = "") -> Iterator[TerminalProgress]:
     """The progress of one command: ``with progress_for(quiet) as progress: ...``; the bar in
-    flight, if any, is closed on the way out (also on errors and Ctrl-C)."""
-    progress = TerminalProgress(quiet)
+    flight, if any, is closed on the way out (also on errors and Ctrl-C). ``unit`` names what a
+    running count counts."""
+    progress = TerminalProgress(quiet, unit=unit)
     try:
         yield progress
     finally:

@@ -2,29 +2,43 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
 import click
 
-from ._common import UserError, echo_err, interrupted, open_sector_arg, quiet_option, translate_errors
+from ._common import (
+    UserError,
+    echo_err,
+    interrupted,
+    open_sector_arg,
+    quiet_option,
+    translate_errors,
+)
 
 #: Seconds between two progress lines when stderr is not a terminal (logs, CI).
 PLAIN_EVERY = 10.0
 
 
 class _Display:
-    """A progress bar on a terminal; a plain line every PLAIN_EVERY seconds otherwise."""
+    """A progress bar on a terminal, under a step line per source ("Crawling NAME..."); a plain
+    line every PLAIN_EVERY seconds otherwise."""
 
     def __init__(self, quiet: bool):
+        from ._progress import stderr_is_terminal
+
         self.quiet = quiet
-        self.live = not quiet and sys.stderr.isatty()
-        self.last_plain = time.monotonic()
+        self.live = not quiet and stderr_is_terminal()
+        self.started = self.last_plain = time.monotonic()
         self.shown = False
+        self.source: str | None = None
 
     def progress(self, p) -> None:
         if self.quiet:
             return
+        if self.live and p.source != self.source:
+            # a new source: its step line, as the other commands say theirs (cli/_progress.py)
+            self.source = p.source
+            self.log(f"[{time.monotonic() - self.started:6.1f}s] Crawling {p.source}...")
         total = p.pages + p.queue
         line = (f"{p.source}: {p.pages:,} pages, {p.errors:,} errors, {p.queue:,} queued, "
                 f"{p.records:,} records, {p.rate:.1f} pages/s")

@@ -52,11 +52,14 @@ def import_cmd(sector, files, record_type, input_format, platform, kind, skip_ba
     if sector == "demo":
         raise UserError("the demo sector is built in memory and cannot be imported into; "
                         "give a sector file or a store path")
-    with open_sector_arg(sector, create=True) as sec:
+    from ._progress import progress_for
+
+    with open_sector_arg(sector, create=True) as sec, progress_for(quiet, unit="rows read") as progress:
         try:
-            for path in files:
+            for i, path in enumerate(files, 1):
                 _import_one(sec, path, quiet=quiet, skip_bad_rows=skip_bad_rows, fmt=input_format,
-                            record_type=record_type, platform=platform, kind=kind)
+                            record_type=record_type, platform=platform, kind=kind, progress=progress,
+                            label=f"Importing {path}" + (f" ({i} of {len(files)})" if len(files) > 1 else ""))
         except BaseException:
             sec.discard_if_empty()  # a failed first import leaves no empty store behind
             raise
@@ -68,21 +71,20 @@ def import_cmd(sector, files, record_type, input_format, platform, kind, skip_ba
         )
 
 
-def _import_one(sec, path: str, *, quiet: bool, **options) -> None:
-    import sys
-
+def _import_one(sec, path: str, *, quiet: bool, progress, label: str, **options) -> None:
     from influence.importers import import_file
 
-    live = not quiet and sys.stderr.isatty()
+    # the step and a running count of rows on a terminal (cli/_progress.py); logs and pipes get
+    # the summary line only
+    progress.step(label)
+    seen = [0]
 
-    def progress(rows: int) -> None:
-        # a live counter for people at a terminal; logs and pipes get the summary line only
-        if live:
-            click.echo(f"\r{path}: {rows:,} rows read", err=True, nl=False)
+    def rows_read(rows: int) -> None:  # import_file reports the rows read so far
+        progress.advance(rows - seen[0])
+        seen[0] = rows
 
-    rep = translate_errors(lambda: import_file(sec.store, path, progress=progress, **options))
-    if live:
-        click.echo("\r", err=True, nl=False)
+    rep = translate_errors(lambda: import_file(sec.store, path, progress=rows_read, **options))
+    progress.done()
     new = rep.new
     echo_err(
         f"{path}: {rep.rows} {rep.record_type} rows read; new in store: "

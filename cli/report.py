@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
-import time
 
 import click
 
@@ -17,6 +15,7 @@ from ._common import (
     resolve_config,
     translate_errors,
 )
+from ._progress import progress_for
 
 
 def _size(n: int) -> str:
@@ -73,27 +72,23 @@ def report_cmd(sector, output, top, map_nodes, seed, title, n_topics, sentiment_
     if not os.path.isdir(folder):
         raise UserError(f"{output}: folder {folder} does not exist")
     analyzer = translate_errors(lambda: analyzer_from(sentiment_model))
-    show = not quiet and sys.stderr.isatty()
-    started = time.monotonic()
-
-    def progress(message: str) -> None:
-        if show:
-            click.echo(f"[{time.monotonic() - started:5.1f}s] {message}...", err=True)
-
-    with open_sector_arg(sector, seed=seed) as sec:
-        cfg = resolve_config(sec.ranking, config_file, assignments, seed)
-        competitor_config = None
-        if n_topics is not None:
-            competitor_config = CompetitorConfig(
-                n_topics=n_topics, **({"languages": tuple(sec.languages)} if sec.languages else {}))
-        data = translate_errors(lambda: build_report(sec, config=cfg, top=top, map_nodes=map_nodes,
-                                                     seed=seed, title=title, progress=progress,
-                                                     competitor_config=competitor_config,
-                                                     analyzer=analyzer))
-    progress("Drawing the charts")
-    html = render_html(data)
-    try:
-        size = write_html(html, output)
-    except OSError as exc:
-        raise UserError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    # each step on a terminal (bars for communities and reach picks); none with -q or in logs
+    with progress_for(quiet) as progress:
+        with open_sector_arg(sector, seed=seed) as sec:
+            cfg = resolve_config(sec.ranking, config_file, assignments, seed)
+            competitor_config = None
+            if n_topics is not None:
+                competitor_config = CompetitorConfig(
+                    n_topics=n_topics, **({"languages": tuple(sec.languages)} if sec.languages else {}))
+            data = translate_errors(lambda: build_report(sec, config=cfg, top=top, map_nodes=map_nodes,
+                                                         seed=seed, title=title, progress=progress,
+                                                         competitor_config=competitor_config,
+                                                         analyzer=analyzer))
+        progress.step("Drawing the charts")
+        html = render_html(data)
+        progress.step(f"Writing {output}")
+        try:
+            size = write_html(html, output)
+        except OSError as exc:
+            raise UserError(f"{output}: cannot write: {exc.strerror or exc}") from None
     echo_err(f"Wrote {output} ({_size(size)})", quiet)

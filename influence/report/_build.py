@@ -294,8 +294,12 @@ def build_report(
     analyzer : sentiment analyser, optional
         As in :func:`influence.competitors.map_competitors`.
     progress : influence.progress.Progress or callable, optional
-        Told each slow step ("Building the interaction graph", "Detecting communities" with one
-        unit per component, ..., "Mapping competitors"); a plain callable gets each step's name.
+        Told each step, in order: "Building the interaction graph", "Reading the posts",
+        "Detecting communities" (one unit per component), "Assigning roles", "Ranking N actors",
+        "Describing communities", "Simulating reach", "Selecting reach" (one unit per pick,
+        from :func:`influence.reach.select_reach`), "Laying out the network map", "Mapping competitors" (then the competitor map's
+        own steps: "Tagging competitor posts", "Finding topics", "Scoring sentiment"). A plain
+        callable gets each step's name.
 
     Returns
     -------
@@ -335,6 +339,7 @@ def build_report(
     if G.number_of_nodes() == 0:
         raise EmptyGraphError(f"sector {sector.name} has no actors: nothing to report "
                               "(import or crawl data first)")
+    say("Reading the posts")
     posts = list(store.posts())
 
     say("Detecting communities")
@@ -347,13 +352,13 @@ def build_report(
     try:
         from ..roles import assign_roles
 
-        roles = assign_roles(G, posts=posts, seed=seed)
+        roles = assign_roles(G, posts=posts, seed=seed, partition=partition)
         for v, r in roles.roles.items():
             G.nodes[v]["role"] = r
     except EmptyGraphError as exc:
         notes["roles"] = f"No roles: {exc}."
 
-    say("Ranking")
+    say(f"Ranking {G.number_of_nodes():,} actors")
     result = rank(G, cfg)
     say("Describing communities")
     summaries = summarize_communities(G, partition, ranking=result, posts=posts,
@@ -366,7 +371,7 @@ def build_report(
 
     entries = shortlist(result, top=top)
     say("Simulating reach")
-    reach, solo = _reach(G, result, entries, seed=seed, runs=reach_runs, notes=notes)
+    reach, solo = _reach(G, result, entries, seed=seed, runs=reach_runs, notes=notes, progress=progress)
 
     urls = {a.id: a.url for a in store.actors() if a.url}
     rows = tuple(
@@ -471,9 +476,10 @@ def _author_name(G, account: str) -> str:
     return str(G.nodes[node].get("name") or account) if node in G else account
 
 
-def _reach(G, result, entries, *, seed: int, runs: int, notes: dict):
+def _reach(G, result, entries, *, seed: int, runs: int, notes: dict, progress=None):
     """Each shortlisted actor's expected reach alone, the shortlist's together, and the
-    reach-aware pick of the same size (all on the same live-edge worlds)."""
+    reach-aware pick of the same size (all on the same live-edge worlds); ``progress`` sees
+    "Simulating reach" and "Selecting reach" from :func:`select_reach`."""
     from ..reach import sample_worlds, select_reach, spread
 
     if not entries:
@@ -485,7 +491,7 @@ def _reach(G, result, entries, *, seed: int, runs: int, notes: dict):
     worlds = sample_worlds(G, runs=runs, seed=seed)
     solo = {e.actor: spread(G, [e.actor], worlds=worlds) for e in entries}
     together = spread(G, [e.actor for e in entries], worlds=worlds)
-    picked = select_reach(G, len(entries), ranking=result, worlds=worlds)
+    picked = select_reach(G, len(entries), ranking=result, worlds=worlds, progress=progress)
     names = {a: str(G.nodes[a].get("name") or a) for a in picked.actors}
     params = {**picked.params, "shortlist": len(entries)}
     return ReachInfo(shortlist_reach=together, picks=picked.picks, names=names, params=params), solo
