@@ -140,11 +140,12 @@ def _annotate(view, arrays, sector, cfg, *, labels: bool, roles: bool, quiet: bo
     from influence.progress import as_progress
 
     progress = as_progress(progress)
-    progress.step("Detecting communities")  # detect_communities adds the per-component bar
-    G = view.networkx()
-    partition = detect_communities(G, seed=seed, progress=progress)
+    progress.step("Detecting communities")  # detect_communities adds the per-run bar
+    # on the arrays: no networkx graph unless labels or roles need one
+    partition = detect_communities(view, seed=seed, progress=progress)
     arrays.node_attrs["community"] = [partition.get(v) for v in arrays.nodes]
     posts = list(sector.store.posts()) if (labels or roles) else None
+    G = view.networkx() if (labels or roles) else None
     if labels:
         progress.step("Labelling communities")
         names = {s.id: s.label for s in summarize_communities(G, partition, posts=posts)}
@@ -160,7 +161,7 @@ def _annotate(view, arrays, sector, cfg, *, labels: bool, roles: bool, quiet: bo
 
 _communities_option = click.option(
     "--communities/--no-communities", default=True, show_default=True,
-    help="Detect communities (Louvain consensus, seeded) so every actor carries its community id "
+    help="Detect communities (Louvain, seeded) so every actor carries its community id "
          "and `why` counts the communities attention comes from. Skip it on very large sectors.",
 )
 

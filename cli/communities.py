@@ -56,7 +56,8 @@ def _flat(row: dict, roles: bool) -> dict:
 @click.option("--min-size", type=click.IntRange(min=1), default=5, show_default=True,
               help="Communities smaller than this are merged into one 'other' group (id -1).")
 @click.option("--runs", type=click.IntRange(min=1), default=10, show_default=True,
-              help="Runs combined by consensus; 1 is a single, faster run.")
+              help="Louvain: at most N seeded runs, the one of highest modularity kept (one run from 2M "
+                   "edges up); other methods: N runs combined by consensus. 1 is a single, faster run.")
 @click.option("--projection", type=click.Choice(PROJECTION_CHOICES), default="sum", show_default=True,
               help="sum: ignore direction, a pair's weight is both directions summed; "
                    "directed: directed modularity.")

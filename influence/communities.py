@@ -12,7 +12,8 @@ Methods
 ===================== ====================================================== ======================
 method                algorithm                                              notes
 ===================== ====================================================== ======================
-``louvain``           Louvain modularity optimisation (networkx), seeded     the default
+``louvain``           Louvain modularity optimisation, seeded: NetworKit's   the default
+                      PLM (engine ``networkit``) or networkx
 ``leiden``            Leiden: like Louvain, with connected communities       needs the extra
                       guaranteed (leidenalg)                                 ``influence[leiden]``
 ``label_propagation`` asynchronous weighted label propagation (networkx)     no resolution; merges
@@ -31,10 +32,26 @@ modularity of Leicht & Newman (louvain, leiden and greedy_modularity); label pro
 directed form and refuses it. Self-loops are dropped either way; a multigraph's parallel edges are
 summed.
 
-Consensus (``runs``)
---------------------
-A single Louvain run depends on its seed: on real graphs two seeds can differ by several points of
-NMI. With ``runs > 1`` (default 10) the method runs ``runs`` times with seeds drawn from ``seed``,
+Engines
+-------
+Louvain on the sum projection (the default everywhere) runs on NetworKit's PLM (Staudt &
+Meyerhenke 2016: Louvain with a refinement phase, C++), on integer arrays built straight from the
+graph or from a :class:`influence.measures.GraphView` of the store's arrays, without a networkx
+graph: about as fast as igraph's multilevel, with as high a modularity (docs/communities.md). A
+single Louvain run depends on its seed (the order the nodes are visited in), so it makes up to
+``runs`` runs (default 10), each on the nodes renumbered in a random order drawn from ``seed`` with
+numpy, and keeps the one of highest modularity. The runs are capped at :data:`RUN_EDGE_BUDGET`
+edge visits in all (runs x undirected edges): 10 runs up to 200,000 edges, 4 at 500,000, one from
+2,000,000 up, so that large sectors cost one run. PLM runs on one thread: the partition depends
+only on the graph, the parameters and the seed (not on the process, ``PYTHONHASHSEED`` or the
+CPUs).
+
+``engine="networkx"`` (and every other method, and ``projection="directed"``) runs networkx: the
+reference implementation, slow on large graphs, with consensus (below).
+
+Consensus (``runs``, networkx engine)
+-------------------------------------
+With ``runs > 1`` (default 10) the method runs ``runs`` times with seeds drawn from ``seed``,
 and the partitions are combined by consensus clustering (Lancichinetti & Fortunato 2012),
 restricted to the graph's edges as in fast consensus (Tandon et al. 2019): each edge gets the share
 of runs that put its ends together, edges below 0.5 are dropped, and the method runs again on that
@@ -44,8 +61,8 @@ measured figures); ``runs=1`` is one plain networkx run seeded with ``seed`` its
 component, on the nodes numbered in order).
 ``greedy_modularity`` is deterministic and ignores ``runs``.
 
-Components
-----------
+Components (networkx engine)
+----------------------------
 Each connected component is searched on its own (modularity never joins disconnected parts, so
 the answer is the same kind; the cost is not: networkx's Louvain can take minutes on a graph of
 thousands of small components). A component smaller than ``min_size``, or of one or two actors,
@@ -62,6 +79,9 @@ References
 ----------
 V. D. Blondel, J.-L. Guillaume, R. Lambiotte, E. Lefebvre, "Fast unfolding of communities in large
 networks", J. Stat. Mech. (2008) P10008. doi:10.1088/1742-5468/2008/10/P10008
+
+C. L. Staudt, H. Meyerhenke, "Engineering Parallel Algorithms for Community Detection in Massive
+Networks", IEEE TPDS 27(1), 171-184 (2016). doi:10.1109/TPDS.2015.2390633 (PLM)
 
 V. A. Traag, L. Waltman, N. J. van Eck, "From Louvain to Leiden: guaranteeing well-connected
 communities", Sci. Rep. 9, 5233 (2019). doi:10.1038/s41598-019-41695-z
@@ -104,6 +124,8 @@ from .errors import ConfigError, EmptyGraphError
 
 __all__ = [
     "METHODS",
+    "ENGINES",
+    "RUN_EDGE_BUDGET",
     "PROJECTIONS",
     "OTHER",
     "Partition",
@@ -122,6 +144,8 @@ __all__ = [
 METHODS: tuple[str, ...] = ("louvain", "leiden", "label_propagation", "greedy_modularity")
 #: How a directed graph is turned into the graph the method sees.
 PROJECTIONS: tuple[str, ...] = ("sum", "directed")
+#: Implementations of Louvain (see :func:`detect_communities`).
+ENGINES: tuple[str, ...] = ("auto", "networkit", "networkx")
 #: Community id of the actors of communities smaller than ``min_size``.
 OTHER = -1
 
@@ -174,8 +198,11 @@ class Partition(Mapping):
     resolution : float
     seed : int
     runs : int
-        Runs combined by consensus (1: a single run).
+        Runs made: the best of them by modularity (engine ``"networkit"``), or combined by
+        consensus (engine ``"networkx"``; 1: a single run).
     min_size : int
+    engine : str
+        ``"networkit"`` (NetworKit's PLM, the default for Louvain) or ``"networkx"``.
     modularity : float
         Modularity (with ``resolution``) of the detected communities, before the small ones were
         merged, on the projected graph.
@@ -189,6 +216,7 @@ class Partition(Mapping):
     min_size: int = 1
     projection: str = "sum"
     modularity: float = math.nan
+    engine: str = "networkx"
     _groups: dict = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -250,6 +278,7 @@ class Partition(Mapping):
             "runs": self.runs,
             "min_size": self.min_size,
             "projection": self.projection,
+            "engine": self.engine,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -273,7 +302,7 @@ class Partition(Mapping):
 # ==================================================================================================
 
 
-def _check_params(method, resolution, seed, min_size, runs, projection) -> None:
+def _check_params(method, resolution, seed, min_size, runs, projection, engine="auto") -> None:
     def bad(name: str, constraint: str, value: Any) -> ConfigError:
         return ConfigError(
             f"The {name!r} parameter of detect_communities must be {constraint}. Got {value!r} instead.",
@@ -284,6 +313,11 @@ def _check_params(method, resolution, seed, min_size, runs, projection) -> None:
         raise bad("method", "one of " + ", ".join(repr(m) for m in METHODS), method)
     if projection not in PROJECTIONS:
         raise bad("projection", "one of " + ", ".join(repr(p) for p in PROJECTIONS), projection)
+    if engine not in ENGINES:
+        raise bad("engine", "one of " + ", ".join(repr(e) for e in ENGINES), engine)
+    if engine == "networkit" and method != "louvain":
+        raise ConfigError(f"engine 'networkit' runs Louvain only: use engine='networkx' for method={method!r}",
+                          key="engine")
     if isinstance(resolution, bool) or not isinstance(resolution, (int, float)) or not (
         math.isfinite(resolution) and resolution > 0
     ):
@@ -489,6 +523,170 @@ def _consensus(H: nx.Graph, find, seed: int, runs: int) -> list:
     return parts[0]
 
 
+# --------------------------------------------------------------------------------------------------
+# The fast path: NetworKit's PLM on integer arrays
+# --------------------------------------------------------------------------------------------------
+
+#: The networkit engine makes at most ``runs`` PLM runs and at most this many edge visits in all
+#: (runs x undirected edges), keeping the partition of highest modularity: ten runs up to 200,000
+#: edges, four at 500,000, one from 2,000,000 up (see docs/communities.md).
+RUN_EDGE_BUDGET = 2_000_000
+
+
+def _networkit():
+    """networkit, imported on first use (``import networkit`` takes 1-2 s: not for ``--help``)."""
+    import networkit
+
+    return networkit
+
+
+def _budget_runs(runs: int, n_edges: int) -> int:
+    """PLM runs made by the networkit engine for ``runs`` asked on ``n_edges`` undirected edges.
+
+    >>> _budget_runs(10, 78), _budget_runs(10, 500_000), _budget_runs(10, 5_000_000)
+    (10, 4, 1)
+    """
+    return max(1, min(int(runs), RUN_EDGE_BUDGET // max(int(n_edges), 1)))
+
+
+def _graph_arrays(G, weight: str | None):
+    """``(nodes, src, dst, w)`` of a networkx graph or a :class:`influence.measures.GraphView`:
+    node i is ``nodes[i]``, one entry per edge (parallel edges repeated, self-loops included)."""
+    from .measures import GraphView
+
+    if isinstance(G, GraphView):
+        A = G.A if weight is not None else G.B
+        coo = A.tocoo()
+        return G.nodes, coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data.astype(float)
+    nodes = list(G)
+    index = {v: i for i, v in enumerate(nodes)}
+    m = G.number_of_edges()
+    if weight is None:
+        pairs = ((index[a], index[b]) for a, b in G.edges())
+        w = np.ones(m)
+    else:
+        pairs_w = [(index[a], index[b], d.get(weight, 1)) for a, b, d in G.edges(data=True)]
+        w = np.fromiter((x[2] for x in pairs_w), dtype=float, count=m)
+        pairs = ((a, b) for a, b, _ in pairs_w)
+    uv = np.fromiter((x for ab in pairs for x in ab), dtype=np.int64, count=2 * m).reshape(m, 2)
+    return nodes, uv[:, 0], uv[:, 1], w
+
+
+def _sum_projection(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray):
+    """The sum projection as arrays ``(u, v, w)`` with ``u < v``, one entry per pair (weights of
+    both directions and of parallel edges summed), self-loops dropped: :func:`project_undirected`
+    without networkx.
+
+    >>> _sum_projection(3, np.array([0, 1, 1, 2]), np.array([1, 0, 2, 2]), np.array([2., .5, 1, 9]))
+    (array([0, 1]), array([1, 2]), array([2.5, 1. ]))
+    """
+    import scipy.sparse as sp
+
+    keep = src != dst
+    a, b = np.minimum(src, dst)[keep], np.maximum(src, dst)[keep]
+    A = sp.csr_array((w[keep].astype(float), (a, b)), shape=(n, n))
+    A.sum_duplicates()
+    coo = A.tocoo()
+    return coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data.astype(float)
+
+
+def _modularity(labels: np.ndarray, u: np.ndarray, v: np.ndarray, w: np.ndarray,
+                resolution: float = 1.0) -> float:
+    """Modularity of ``labels`` on the undirected graph ``(u, v, w)`` (one entry per pair, no
+    self-loops): ``networkx.community.modularity`` in numpy.
+
+    >>> G = nx.karate_club_graph()
+    >>> u, v, w = (np.array(x) for x in zip(*G.edges(data="weight")))
+    >>> labels = np.array([0 if G.nodes[i]["club"] == "Mr. Hi" else 1 for i in G])
+    >>> round(_modularity(labels, u, v, w), 6) == round(nx.community.modularity(
+    ...     G, [{i for i in G if labels[i] == c} for c in (0, 1)], weight="weight"), 6)
+    True
+    """
+    m = float(w.sum())
+    if m <= 0:
+        return math.nan
+    n = len(labels)
+    degree = np.bincount(u, w, minlength=n) + np.bincount(v, w, minlength=n)
+    inside = float(w[labels[u] == labels[v]].sum())
+    by_comm = np.bincount(labels, degree)
+    return inside / m - resolution * float(np.square(by_comm / (2 * m)).sum())
+
+
+def _plm(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, *, seed: int, resolution: float,
+         runs: int, progress) -> tuple[np.ndarray, float, int]:
+    """Best of ``runs`` NetworKit PLM runs by modularity: ``(labels, modularity, runs)``.
+
+    Each run numbers the nodes in a random order drawn from ``seed`` (numpy), and PLM runs
+    sequentially (one thread, ``par="none"``) so that the result depends on nothing but the
+    arrays and the seed. Ties in modularity keep the earlier run.
+    """
+    import scipy.sparse as sp
+
+    nk = _networkit()
+    rng = np.random.default_rng(seed)
+    progress.step("Detecting communities", total=runs if runs > 1 else None)
+    threads = nk.getMaxNumberOfThreads()
+    nk.setNumberOfThreads(1)
+    best: tuple[np.ndarray, float] | None = None
+    try:
+        for _ in range(runs):
+            perm = rng.permutation(n)  # node i is perm[i] in this run
+            a, b = perm[u], perm[v]
+            # each pair once (upper triangle), as CSR: sorted adjacency, built and searched
+            # faster than from coordinates
+            g = nk.GraphFromCsr(sp.csr_array((w, (np.minimum(a, b), np.maximum(a, b))), shape=(n, n)),
+                                weighted=True, directed=False)
+            plm = nk.community.PLM(g, refine=True, gamma=float(resolution), par="none")
+            found = np.asarray(plm.run().getPartition().getVector(), dtype=np.int64)[perm]
+            del g, plm
+            q = _modularity(found, u, v, w, resolution)
+            if best is None or q > best[1]:
+                best = (found, q)
+            progress.advance(1)
+    finally:
+        nk.setNumberOfThreads(threads)
+    return best[0], best[1], runs
+
+
+def _ids(labels: np.ndarray, min_size: int) -> np.ndarray:
+    """Community ids from raw labels: ``0, 1, ...`` by decreasing size (ties: the community whose
+    first member comes first), :data:`OTHER` below ``min_size``.
+
+    >>> _ids(np.array([7, 3, 3, 9, 7, 7, 5]), 2).tolist()
+    [0, 1, 1, -1, 0, 0, -1]
+    """
+    _, first, inverse, counts = np.unique(labels, return_index=True, return_inverse=True,
+                                          return_counts=True)
+    order = np.lexsort((first, -counts))
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    inverse = inverse.ravel()
+    return np.where(counts[inverse] >= min_size, rank[inverse], OTHER)
+
+
+def _detect_networkit(G, *, resolution, seed, min_size, runs, weight, progress) -> Partition:
+    nodes, src, dst, w = _graph_arrays(G, weight)
+    n = len(nodes)
+    u, v, w = _sum_projection(n, src, dst, w)
+    if len(u) == 0:
+        labels, modularity, made = np.arange(n), math.nan, 1
+    else:
+        labels, modularity, made = _plm(n, u, v, w, seed=int(seed), resolution=float(resolution),
+                                        runs=_budget_runs(runs, len(u)), progress=progress)
+    ids = _ids(labels, int(min_size))
+    return Partition(
+        membership=dict(zip(nodes, ids.tolist())),
+        method="louvain",
+        resolution=float(resolution),
+        seed=int(seed),
+        runs=int(made),
+        min_size=int(min_size),
+        projection="sum",
+        modularity=float(modularity),
+        engine="networkit",
+    )
+
+
 def _by_component(H: nx.Graph, find, seed: int, runs: int, min_size: int, progress) -> list:
     """Run ``find`` (with consensus when ``runs > 1``) on each connected component of H.
 
@@ -523,7 +721,7 @@ def _by_component(H: nx.Graph, find, seed: int, runs: int, min_size: int, progre
 
 
 def detect_communities(
-    G: nx.Graph,
+    G,
     *,
     method: str = "louvain",
     resolution: float = 1.0,
@@ -532,15 +730,17 @@ def detect_communities(
     runs: int = 10,
     projection: str = "sum",
     weight: str | None = "weight",
+    engine: str = "auto",
     progress=None,
 ) -> Partition:
     """Split a graph's actors into communities.
 
     Parameters
     ----------
-    G : networkx graph
+    G : networkx graph or influence.measures.GraphView
         An interaction graph (:func:`influence.build_graph`) or any networkx graph, directed or
-        not. Not modified.
+        not, or a view of the store's arrays (``GraphView.from_arrays(build_arrays(...))``: no
+        networkx graph is built on the default engine). Not modified.
     method : {"louvain", "leiden", "label_propagation", "greedy_modularity"}, default="louvain"
         See the module docstring. ``"leiden"`` needs the optional extra ``influence[leiden]``.
     resolution : float, default=1.0
@@ -552,13 +752,22 @@ def detect_communities(
     min_size : int, default=5
         Communities with fewer members are merged into :data:`OTHER`. 1 keeps them all.
     runs : int, default=10
-        Runs combined by consensus; 1 is a single plain run seeded with ``seed``.
+        Engine ``"networkit"``: at most this many runs, within a budget of
+        :data:`RUN_EDGE_BUDGET` edge visits (one run from 2,000,000 edges up), the one of highest
+        modularity kept. Engine ``"networkx"``: runs combined by consensus; 1 is a single plain
+        networkx run seeded with ``seed``.
     projection : {"sum", "directed"}, default="sum"
         How a directed graph is treated (see the module docstring).
     weight : str or None, default="weight"
-        Edge attribute holding the weight (missing: 1). ``None`` weighs every edge 1.
+        Edge attribute holding the weight (missing: 1). ``None`` weighs every edge 1. A
+        ``GraphView`` carries its own weights: ``None`` weighs its edges 1, any string keeps them.
+    engine : {"auto", "networkit", "networkx"}, default="auto"
+        ``"auto"``: NetworKit's PLM for Louvain on the sum projection (or an undirected graph),
+        networkx otherwise. ``"networkx"``: the reference implementation (networkx's Louvain per
+        connected component, with consensus); slow on large graphs.
     progress : influence.progress.Progress, optional
-        Told the step "Detecting communities" with one unit per connected component searched.
+        Told the step "Detecting communities", with one unit per run (networkit) or per
+        connected component searched (networkx).
 
     Returns
     -------
@@ -574,18 +783,34 @@ def detect_communities(
     Examples
     --------
     >>> G = nx.karate_club_graph()
-    >>> p = detect_communities(G, min_size=1, runs=1, seed=2)
+    >>> p = detect_communities(G, min_size=1, seed=2)
     >>> p
     Partition(method='louvain', communities=4, other=0, actors=34, modularity=0.4449)
-    >>> detect_communities(G, min_size=1, runs=1, seed=2) == p
+    >>> p.engine, p.runs, detect_communities(G, min_size=1, seed=2) == p
+    ('networkit', 10, True)
+    >>> detect_communities(G, min_size=1, runs=1, seed=2, engine="networkx").modularity == p.modularity
     True
     >>> detect_communities(G, method="greedy_modularity", min_size=6).sizes
     {0: 18, 1: 11, -1: 5}
     """
-    _check_params(method, resolution, seed, min_size, runs, projection)
-    if G.number_of_nodes() == 0:
+    from .measures import GraphView
+
+    _check_params(method, resolution, seed, min_size, runs, projection, engine)
+    view = G if isinstance(G, GraphView) else None
+    if (view.n if view is not None else G.number_of_nodes()) == 0:
         raise EmptyGraphError("no actors to group into communities: the graph is empty")
-    directed = projection == "directed" and G.is_directed()
+    is_directed = True if view is not None else G.is_directed()
+    directed = projection == "directed" and is_directed
+    if engine == "networkit" and directed:
+        raise ConfigError("engine 'networkit' has no directed modularity: use projection='sum' or "
+                          "engine='networkx'", key="engine")
+    from .progress import as_progress
+
+    if method == "louvain" and not directed and engine != "networkx":
+        return _detect_networkit(G, resolution=resolution, seed=seed, min_size=min_size, runs=runs,
+                                 weight=weight, progress=as_progress(progress))
+    if view is not None:
+        G = view.networkx()
     H = _project_directed(G, weight) if directed else project_undirected(G, weight)
     runs = int(runs) if method in _RANDOMISED else 1
     if H.number_of_edges() == 0:
@@ -596,8 +821,6 @@ def detect_communities(
         # seed (PYTHONHASHSEED), which would make the partition change from one process to the next.
         nodes = list(H)
         H_int = nx.relabel_nodes(H, {n: i for i, n in enumerate(nodes)}, copy=True)
-        from .progress import as_progress
-
         found_int = _by_component(H_int, _finder(method, float(resolution)), int(seed), runs, int(min_size),
                                   as_progress(progress))
         found = [{nodes[i] for i in c} for c in found_int]
