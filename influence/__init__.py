@@ -62,10 +62,15 @@ _LAZY = {
     "map_sector": "competitors",
     "CompetitorMap": "competitors",
     "CompetitorConfig": "competitors",
+    "select_reach": "reach",
+    "make_sector": "datasets",
 }
+# every public module and package, reachable as ``influence.<name>`` after ``import influence``
+# (imported on first use; tests/test_api.py checks that no module of the package is missing here)
 _SUBMODULES = {"datasets", "measures", "records", "store", "graph", "ranking", "config", "sector",
                "importers", "export", "manifest", "errors", "evaluate", "sweep",
-               "communities", "roles", "text", "competitors", "sentiment", "report"}
+               "communities", "roles", "text", "competitors", "sentiment", "report",
+               "reach", "crawl", "atomic", "progress"}
 
 __all__ = [
     "__version__",
@@ -98,11 +103,13 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | _SUBMODULES)
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from . import datasets
+    from . import crawl, datasets, reach
+    from .datasets import make_sector
+    from .reach import select_reach
     from .communities import CommunitySummary, Partition, detect_communities, summarize_communities
     from .config import RankingConfig
     from .export import export_graph

@@ -84,7 +84,7 @@ Examples
 >>> truth.values
 {'ana': 1.0, 'luis': 4.0, 'eva': 4.0, 'pia': 1.0}
 >>> ev = evaluate_ranking({"ana": 0.1, "luis": 0.9, "eva": 0.5, "pia": 0.2}, truth, k=2)
->>> round(ev.kendall, 3), ev.precision, ev.ndcg
+>>> round(ev.kendall, 3), ev.precision_at_k, ev.ndcg_at_k
 (0.816, 1.0, 1.0)
 """
 
@@ -245,11 +245,13 @@ class Evaluation:
     ----------
     kendall, spearman : float
         Kendall tau-b and Spearman rho between scores and truth (NaN when either is constant).
-    precision : float
+    precision_at_k : float
         Precision@k: the share of the ranking's top k that are in the truth's top k (graded truth)
-        or are known influencers (binary truth). Tie-aware.
-    ndcg : float
+        or are known influencers (binary truth). Tie-aware. (Metric name ``"precision"``; the
+        attribute ``precision`` is a deprecated alias.)
+    ndcg_at_k : float
         NDCG@k with the truth values, shifted so that the lowest is 0, as gains. Tie-aware.
+        (Metric name ``"ndcg"``; the attribute ``ndcg`` is a deprecated alias.)
     k : int
     n : int
         Number of actors compared.
@@ -260,26 +262,39 @@ class Evaluation:
 
     kendall: float
     spearman: float
-    precision: float
-    ndcg: float
+    precision_at_k: float
+    ndcg_at_k: float
     k: int
     n: int
     truth: TruthDiagnostics | None = field(default=None, compare=False, repr=False)
 
+    @property
+    def precision(self) -> float:
+        """Deprecated alias of :attr:`precision_at_k` (the name :meth:`to_dict` uses)."""
+        _warn_renamed("precision", "precision_at_k")
+        return self.precision_at_k
+
+    @property
+    def ndcg(self) -> float:
+        """Deprecated alias of :attr:`ndcg_at_k` (the name :meth:`to_dict` uses)."""
+        _warn_renamed("ndcg", "ndcg_at_k")
+        return self.ndcg_at_k
+
     def metric(self, name: str) -> float:
-        """The value of a metric by name (one of :data:`METRICS`)."""
+        """The value of a metric by name (one of :data:`METRICS`: ``"precision"`` reads
+        :attr:`precision_at_k`, ``"ndcg"`` :attr:`ndcg_at_k`)."""
         if name not in METRICS:
             raise ConfigError(f"unknown metric {name!r} (expected one of: {', '.join(METRICS)})",
                               key="metric")
-        return getattr(self, name)
+        return getattr(self, _METRIC_FIELDS.get(name, name))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (NaN becomes ``None``), values rounded to 6 significant digits."""
         return {
             "kendall": _clean(self.kendall),
             "spearman": _clean(self.spearman),
-            "precision_at_k": _clean(self.precision),
-            "ndcg_at_k": _clean(self.ndcg),
+            "precision_at_k": _clean(self.precision_at_k),
+            "ndcg_at_k": _clean(self.ndcg_at_k),
             "k": self.k,
             "n": self.n,
         }
@@ -295,6 +310,16 @@ class MeasureEvaluation:
 
     def to_dict(self) -> dict[str, Any]:
         return {"measure": self.name, "weight": self.weight, **self.evaluation.to_dict()}
+
+
+_METRIC_FIELDS = {"precision": "precision_at_k", "ndcg": "ndcg_at_k"}
+
+
+def _warn_renamed(old: str, new: str) -> None:
+    import warnings
+
+    warnings.warn(f"Evaluation.{old} is deprecated, use Evaluation.{new} (the name to_dict() uses)",
+                  DeprecationWarning, stacklevel=3)
 
 
 def _clean(x: float) -> float | None:
@@ -1157,8 +1182,8 @@ def _evaluate_arrays(x: np.ndarray, y: np.ndarray, k: int, binary: bool,
     return Evaluation(
         kendall=kendall_tau(x, y),
         spearman=spearman_rho(x, y),
-        precision=precision_at_k(x, y, k, binary=binary),
-        ndcg=ndcg_at_k(x, gains, k),
+        precision_at_k=precision_at_k(x, y, k, binary=binary),
+        ndcg_at_k=ndcg_at_k(x, gains, k),
         k=int(k),
         n=len(x),
         truth=diagnostics,

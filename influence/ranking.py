@@ -25,7 +25,8 @@ the actors without one.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import operator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -68,7 +69,7 @@ class RankedActor:
     measures: dict[str, MeasureScore]
     received: dict[str, float]  #: interactions received per kind (raw counts)
     givers: int  #: distinct actors who gave attention
-    competitor: str = ""
+    competitor: str | None = None  #: the competitor this actor belongs to, None when it is no brand
     followers: int | None = None
     community: Any = None  #: community id (node attribute ``community``), if detected
     community_label: str | None = None  #: its label (node attribute ``community_label``)
@@ -93,7 +94,7 @@ class RankedActor:
             d["givers"] = self.givers
             d["received"] = {k: _num(v) for k, v in self.received.items()}
             d["followers"] = self.followers
-            d["competitor"] = self.competitor or None
+            d["competitor"] = self.competitor
             d["community"] = self.community
             d["community_label"] = self.community_label
             d["role"] = self.role
@@ -114,6 +115,21 @@ class RankingResult:
     Entries are built when read (``result[0]``, ``result.top(20)``, iteration), so ranking a
     sector of a million actors and printing its top 20 builds 20 explained rows, not a million.
 
+    Reading entries
+    ---------------
+    The rule: **an integer or a slice is a position, anything else is an actor id**; the
+    methods look up actor ids of any type, integers included.
+
+    - ``result[0]``, ``result[-1]``, ``result[:10]``: by position, best first, like a list
+      (``result[0].rank == 1``).
+    - ``result["web:example.org"]``: the entry of that actor (``KeyError`` when it is not in the
+      ranking).
+    - ``result.entry(actor)`` / ``result.get(actor, default=None)``: the entry of ``actor``,
+      whatever its type. Use these when node ids are integers (karate club's node 33 is
+      ``result.entry(33)``; ``result[33]`` is the 34th entry).
+    - ``actor in result``: whether ``actor`` (an id of any type, or a :class:`RankedActor`) is
+      ranked. Actors removed by the output filters (e.g. competitors) are not in the result.
+
     Attributes
     ----------
     entries : tuple of RankedActor
@@ -131,9 +147,11 @@ class RankingResult:
     """
 
     def __init__(self, order: list[int], make, *, config: RankingConfig, n_nodes: int, n_edges: int,
-                 excluded: dict[str, int], missing: dict[str, int]):
+                 excluded: dict[str, int], missing: dict[str, int], nodes: list | None = None):
         self._order = order
         self._make = make
+        self._nodes = nodes  # all node ids of the ranked graph, by index (``order`` indexes them)
+        self._positions: dict | None = None  # actor -> position, built on the first lookup
         self._cache: dict[int, RankedActor] = {}
         self.config = config
         self.n_nodes = n_nodes
@@ -153,10 +171,59 @@ class RankingResult:
     def __iter__(self):
         return (self._entry(r) for r in range(len(self._order)))
 
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return tuple(self._entry(r) for r in range(len(self._order))[i])
+    def __getitem__(self, key):
+        """``result[i]`` by position (an integer or a slice), ``result[actor]`` for any other key."""
+        if isinstance(key, slice):
+            return tuple(self._entry(r) for r in range(len(self._order))[key])
+        try:
+            i = operator.index(key)
+        except TypeError:
+            return self.entry(key)
         return self._entry(range(len(self._order))[i])
+
+    def _position(self, actor) -> int | None:
+        if self._positions is None:
+            if self._nodes is None:
+                self._positions = {e.actor: r for r, e in enumerate(self)}
+            else:
+                nodes = self._nodes
+                self._positions = {nodes[i]: r for r, i in enumerate(self._order)}
+        try:
+            return self._positions.get(actor)
+        except TypeError:  # an unhashable key is no actor id
+            return None
+
+    def entry(self, actor) -> RankedActor:
+        """The entry of ``actor`` (a node id of any type, integers included).
+
+        Raises
+        ------
+        KeyError
+            If ``actor`` is not in this ranking: not a node of the ranked graph, or left out by
+            the output filters (the message says which).
+        """
+        r = self._position(actor)
+        if r is None:
+            try:
+                in_graph = self._nodes is not None and actor in set(self._nodes)
+            except TypeError:  # unhashable
+                in_graph = False
+            if in_graph:
+                raise KeyError(f"actor {actor!r} is in the graph but was left out by the output filters "
+                               f"({', '.join(self.excluded) or 'none'})")
+            raise KeyError(f"actor {actor!r} is not in the ranked graph")
+        return self._entry(r)
+
+    def get(self, actor, default=None):
+        """The entry of ``actor`` (a node id of any type), or ``default`` when it is not ranked."""
+        r = self._position(actor)
+        return default if r is None else self._entry(r)
+
+    def __contains__(self, item) -> bool:
+        """Whether an actor id (or a :class:`RankedActor`'s actor) is in this ranking."""
+        if isinstance(item, RankedActor):
+            item = item.actor
+        return self._position(item) is not None
 
     @property
     def entries(self) -> tuple[RankedActor, ...]:
@@ -191,9 +258,10 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
         and a ``community`` node attribute adds "across N communities" to the explanations. For
         large sectors pass ``GraphView.from_arrays(build_arrays(store, config))``: the same
         ranking without building a networkx graph.
-    config : RankingConfig, optional
-        Measure weights, their parameters, normalisation and output filters. Default:
-        ``RankingConfig()``.
+    config : RankingConfig or mapping, optional
+        Measure weights, their parameters, normalisation and output filters. A mapping is read
+        with :meth:`RankingConfig.from_dict` (the nested shape of a sector file's ``[ranking]``
+        table, e.g. ``{"measures": {"pagerank": 1.0}}``). Default: ``RankingConfig()``.
 
     Returns
     -------
@@ -203,6 +271,10 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
     ------
     EmptyGraphError
         If the graph has no nodes.
+    ConfigError
+        If a mapping ``config`` has an unknown key or a bad value (the message names the key).
+    TypeError
+        If ``config`` is neither a RankingConfig, a mapping nor None.
 
     Examples
     --------
@@ -213,7 +285,7 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
     >>> result[0].why
     'attention from 2 actors; HITS authority top 34%, distinct attention givers top 34%'
     """
-    cfg = config if config is not None else RankingConfig()
+    cfg = _as_config(config)
     view = G if isinstance(G, GraphView) else GraphView(_as_digraph(G))
     n = view.n
     if n == 0:
@@ -326,7 +398,7 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
             measures=ms,
             received=received,
             givers=int(givers[i]),
-            competitor=str(competitors[i] or ""),
+            competitor=str(competitors[i]) if competitors[i] else None,
             followers=int(f) if f is not None else None,
             community=communities[i],
             community_label=community_labels[i],
@@ -343,6 +415,7 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
         n_edges=view.n_edges,
         excluded={k: c for k, c in excluded.items() if c},
         missing={m: c for m, c in missing.items() if c},
+        nodes=nodes,
     )
 
 
@@ -356,8 +429,9 @@ def shortlist(result: RankingResult, top: int = 20, *, platforms: Iterable[str] 
         From :func:`rank` (its filters, e.g. competitors excluded, already applied).
     top : int, default=20
         How many actors; 0 for all. Ignored with ``per_community``.
-    platforms : iterable of str, optional
-        Keep only actors of these platforms (ranks are renumbered 1..n).
+    platforms : str or iterable of str, optional
+        Keep only actors of these platforms (ranks are renumbered 1..n). A single string is one
+        platform: ``platforms="web"`` is ``platforms=["web"]``.
     per_community : int, optional
         The best ``per_community`` actors of every community instead (communities ordered by
         their best actor; actors without a community are left out; ``rank`` stays the overall
@@ -377,13 +451,16 @@ def shortlist(result: RankingResult, top: int = 20, *, platforms: Iterable[str] 
     """
     if top < 0:
         raise ValueError(f"top must be >= 0, got {top}")
+    if isinstance(platforms, str):
+        platforms = (platforms,)
+    keep = None if platforms is None else set(platforms)
     if per_community is not None:
         if per_community < 1:
             raise ValueError(f"per_community must be >= 1, got {per_community}")
         taken: dict = {}
         out = []
         for e in result:
-            if e.community is None or (platforms is not None and e.platform not in set(platforms)):
+            if e.community is None or (keep is not None and e.platform not in keep):
                 continue
             n = taken.get(e.community, 0)
             if n < per_community:
@@ -391,17 +468,25 @@ def shortlist(result: RankingResult, top: int = 20, *, platforms: Iterable[str] 
                 out.append(e)
         order = {c: i for i, c in enumerate(dict.fromkeys(e.community for e in out))}
         return sorted(out, key=lambda e: (order[e.community], e.rank))
-    if platforms is None:
+    if keep is None:
         return list(result.top(top))
-    entries = list(result.entries)
-    if platforms is not None:
-        keep = set(platforms)
-        entries = [e for e in entries if e.platform in keep]
-        entries = [_renumber(e, i + 1) for i, e in enumerate(entries)]
+    entries = [e for e in result if e.platform in keep]
+    entries = [_renumber(e, i + 1) for i, e in enumerate(entries)]
     return entries if top == 0 else entries[:top]
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+
+
+def _as_config(config) -> RankingConfig:
+    if config is None:
+        return RankingConfig()
+    if isinstance(config, RankingConfig):
+        return config
+    if isinstance(config, Mapping):
+        return RankingConfig.from_dict(config)
+    raise TypeError(f"rank() needs config as a RankingConfig, a mapping such as "
+                    f"{{'measures': {{'pagerank': 1.0}}}} or None, got {type(config).__name__}")
 
 
 def _as_digraph(G: nx.Graph) -> nx.DiGraph:

@@ -355,9 +355,9 @@ def test_evaluate_ranking_graded_truth_uses_the_overlap():
     ev = evaluate_ranking(scores, truth, k=2)
     assert ev.n == 4
     assert ev.kendall == pytest.approx(-1.0) and ev.spearman == pytest.approx(-1.0)
-    assert ev.precision == 0.0
+    assert ev.precision_at_k == 0.0
     # gains shifted to start at 0: (0, 1, 2, 3) seen in order (0, 1) of the ideal (3, 2)
-    assert ev.ndcg == pytest.approx((0 + 1 / math.log2(3)) / (3 + 2 / math.log2(3)))
+    assert ev.ndcg_at_k == pytest.approx((0 + 1 / math.log2(3)) / (3 + 2 / math.log2(3)))
 
 
 def test_evaluate_ranking_binary_truth_counts_unlisted_actors_as_negatives():
@@ -367,7 +367,7 @@ def test_evaluate_ranking_binary_truth_counts_unlisted_actors_as_negatives():
     ev = evaluate_ranking(result, truth, k=2)
     assert ev.n == G.number_of_nodes()
     top2 = [e.actor for e in result][:2]
-    assert top2 == ["star", "b"] and ev.precision == 1.0 and ev.ndcg == 1.0
+    assert top2 == ["star", "b"] and ev.precision_at_k == 1.0 and ev.ndcg_at_k == 1.0
     assert ev.to_dict()["precision_at_k"] == 1.0
 
 

@@ -124,7 +124,7 @@ def test_sweep_other_metric_and_all_zero_corner(karate):
     res = sweep(G, truth, {"measures.pagerank": [0.0, 1.0], "measures.harmonic": [0.0, 1.0]},
                 config=base, metric="ndcg", k=5)
     assert res.skipped == 1 and len(res.points) == 3
-    ndcgs = [p.evaluation.ndcg for p in res.points]
+    ndcgs = [p.evaluation.ndcg_at_k for p in res.points]
     assert ndcgs == sorted(ndcgs, reverse=True)
     with pytest.raises(ConfigError, match="unknown metric"):
         sweep(G, truth, {"measures.pagerank": [1.0]}, metric="auc")
