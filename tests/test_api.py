@@ -1,7 +1,11 @@
 """The public API: every re-exported name resolves, and importing the package stays light."""
 
+import pathlib
 import subprocess
 import sys
+
+import networkx as nx
+import pytest
 
 import influence
 
@@ -16,8 +20,6 @@ def test_exported_members():
 
 
 def test_unknown_attribute():
-    import pytest
-
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         influence.nope  # noqa: B018
 
@@ -39,11 +41,6 @@ def test_python_api_end_to_end():
 
 
 # -- Python ergonomics (issue 15 item 6) -------------------------------------------------------------
-
-import pathlib  # noqa: E402
-
-import networkx as nx  # noqa: E402
-import pytest  # noqa: E402
 
 
 def _sector_graph():
@@ -86,7 +83,7 @@ def test_result_lookup_by_actor_id():
     assert "web:eva" in result and result[0] in result and "web:nobody" not in result
     assert result.get("web:nobody") is None and result.get("web:nobody", 0) == 0
     with pytest.raises(KeyError, match="not in the ranked graph"):
-        result["web:nobody"]  # noqa: B018
+        result["web:nobody"]
     # the competitor is in the graph, but the default filters leave it out of the ranking
     assert "web:brand" not in result and result.get("web:brand") is None
     with pytest.raises(KeyError, match="left out by the output filters \\(competitors\\)"):
