@@ -34,7 +34,16 @@ Errors
 ------
 A bad row raises :class:`~influence.errors.InputDataError` naming the file and its line (the CSV
 header is line 1). :func:`import_file` then writes nothing; with ``skip_bad_rows=True`` it skips
-and counts bad rows instead.
+and counts bad rows instead. Whatever a row raises (deep JSON nesting, a parser's ``TypeError``)
+becomes such an error; so does any exception of a graph file's parser, for the whole file.
+
+Limits
+------
+Text files are read a line at a time, at most :data:`MAX_LINE_BYTES` (16 MiB) per line; a longer
+line is a bad row. A CSV record may span at most :data:`MAX_RECORD_LINES` lines; a malformed one
+(an unclosed quote, say) is reported on its first line and reading goes on at the next line.
+Records reach the store in batches (:meth:`~influence.store.Store.write`), so memory stays
+bounded. See docs/safety.md.
 """
 
 from __future__ import annotations
@@ -45,6 +54,8 @@ import io
 import json
 import os
 import re
+import zlib
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +68,14 @@ __all__ = ["import_file", "read_records", "ImportReport", "FORMATS", "RECORD_TYP
 
 FORMATS = ("csv", "tsv", "jsonl", "graphml", "gexf", "gml", "edgelist")
 RECORD_TYPES = ("interactions", "posts", "actors")
+
+#: Largest line (and largest CSV record, all its lines together) read from a file, in bytes:
+#: 16 MiB. A longer line is a line-numbered error, so one huge line cannot exhaust memory.
+MAX_LINE_BYTES = 16 * 2**20
+#: Most physical lines one CSV record may span (a quoted value may hold line breaks). A record
+#: whose quote is still open after this many lines, or at the end of the file, is malformed: it is
+#: reported on the line it starts on and reading goes on at the next line.
+MAX_RECORD_LINES = 100
 
 _EXT = {
     ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
@@ -106,6 +125,62 @@ def _open_text(path: str) -> io.TextIOBase:
     if path.lower().endswith(".gz"):
         return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
     return open(path, encoding="utf-8-sig", newline="")
+
+
+def _open_binary(path: str):
+    return gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")
+
+
+_LINE_ENDS = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _lines(fh, path: str) -> Iterator[tuple[int, str | InputDataError, int]]:
+    """The physical lines of a binary file: ``(line number, text or error, size in bytes)``.
+
+    A line ends at ``\n``, ``\r\n`` or a lone ``\r`` (as Python's universal newlines) and keeps
+    its line end. At most :data:`MAX_LINE_BYTES` + 1 bytes are read per line, so memory stays
+    bounded whatever the file holds: a longer line, or one that is not UTF-8, comes as an
+    :class:`InputDataError` naming its line number instead of its text (the reader then goes on
+    at the next line). A byte-order mark opening the file is dropped.
+    """
+    lineno = 0
+    first = True
+    while True:
+        chunk = fh.readline(MAX_LINE_BYTES + 1)
+        if not chunk:
+            return
+        if first:
+            first = False
+            if chunk.startswith(b"\xef\xbb\xbf"):
+                chunk = chunk[3:]
+        if len(chunk) > MAX_LINE_BYTES:
+            lineno += 1
+            while not chunk.endswith(b"\n"):  # skip the rest of the line, a chunk at a time
+                chunk = fh.readline(MAX_LINE_BYTES + 1)
+                if not chunk:
+                    break
+            yield lineno, InputDataError(
+                f"line longer than {MAX_LINE_BYTES:,} bytes (the limit, MAX_LINE_BYTES)",
+                path=path, line=lineno,
+            ), 0
+            continue
+        try:
+            text = chunk.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            lineno += 1
+            yield lineno, InputDataError(
+                f"not UTF-8 text (byte 0x{chunk[exc.start]:02x} at byte {exc.start + 1} of the line)",
+                path=path, line=lineno,
+            ), 0
+            continue
+        if "\r" in text and "\r" in (text[:-2] if text.endswith("\r\n") else text[:-1]):
+            # a lone CR ends a line too (classic Mac files), as in Python's universal newlines
+            for piece in _LINE_ENDS.findall(text):
+                lineno += 1
+                yield lineno, piece, len(piece.encode("utf-8"))
+            continue
+        lineno += 1
+        yield lineno, text, len(chunk)
 
 
 def read_records(
@@ -173,8 +248,10 @@ def read_records(
             yield from _read_graph(p, fmt, platform, kind or "mention", on_bad_row, rep)
     except UnicodeDecodeError:
         raise InputDataError("not UTF-8 text", path=p) from None
-    except (gzip.BadGzipFile, EOFError) as exc:
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise InputDataError(f"bad gzip file: {exc}", path=p) from None
+    except OSError as exc:  # unreadable: permissions, I/O error
+        raise InputDataError(f"cannot read the file: {exc.strerror or exc}", path=p) from None
 
 
 def import_file(store, path: str | os.PathLike, *, skip_bad_rows: bool = False, max_errors: int = 20,
@@ -235,6 +312,10 @@ def _clean(v: Any) -> Any:
 
 def _build(record_type: str, row: dict[str, Any], platform: str, kind: str | None):
     row = {k: _clean(v) for k, v in row.items() if k is not None}
+    for k, v in row.items():
+        if isinstance(v, (dict, list)) and not (k == "tags" and isinstance(v, list)):
+            what = "object" if isinstance(v, dict) else "array"
+            raise ValueError(f"{k} must be a string or a number, got a JSON {what}")
     plat = row.get("platform") or platform
     if record_type == "interactions":
         for col in ("source", "target"):
@@ -314,53 +395,156 @@ def _guess_type(columns: set[str]) -> str | None:
 
 
 def _check_columns(path: str, columns: list[str], record_type: str | None, kind: str | None,
-                   rep: ImportReport) -> str:
+                   rep: ImportReport, line: int = 1) -> str:
     cols = set(columns)
     rtype = record_type or _guess_type(cols)
     if rtype is None:
         raise InputDataError(
             "cannot tell what this file holds: the header needs source,target[,kind,timestamp] "
             "(interactions), id,author (posts) or id (actors); got " + ",".join(columns),
-            path=path, line=1,
+            path=path, line=line,
         )
     required, known = _COLUMNS[rtype]
     if rtype == "interactions" and kind is None:
         required = required | {"kind"}
     missing = sorted(required - cols)
     if missing:
-        raise InputDataError(f"missing column(s) {', '.join(missing)} for {rtype}", path=path, line=1)
+        raise InputDataError(f"missing column(s) {', '.join(missing)} for {rtype}", path=path, line=line)
     rep.record_type = rtype
     rep.ignored_columns = sorted(cols - known)
     return rtype
 
 
-def _read_table(path, fmt, record_type, platform, kind, on_bad_row, rep) -> Iterator:
-    with _open_text(path) as fh:
-        reader = csv.reader(fh, delimiter="\t" if fmt == "tsv" else ",")
+def _bad_row(exc: BaseException, path: str, line: int | None, where: str = "") -> InputDataError:
+    """The :class:`InputDataError` for a row that raised ``exc``.
+
+    Our own errors keep their message; anything else a parser or a record raised (a
+    ``RecursionError`` from deep nesting, a ``TypeError``...) becomes a line-numbered error too,
+    so one strange row never ends an import with a traceback.
+    """
+    if isinstance(exc, InputDataError):
+        return exc
+    if isinstance(exc, RecursionError):
+        msg = "nested too deeply"
+    elif isinstance(exc, ValueError):
+        msg = str(exc)
+    else:
+        msg = f"cannot read this row ({type(exc).__name__}: {exc})"
+    return InputDataError(where + msg, path=path, line=line)
+
+
+def _refuse(err: InputDataError, on_bad_row) -> None:
+    """Skip a bad row (``on_bad_row``) or stop the import with it."""
+    if on_bad_row is None:
+        raise err
+    on_bad_row(err)
+
+
+class _CsvRecords:
+    """CSV records with their first line numbers, resynchronising after a malformed record.
+
+    A quoted value may span lines, but a record may span at most :data:`MAX_RECORD_LINES`
+    lines and :data:`MAX_LINE_BYTES` bytes. A record that breaks a rule of the format (its quote
+    still open at that cap or at the end of the file, a wrong number of fields once it spans
+    several lines, a ``csv.Error``) is reported on the line it starts on, and reading goes on at
+    the **next physical line**, so a stray quote costs one row, not the rest of the file.
+    """
+
+    def __init__(self, lines: Iterator, path: str, delimiter: str) -> None:
+        self._lines = lines
+        self._path = path
+        self._delimiter = delimiter
+        self._pending: deque = deque()  # lines given back after a malformed record
+        self._record: list = []  # the lines of the record being read
+        self._size = 0
+        self._eof = False
+        self._reader = None
+        self.fields: int | None = None  # expected number of fields, once the header is read
+
+    def _feed(self) -> Iterator[str]:
+        while True:
+            item = self._pending.popleft() if self._pending else next(self._lines, None)
+            if item is None:
+                self._eof = True
+                return
+            _, text, size = item
+            full = self._record and (
+                len(self._record) >= MAX_RECORD_LINES or self._size + size > MAX_LINE_BYTES
+            )
+            if full or isinstance(text, InputDataError):
+                self._pending.appendleft(item)
+                raise _Resync(bool(full))
+            self._record.append(item)
+            self._size += size
+            yield text
+
+    def _new_reader(self) -> None:
+        self._reader = csv.reader(self._feed(), delimiter=self._delimiter)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> tuple[int, list[str] | InputDataError]:
+        """``(line, fields)`` of the next record, or ``(line, error)`` for a malformed one."""
+        if self._reader is None:
+            self._new_reader()
+        self._record, self._size, self._eof = [], 0, False
+        reason = None
         try:
-            header = next(reader)
+            fields = next(self._reader)  # StopIteration at the end of the file
+        except _Resync as exc:
+            if not self._record:
+                return self._bad_line()
+            if exc.args[0]:  # the record reached the cap
+                reason = (f"a quoted value still open after {len(self._record)} lines (a record "
+                          f"may span at most {MAX_RECORD_LINES} lines and {MAX_LINE_BYTES:,} bytes)")
+            else:
+                reason = f"a quoted value runs into line {self._pending[0][0]}, which cannot be read"
+        except csv.Error as exc:
+            reason = f"malformed CSV: {exc}"
+        else:
+            if self._eof:  # the reader asked for more lines: a quote was open at the end
+                reason = "a quoted value is still open at the end of the file"
+            elif (len(self._record) > 1 and self.fields is not None and fields
+                  and len(fields) != self.fields):
+                reason = (f"expected {self.fields} fields as in the header, got {len(fields)} "
+                          f"(on {len(self._record)} lines, joined by a quoted value)")
+        if reason is None:
+            return self._record[0][0], fields
+        start = self._record[0][0]
+        self._pending.extendleft(reversed(self._record[1:]))  # go on at the next physical line
+        self._new_reader()
+        return start, InputDataError(reason, path=self._path, line=start)
+
+    def _bad_line(self) -> tuple[int, InputDataError]:
+        lineno, err, _ = self._pending.popleft()
+        self._new_reader()
+        return lineno, err
+
+
+class _Resync(Exception):
+    """Raised inside the CSV reader's line feed: stop this record here."""
+
+
+def _read_table(path, fmt, record_type, platform, kind, on_bad_row, rep) -> Iterator:
+    if csv.field_size_limit() < MAX_LINE_BYTES:
+        csv.field_size_limit(MAX_LINE_BYTES)  # a field may be as long as a line (default 128 KiB)
+    with _open_binary(path) as fh:
+        records = _CsvRecords(_lines(fh, path), path, "\t" if fmt == "tsv" else ",")
+        try:
+            line, header = next(records)
         except StopIteration:
             raise InputDataError("empty file (no header row)", path=path) from None
-        except csv.Error as exc:
-            raise InputDataError(f"malformed CSV: {exc}", path=path, line=1) from None
+        if isinstance(header, InputDataError):
+            raise header
         header = [h.strip() for h in header]
-        rtype = _check_columns(path, header, record_type, kind, rep)
-        n = len(header)
-        last = reader.line_num
-        while True:
-            start = last + 1
-            try:
-                fields = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                err = InputDataError(f"malformed CSV: {exc}", path=path, line=start)
-                if on_bad_row is None:
-                    raise err from None
-                on_bad_row(err)
-                last = reader.line_num
+        rtype = _check_columns(path, header, record_type, kind, rep, line)
+        n = records.fields = len(header)
+        for start, fields in records:
+            if isinstance(fields, InputDataError):
+                rep.rows += 1
+                _refuse(fields, on_bad_row)
                 continue
-            last = reader.line_num
             if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue  # blank line
             rep.rows += 1
@@ -368,37 +552,46 @@ def _read_table(path, fmt, record_type, platform, kind, on_bad_row, rep) -> Iter
                 if len(fields) != n:
                     raise ValueError(f"expected {n} fields as in the header, got {len(fields)}")
                 rec = _build(rtype, dict(zip(header, fields)), platform, kind)
-            except ValueError as exc:
-                err = InputDataError(str(exc), path=path, line=start)
-                if on_bad_row is None:
-                    raise err from None
-                on_bad_row(err)
+            except MemoryError:
+                raise
+            except Exception as exc:
+                _refuse(_bad_row(exc, path, start), on_bad_row)
                 continue
             yield rec
 
 
 def _read_jsonl(path, record_type, platform, kind, on_bad_row, rep) -> Iterator:
     rtype = record_type
-    with _open_text(path) as fh:
-        for lineno, line in enumerate(fh, 1):
+    with _open_binary(path) as fh:
+        for lineno, line, _ in _lines(fh, path):
+            if isinstance(line, InputDataError):
+                rep.rows += 1
+                _refuse(line, on_bad_row)
+                continue
             if not line.strip():
                 continue
             rep.rows += 1
             try:
                 try:
-                    obj = json.loads(line.strip())
+                    obj = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise ValueError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+                except RecursionError:
+                    raise ValueError("invalid JSON: nested too deeply") from None
+                except ValueError as exc:  # Python refuses integers of more than 4300 digits
+                    too_long = "digits" in str(exc)
+                    raise ValueError("invalid JSON: " + ("a number with too many digits" if too_long
+                                                         else str(exc))) from None
                 if not isinstance(obj, dict):
                     raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
                 if rtype is None:
-                    rtype = _check_columns(path, list(obj), None, kind, rep)
+                    # the first good object tells what the file holds; a bad first row is a bad row
+                    rtype = _check_columns(path, list(obj), None, kind, rep, lineno)
                 rec = _build(rtype, obj, platform, kind)
-            except ValueError as exc:
-                err = exc if isinstance(exc, InputDataError) else InputDataError(str(exc), path=path, line=lineno)
-                if on_bad_row is None or (rtype is None):
-                    raise err from None
-                on_bad_row(err)
+            except MemoryError:
+                raise
+            except Exception as exc:
+                _refuse(_bad_row(exc, path, lineno), on_bad_row)
                 continue
             yield rec
 
@@ -407,8 +600,12 @@ _WS = re.compile(r"\s+")
 
 
 def _read_edgelist(path, platform, kind, on_bad_row, rep) -> Iterator:
-    with _open_text(path) as fh:
-        for lineno, line in enumerate(fh, 1):
+    with _open_binary(path) as fh:
+        for lineno, line, _ in _lines(fh, path):
+            if isinstance(line, InputDataError):
+                rep.rows += 1
+                _refuse(line, on_bad_row)
+                continue
             text = line.split("#", 1)[0].strip()
             if not text:
                 continue
@@ -425,11 +622,10 @@ def _read_edgelist(path, platform, kind, on_bad_row, rep) -> Iterator:
                         raise ValueError(f"weight must be a number > 0, got {parts[2]!r}") from None
                 rec = Interaction(parse_actor_id(parts[0], platform), parse_actor_id(parts[1], platform),
                                   kind, None, None, weight)
-            except ValueError as exc:
-                err = InputDataError(str(exc), path=path, line=lineno)
-                if on_bad_row is None:
-                    raise err from None
-                on_bad_row(err)
+            except MemoryError:
+                raise
+            except Exception as exc:
+                _refuse(_bad_row(exc, path, lineno), on_bad_row)
                 continue
             yield rec
 
@@ -444,42 +640,61 @@ def _read_graph(path, fmt, platform, kind, on_bad_row, rep) -> Iterator:
             G = nx.read_gexf(path)
         else:
             G = _read_gml(path)
-    except (nx.NetworkXError, ValueError, SyntaxError, KeyError, OSError) as exc:
-        # xml.etree.ElementTree.ParseError is a SyntaxError
-        raise InputDataError(f"cannot read {fmt.upper()}: {exc}", path=path) from None
+    except MemoryError:
+        raise
+    except RecursionError:
+        raise InputDataError(f"cannot read {fmt.upper()}: nested too deeply", path=path) from None
+    except UnicodeDecodeError:
+        raise InputDataError(f"cannot read {fmt.upper()}: not UTF-8 text", path=path) from None
+    except Exception as exc:
+        # networkx and the XML parser raise many types (NetworkXError, ParseError, KeyError,
+        # TypeError, IndexError...) for a broken file: any of them means the file cannot be read
+        raise InputDataError(f"cannot read {fmt.upper()}: {_short(exc)}", path=path) from None
     ids: dict[Any, str] = {}
     for node, data in G.nodes(data=True):
         try:
             aid = parse_actor_id(str(node), platform)
-        except ValueError as exc:
-            raise InputDataError(f"node {node!r}: {exc}", path=path) from None
+            name = data.get("name") or data.get("label")
+            actor = Actor(aid, name=str(name) if name is not None and str(name) != str(node) else None,
+                          followers=data.get("followers"))
+        except MemoryError:
+            raise
+        except Exception as exc:
+            _refuse(_bad_row(exc, path, None, f"node {_short_repr(node)}: "), on_bad_row)
+            continue
         ids[node] = aid
-        name = data.get("name") or data.get("label")
-        followers = data.get("followers")
-        try:
-            yield Actor(aid, name=str(name) if name is not None and str(name) != str(node) else None,
-                        followers=followers)
-        except ValueError as exc:
-            err = InputDataError(f"node {node!r}: {exc}", path=path)
-            if on_bad_row is None:
-                raise err from None
-            on_bad_row(err)
+        yield actor
     edges = G.edges(data=True)
     for i, (u, v, data) in enumerate(edges, 1):
         rep.rows += 1
         try:
+            for end in (u, v):
+                if end not in ids:
+                    raise ValueError(f"node {_short_repr(end)} was refused")
             k = data.get("kind") or kind
             w = data.get("weight", 1.0)
             ts = data.get("timestamp")
             pairs = [(u, v)] if G.is_directed() or u == v else [(u, v), (v, u)]
             recs = [Interaction(ids[a], ids[b], k, ts, None, w) for a, b in pairs]
-        except ValueError as exc:
-            err = InputDataError(f"edge {i} ({u!r} -> {v!r}): {exc}", path=path)
-            if on_bad_row is None:
-                raise err from None
-            on_bad_row(err)
+        except MemoryError:
+            raise
+        except Exception as exc:
+            where = f"edge {i} ({_short_repr(u)} -> {_short_repr(v)}): "
+            _refuse(_bad_row(exc, path, None, where), on_bad_row)
             continue
         yield from recs
+
+
+def _short(exc: BaseException) -> str:
+    msg = str(exc)
+    if msg in ("", "None"):  # networkx raises some errors without a message
+        msg = f"{type(exc).__name__} (the file is not valid)"
+    return msg if len(msg) <= 300 else msg[:300] + "..."
+
+
+def _short_repr(v: Any) -> str:
+    r = repr(v)
+    return r if len(r) <= 80 else r[:80] + "..."
 
 
 def _read_gml(path):

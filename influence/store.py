@@ -71,6 +71,41 @@ _LOCK_TRY_MS = 200
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
+#: Records :meth:`Store.write` holds in memory before it hands them to SQLite (inside the same
+#: transaction): a million-actor import holds 10,000 at a time, not a million.
+WRITE_BATCH = 10_000
+
+_UPSERT_ACTOR = """
+    INSERT INTO actors(id, platform, name, url, followers, competitor, language, bio)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT(id) DO UPDATE SET
+        name = coalesce(excluded.name, name),
+        url = coalesce(excluded.url, url),
+        followers = coalesce(excluded.followers, followers),
+        competitor = coalesce(excluded.competitor, competitor),
+        language = coalesce(excluded.language, language),
+        bio = coalesce(excluded.bio, bio)
+"""
+
+_UPSERT_POST = """
+    INSERT INTO posts(id, author, ts, text, title, url, language, likes, reshares,
+                      replies, parent, format, tags)
+    VALUES (?, (SELECT num FROM actors WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT(id) DO UPDATE SET
+        author = excluded.author,
+        ts = coalesce(excluded.ts, ts),
+        text = CASE WHEN excluded.text != '' THEN excluded.text ELSE text END,
+        title = coalesce(excluded.title, title),
+        url = coalesce(excluded.url, url),
+        language = coalesce(excluded.language, language),
+        likes = coalesce(excluded.likes, likes),
+        reshares = coalesce(excluded.reshares, reshares),
+        replies = coalesce(excluded.replies, replies),
+        parent = coalesce(excluded.parent, parent),
+        format = coalesce(excluded.format, format),
+        tags = coalesce(excluded.tags, tags)
+"""
+
 # Unknown timestamps are NULL in the table; the unique key folds them to this sentinel because SQL
 # NULLs are all distinct in a UNIQUE index, which would make every timeless row "new".
 _NO_TS = -1.0e300
@@ -450,7 +485,10 @@ class Store:
         Parameters
         ----------
         records : iterable of Actor, Post, Interaction or SameAs
-            Consumed lazily inside the transaction. If iterating raises (for instance an
+            Consumed lazily inside the transaction and written in batches of
+            :data:`WRITE_BATCH` records, so memory does not grow with their number (except for
+            interactions when ``sum_duplicates=False``, which are kept until the end to keep the
+            last of duplicates). If iterating raises (for instance an
             :class:`~influence.errors.InputDataError` from a file reader), nothing is written.
         sum_duplicates : bool, default=True
             Interactions with the same key within this call: True sums their weights (a file that
@@ -478,10 +516,37 @@ class Store:
             )
             conn.execute("DELETE FROM _stage")
             actors: list[tuple] = []
-            posts: list[tuple] = []
+            posts: list[Post] = []
             stage: list[tuple] = []
             bare: set[str] = set()
             links: dict[tuple[str, str], str] = {}
+
+            def flush() -> None:
+                # Records go to SQLite in batches, in the order given, so memory stays bounded
+                # whatever the number of records; the transaction still makes them all or nothing.
+                # Order: described actors, then bare ones (no field overwritten), then posts
+                # (their authors exist by then), then interactions to the staging table.
+                conn.executemany(_UPSERT_ACTOR, actors)
+                actors.clear()
+                conn.executemany(
+                    "INSERT OR IGNORE INTO actors(id, platform) VALUES (?, ?)",
+                    ((a, split_actor_id(a)[0]) for a in sorted(bare)),
+                )
+                bare.clear()
+                conn.executemany(
+                    _UPSERT_POST,
+                    (
+                        (p.id, p.author, p.timestamp, p.text, p.title, p.url, p.language, p.likes,
+                         p.reshares, p.replies, p.parent, p.format,
+                         json.dumps(list(p.tags), ensure_ascii=False) if p.tags else None)
+                        for p in posts
+                    ),
+                )
+                posts.clear()
+                if sum_duplicates:  # keeping the last of duplicates needs them all (crawls: small)
+                    conn.executemany("INSERT INTO _stage VALUES (?, ?, ?, ?, ?, ?, ?)", stage)
+                    stage.clear()
+
             for rec in records:
                 if isinstance(rec, Interaction):
                     stage.append(
@@ -504,58 +569,10 @@ class Store:
                     raise TypeError(
                         f"cannot store {type(rec).__name__}: expected Actor, Post, Interaction or SameAs"
                     )
-                if len(stage) >= 50_000 and sum_duplicates:
-                    conn.executemany(
-                        "INSERT OR IGNORE INTO actors(id, platform) VALUES (?, ?)",
-                        ((a, split_actor_id(a)[0]) for a in sorted(bare)),
-                    )
-                    bare.clear()
-                    conn.executemany("INSERT INTO _stage VALUES (?, ?, ?, ?, ?, ?, ?)", stage)
-                    stage.clear()
-            conn.executemany(
-                """
-                INSERT INTO actors(id, platform, name, url, followers, competitor, language, bio)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET
-                    name = coalesce(excluded.name, name),
-                    url = coalesce(excluded.url, url),
-                    followers = coalesce(excluded.followers, followers),
-                    competitor = coalesce(excluded.competitor, competitor),
-                    language = coalesce(excluded.language, language),
-                    bio = coalesce(excluded.bio, bio)
-                """,
-                actors,
-            )
-            conn.executemany(
-                "INSERT OR IGNORE INTO actors(id, platform) VALUES (?, ?)",
-                ((a, split_actor_id(a)[0]) for a in sorted(bare)),
-            )
-            conn.executemany(
-                """
-                INSERT INTO posts(id, author, ts, text, title, url, language, likes, reshares,
-                                  replies, parent, format, tags)
-                VALUES (?, (SELECT num FROM actors WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET
-                    author = excluded.author,
-                    ts = coalesce(excluded.ts, ts),
-                    text = CASE WHEN excluded.text != '' THEN excluded.text ELSE text END,
-                    title = coalesce(excluded.title, title),
-                    url = coalesce(excluded.url, url),
-                    language = coalesce(excluded.language, language),
-                    likes = coalesce(excluded.likes, likes),
-                    reshares = coalesce(excluded.reshares, reshares),
-                    replies = coalesce(excluded.replies, replies),
-                    parent = coalesce(excluded.parent, parent),
-                    format = coalesce(excluded.format, format),
-                    tags = coalesce(excluded.tags, tags)
-                """,
-                (
-                    (p.id, p.author, p.timestamp, p.text, p.title, p.url, p.language, p.likes,
-                     p.reshares, p.replies, p.parent, p.format,
-                     json.dumps(list(p.tags), ensure_ascii=False) if p.tags else None)
-                    for p in posts
-                ),
-            )
+                held = len(actors) + len(posts) + len(bare) + (len(stage) if sum_duplicates else 0)
+                if held >= WRITE_BATCH:
+                    flush()
+            flush()
             conn.executemany(
                 """
                 INSERT INTO identity_links(a, b, evidence)
