@@ -125,7 +125,7 @@ def _truth_lines(truth, diag) -> tuple[str, str | None]:
     warning with what to do when the truth cannot discriminate (else None)."""
     if diag.binary:
         listed = round(diag.n * (1 - diag.at_minimum)) if diag.minimum == 0 else diag.n
-        figures = f"Truth: {listed} of {diag.n} compared actors listed as influencers"
+        figures = f"Truth: {listed:,} of {diag.n:,} compared actors are on the list of influencers"
     else:
         figures = (f"Truth: {diag.distinct:,} distinct values over {diag.n:,} actors; "
                    f"{diag.tied_pairs:.1%} of pairs tied; {diag.at_minimum:.1%} at the minimum "
@@ -133,7 +133,8 @@ def _truth_lines(truth, diag) -> tuple[str, str | None]:
     if diag.discriminates:
         return figures, None
     if truth.source in ("sir", "ic"):
-        what = ("try another --beta-factor, --truth ic (or sir), or --truth FILE of known "
+        what = ("compare only actors someone gives attention to (--set filters.min_interactions=1), "
+                "try --truth ic (or sir) or another --beta-factor, or give --truth FILE of known "
                 "influencers")
     else:
         what = "use a truth file with more distinct scores, or a simulated truth (--truth sir|ic)"
