@@ -10,8 +10,10 @@
 - per-host politeness: at least ``delay`` seconds between two requests to the same host (or the
   host's robots.txt ``Crawl-delay``, if longer) and at most ``per_host_concurrency`` requests in
   flight to it at once;
-- robots.txt (stdlib :mod:`urllib.robotparser`, RFC 9309): obeyed unless a request says
-  ``robots=False`` (API sources, whose endpoints are meant for programs);
+- robots.txt (RFC 9309, parsed by `protego <https://github.com/scrapy/protego>`_, Scrapy's
+  parser: ``*`` and ``$`` wildcards, and the longest matching rule wins, ``Allow`` on a tie):
+  obeyed unless a request says ``robots=False`` (API sources, whose endpoints are meant for
+  programs);
 - a maximum body size (``max_bytes``, counted after decompression; reading stops there), a
   content-type check and a binary-body sniff when the caller says what it accepts, and a
   redirect limit (``max_redirects``);
@@ -55,10 +57,10 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
 
 import requests
 import urllib3
+from protego import Protego
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -403,7 +405,7 @@ class _HostGate:
 class _Robots:
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.parser: RobotFileParser | None = None
+        self.parser: Protego | None = None
         self.loaded = False
         self.unreachable = ""  # why robots.txt could not be read (then everything is disallowed)
 
@@ -678,7 +680,7 @@ class PoliteSession(requests.Session):
         if entry.unreachable:
             raise RobotsDisallowedError(f"robots.txt unreachable ({entry.unreachable}): not crawling this host",
                                         url=url, cause="robots unreachable")
-        if entry.parser is not None and not entry.parser.can_fetch(self.config.robots_token, url):
+        if entry.parser is not None and not entry.parser.can_fetch(url, self.config.robots_token):
             raise RobotsDisallowedError("disallowed by robots.txt", url=url)
 
     def _load_robots(self, base: str, entry: _Robots) -> None:
@@ -700,9 +702,12 @@ class PoliteSession(requests.Session):
         if resp.status_code >= 500 or resp.status_code < 200 or resp.status_code >= 300:
             entry.unreachable = f"http {resp.status_code}"
             return
-        lines = resp.content.decode("utf-8", errors="replace").splitlines()
-        parser = RobotFileParser()
-        parser.parse(lines)
+        text = resp.content.decode("utf-8", errors="replace")
+        lines = text.splitlines()
+        # RFC 9309 matching (the stdlib's urllib.robotparser takes the first matching line and
+        # knows no wildcards: it let /a.pdf through "Disallow: /*.pdf$" and blocked a longer
+        # path that an "Allow:" line permits)
+        parser = Protego.parse(text)
         entry.parser = parser
         token = self.config.robots_token
         rate = parser.request_rate(token)
@@ -716,7 +721,7 @@ class PoliteSession(requests.Session):
 def _crawl_delay(lines: list[str], token: str) -> float | None:
     """The ``Crawl-delay`` of the group that applies to ``token`` (else of ``*``), in seconds.
 
-    The stdlib parser only reads whole numbers; ``Crawl-delay: 0.5`` is common.
+    ``Crawl-delay: 0.5`` is common; a group without one falls back to the ``*`` group's.
 
     >>> _crawl_delay(["User-agent: *", "Crawl-delay: 0.5", "", "User-agent: influence",
     ...               "Crawl-delay: 2"], "influence")

@@ -129,6 +129,27 @@ def test_robots_disallow_is_obeyed_and_opt_out_per_request(serve):
     assert srv.hits["/robots.txt"] == 1  # fetched once per host and cached
 
 
+def test_robots_wildcards_and_longest_match_rfc9309(serve):
+    """RFC 9309 §2.2.2-2.2.3: ``*`` and ``$`` are wildcards, and the most specific (longest) rule
+    wins, ``Allow`` on a tie; the stdlib parser took the first matching line and no wildcards."""
+    srv = serve({
+        "/robots.txt": Reply(200, "User-agent: *\nDisallow: /*.pdf$\nDisallow: /private\n"
+                                  "Allow: /private/public\nDisallow: /tie\nAllow: /tie\n",
+                             content_type="text/plain"),
+        "/a.pdf": Reply(200, "pdf"), "/docs/b.pdf": Reply(200, "pdf"), "/a.pdfx": Reply(200, "not pdf"),
+        "/private/x": Reply(200, "x"), "/private/public/page": Reply(200, "public"),
+        "/tie": Reply(200, "tie"),
+    })
+    s = session()
+    for path in ("/a.pdf", "/docs/b.pdf", "/private/x"):
+        with pytest.raises(RobotsDisallowedError):
+            fetch(s, srv.url(path))
+        assert srv.hits[path] == 0
+    assert fetch(s, srv.url("/a.pdfx")).text == "not pdf"  # "$": the path must end there
+    assert fetch(s, srv.url("/private/public/page")).text == "public"  # the longer Allow wins
+    assert fetch(s, srv.url("/tie")).text == "tie"  # equal length: Allow wins
+
+
 def test_robots_unreachable_disallows_missing_allows(serve):
     broken = serve({"/robots.txt": Reply(503, "down"), "/a": Reply(200, "x")})
     with pytest.raises(RobotsDisallowedError) as info:
