@@ -478,7 +478,9 @@ class ApiClient:
         Longest wait for a rate-limit reset. A 429 whose reset is further away is counted as the
         error ``rate limited`` and the request is given up.
     retries : int, default=3
-        How many times a 429 is retried (each after waiting for the reset).
+        How many times a 429 is retried (each after waiting for the reset): a rate-limited call
+        sends at most ``1 + retries`` requests. This client is the only layer that retries a 429:
+        it asks a :class:`~influence.crawl.http.PoliteSession` to hand 429s back unretried.
     min_remaining : float, default=1
         When a response says fewer requests than this are left, the next request waits for the
         reset instead of spending the last ones (and meeting a 429).
@@ -494,9 +496,10 @@ class ApiClient:
 
     Notes
     -----
-    The HTTP layer (:func:`influence.crawl.http.make_session`) already retries transient failures
-    and honours ``Retry-After``; this client adds the API-specific headers on top (Mastodon's ISO
-    ``X-RateLimit-Reset``, Reddit's seconds-to-reset) and turns every failure into
+    The HTTP layer (:func:`influence.crawl.http.make_session`) retries connection errors, timeouts
+    and 5xx (``HttpConfig.retries``); 429s are left to this client, which waits for the reset the
+    API announces (``Retry-After``, Mastodon's ISO ``X-RateLimit-Reset``, Reddit's
+    seconds-to-reset) instead of the HTTP layer's short backoff. Every failure becomes
     ``ctx.error(cause, url, message)``: a source never stops on one bad response.
     """
 
@@ -557,7 +560,8 @@ class ApiClient:
             ctx.count("pages")  # every fetch, failed ones too (the runner's page count)
             # API endpoints are meant for programs: robots.txt (written for page crawlers) is not
             # consulted, as http.get_json does; the politeness delay and guards still apply.
-            extra = {"robots": False} if self.polite else {"timeout": self.timeout}
+            # A 429 comes back unretried: this loop is the one layer that retries it.
+            extra = {"robots": False, "retry_429": False} if self.polite else {"timeout": self.timeout}
             try:
                 resp = ctx.session.request(method, url, params=params, data=data, json=json,
                                            headers=self.headers, auth=auth, **extra)

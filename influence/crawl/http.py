@@ -6,7 +6,9 @@
 - connect and read timeouts on every request, and a ``total_timeout`` per response (a server
   that drips one byte per second cannot hold a worker forever);
 - retries with exponential backoff and jitter on connection errors, read timeouts, 429 and 5xx
-  (urllib3 ``Retry``), honouring ``Retry-After`` up to ``max_retry_after`` seconds;
+  (urllib3 ``Retry``), honouring ``Retry-After`` up to ``max_retry_after`` seconds; API clients
+  ask for a 429 back at once (``retry_429=False``) and retry it themselves after the API's reset
+  headers, so no status is retried by two layers;
 - per-host politeness: at least ``delay`` seconds between two requests to the same host (or the
   host's robots.txt ``Crawl-delay``, if longer) and at most ``per_host_concurrency`` requests in
   flight to it at once;
@@ -52,7 +54,7 @@ import math
 import socket
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from typing import Any
@@ -410,7 +412,9 @@ class _Robots:
         self.unreachable = ""  # why robots.txt could not be read (then everything is disallowed)
 
 
-def _make_retry(config: HttpConfig) -> Retry:
+def _make_retry(config: HttpConfig, retry_429: Callable[[], bool] = lambda: True) -> Retry:
+    """urllib3 ``Retry`` for the session; ``retry_429()`` says, per request, whether a 429 is
+    retried here (False for API clients, which wait for the API's own reset headers instead)."""
     cap = config.max_retry_after
 
     class _CappedRetry(Retry):
@@ -418,6 +422,11 @@ def _make_retry(config: HttpConfig) -> Retry:
         def get_retry_after(self, response):
             value = super().get_retry_after(response)
             return None if value is None else min(value, cap)
+
+        def is_retry(self, method, status_code, has_retry_after=False):
+            if status_code == 429 and not retry_429():
+                return False  # handed back at once: the caller is the one layer that retries it
+            return super().is_retry(method, status_code, has_retry_after)
 
     return _CappedRetry(
         total=config.retries,
@@ -442,6 +451,7 @@ class _Options:
     accept: tuple[str, ...] | None
     max_bytes: int
     stream: bool
+    retry_429: bool = True
 
 
 class _PoliteAdapter(HTTPAdapter):
@@ -565,7 +575,7 @@ class PoliteSession(requests.Session):
     """A ``requests.Session`` with timeouts, retries, politeness, robots.txt, size limits and an
     address guard. Build it with :func:`make_session`.
 
-    Its :meth:`request` (and so ``get``, ``head``...) takes three extra keyword arguments:
+    Its :meth:`request` (and so ``get``, ``head``...) takes four extra keyword arguments:
 
     robots : bool, optional
         Check robots.txt for this request (default: ``config.respect_robots``). API sources
@@ -576,6 +586,10 @@ class PoliteSession(requests.Session):
         with NUL bytes in its first KiB raises it with ``cause="binary content"``.
     max_bytes : int, optional
         Override ``config.max_bytes`` for this request.
+    retry_429 : bool, default=True
+        Retry a 429 here (``Retry-After`` honoured up to ``max_retry_after``). API clients
+        (:class:`influence.crawl._api.ApiClient`) pass ``False`` and retry it themselves after the
+        API's reset headers, so a rate-limited call is retried by one layer only.
 
     Thread-safe for concurrent requests (one session is shared by a crawler's workers).
     """
@@ -591,8 +605,8 @@ class PoliteSession(requests.Session):
         self._gates: dict[str, _HostGate] = {}
         self._robots: dict[str, _Robots] = {}
         size = max(10, self.config.max_concurrency)
-        adapter = _PoliteAdapter(self, max_retries=_make_retry(self.config), pool_connections=size,
-                                 pool_maxsize=size)
+        retry = _make_retry(self.config, retry_429=lambda: self._options().retry_429)
+        adapter = _PoliteAdapter(self, max_retries=retry, pool_connections=size, pool_maxsize=size)
         self.mount("http://", adapter)
         self.mount("https://", adapter)
 
@@ -601,9 +615,11 @@ class PoliteSession(requests.Session):
 
     # requests.Session.request has many positional parameters; we only add keywords.
     def request(self, method, url, *args, robots: bool | None = None,
-                accept: tuple[str, ...] | None = None, max_bytes: int | None = None, **kwargs):
-        """Like ``requests.Session.request``; see the class for ``robots``, ``accept`` and
-        ``max_bytes``. Raises :class:`~influence.crawl.errors.CrawlError` subclasses."""
+                accept: tuple[str, ...] | None = None, max_bytes: int | None = None,
+                retry_429: bool = True, **kwargs):
+        """Like ``requests.Session.request``; see the class for ``robots``, ``accept``,
+        ``max_bytes`` and ``retry_429``. Raises :class:`~influence.crawl.errors.CrawlError`
+        subclasses."""
         if not args:
             kwargs.setdefault("timeout", (self.config.connect_timeout, self.config.timeout))
         opts = _Options(
@@ -611,6 +627,7 @@ class PoliteSession(requests.Session):
             accept=tuple(accept) if accept else None,
             max_bytes=self.config.max_bytes if max_bytes is None else int(max_bytes),
             stream=bool(kwargs.get("stream", False)),
+            retry_429=bool(retry_429),
         )
         stack = self._stack()
         stack.append(opts)

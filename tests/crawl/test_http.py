@@ -249,6 +249,36 @@ def test_retry_after_is_capped(serve):
     assert time.monotonic() - t0 < 2
 
 
+def test_api_client_retries_a_429_in_one_layer(serve):
+    """A rate-limited API call sends at most 1 + retries requests: the session hands the 429 back
+    and only the ApiClient retries it (the two layers used to multiply: (1 + 3) * (1 + 3) = 16)."""
+    from influence.crawl._api import ApiClient
+    from influence.crawl.base import CrawlContext
+    from influence.sector import Sector
+
+    limited = Reply(429, '{"error": "slow down"}', headers={"Retry-After": "1"},
+                    content_type="application/json")
+    srv = serve({"/api": limited, "/page": limited})
+    s = session(retries=3, max_retry_after=0.05)  # the HTTP layer retries pages' 429s 3 times
+    ctx = CrawlContext(session=s, sector=Sector(name="t", allow_private_addresses=True), state=None)
+    sleeps: list[float] = []
+    client = ApiClient(ctx, retries=2, sleep=sleeps.append, clock=lambda: 0.0)
+    assert client.get_json(srv.url("/api"), what="thing") is None
+    assert srv.hits["/api"] == 3  # 1 + ApiClient.retries (was (1 + 3) * (1 + 2) = 12)
+    assert sleeps == [1.0, 1.0]  # Retry-After honoured, by the one layer that retries
+    assert ctx.errors == {"rate limited": 1} and client.requests == 3
+    assert srv.hits["/page"] == 0
+    # defaults: ApiClient.retries = 3 on a session with HttpConfig.retries = 3 -> 4 requests
+    default = ApiClient(CrawlContext(session=session(retries=3, max_retry_after=0.05),
+                                     sector=Sector(name="t", allow_private_addresses=True), state=None),
+                        sleep=lambda _: None, clock=lambda: 0.0)
+    assert default.get_json(srv.url("/api")) is None and srv.hits["/api"] == 3 + 4
+    # a page (not an API call) keeps the HTTP layer's own retries: 1 + 3 requests
+    with pytest.raises(HttpStatusError) as info:
+        fetch(s, srv.url("/page"), robots=False)
+    assert info.value.status == 429 and srv.hits["/page"] == 4
+
+
 def test_persistent_500_raises_after_the_retries(serve):
     srv = serve({"/p": Reply(500, "boom")})
     with pytest.raises(HttpStatusError) as info:
