@@ -198,3 +198,39 @@ def test_terminal_progress_dedups_a_repeated_step_and_counts_only_open_steps(cap
     err = capsys.readouterr().err
     assert err.count("Detecting communities...") == 1 and "Picking..." in err
     assert "  7 rows" in err and "  1 rows" not in err
+
+
+def _crawl_sector(tmp_path, srv):
+    page = ("<html lang='en'><head><title>{t}</title></head><body><article>"
+            "<a href='https://a.example/'>a</a> <a href='https://b.example/'>b</a></article></body></html>")
+    srv.routes.update({"/robots.txt": _reply(404, ""), "/one": _reply(200, page.format(t="One")),
+                       "/two": _reply(200, page.format(t="Two"))})
+    path = tmp_path / "c.toml"
+    path.write_text(
+        'name = "c"\nallow_private_addresses = true\n[crawl]\ndelay = 0\nretries = 1\nbackoff = 0.01\n'
+        f'\n[[sources]]\ntype = "web"\nname = "first"\nseeds = ["{srv.url("/one")}"]\nmax_depth = 0\n'
+        f'\n[[sources]]\ntype = "web"\nname = "second"\nseeds = ["{srv.url("/two")}"]\nmax_depth = 0\n',
+        encoding="utf-8")
+    return path
+
+
+def _reply(status, body):
+    from tests.crawl.crawl_server import Reply
+
+    return Reply(status, body, content_type="text/html; charset=utf-8" if status == 200 else "text/plain")
+
+
+def test_crawl_says_each_source_on_a_terminal_only(tmp_path, terminal, monkeypatch):
+    from tests.crawl.crawl_server import LocalServer
+
+    with LocalServer() as srv:
+        err = invoke(["crawl", _crawl_sector(tmp_path, srv)]).stderr
+        assert "] Crawling first..." in err and "] Crawling second..." in err
+        assert err.index("Crawling first") < err.index("Crawling second") < err.index("Pages: ")
+        # -q: nothing; not a terminal: the summary only
+        (tmp_path / "c.db").unlink()
+        assert invoke(["crawl", tmp_path / "c.toml", "-q"]).stderr == ""
+        (tmp_path / "c.db").unlink()
+        monkeypatch.setattr(_progress, "stderr_is_terminal", lambda: False)
+        err = invoke(["crawl", tmp_path / "c.toml"]).stderr
+        assert "Crawling" not in err and "first (web): 1 pages" in err
