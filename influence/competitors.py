@@ -124,7 +124,7 @@ def _dataframe(rows: list[dict]):
         import pandas as pd
     except ImportError:  # pandas is optional
         raise ImportError("to_dataframe() needs pandas, which is not installed: "
-                          "pip install pandas") from None
+                          "pip install pandas (or pip install 'influence[pandas]')") from None
     return pd.DataFrame(rows)
 
 
