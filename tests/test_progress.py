@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from influence_cli import _progress, cli
 
+from influence.config import MEASURE_NAMES
 from influence.datasets import make_sector
 from influence.progress import as_progress
 from influence.store import Store
@@ -77,7 +78,8 @@ def commands(sector_file, tmp_path):
                     "Selecting reach", "Laying out the network map", "Mapping competitors",
                     "Finding topics", "Drawing the charts", "Writing "]),
         "evaluate": (["evaluate", sector_file, "--runs", "5", "--format", "json"],
-                     ["Building the graph", "Simulating SIR", "Evaluating 12 measures and the composite"]),
+                     ["Building the graph", "Simulating SIR",
+                      f"Evaluating {len(MEASURE_NAMES)} measures and the composite"]),
         "sweep": (["sweep", sector_file, "--grid", grid, "--runs", "5", "--format", "json"],
                   ["Building the graph", "Simulating SIR", "Sweeping"]),
         "tune": (["tune", sector_file, "--runs", "5", "--trials", "3", "--measures", "pagerank,in_degree",
