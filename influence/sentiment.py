@@ -388,6 +388,7 @@ class LexiconAnalyzer:
 #: valued like their closest VADER entries. Written from general knowledge of customer
 #: complaints, not fitted to any labels (docs/competitors.md says how it was checked).
 ENGLISH_SUPPLEMENT: dict[str, float] = {
+    "thanks": 2.1, "thank": 2.1, "thx": 2.1,
     "delay": -1.5, "delays": -1.5, "delayed": -1.5, "late": -1.0, "later": 0.0,
     "canceled": -1.5, "cancelled": -1.5, "cancel": -1.0, "cancellation": -1.3,
     "cancellations": -1.3, "cancelling": -1.3, "canceling": -1.3, "stranded": -1.8,
@@ -403,7 +404,9 @@ ENGLISH_SUPPLEMENT: dict[str, float] = {
     "misconnect": -1.5, "voucher": -0.3, "vouchers": -0.3, "reimburse": -0.5,
     "reimbursement": -0.5, "glitch": -1.2, "glitches": -1.2, "bug": -1.0, "bugs": -1.0,
     "crashed": -1.7, "crashing": -1.7, "crashes": -1.7, "declined": -1.0, "rescheduled": -0.8,
-    "downgraded": -1.5, "supposedly": -0.8, "issue": -0.8, "issues": -0.8, "cramped": -1.3, "smelly": -1.6, "slow": -1.0, "slowest": -1.5,
+    "downgraded": -1.5, "supposedly": -0.8, "wait": -0.5, "waits": -0.5, "fuming": -2.3,
+    "neveragain": -2.5, "badservice": -2.0, "epicfail": -2.5, "notcool": -1.5,
+    "customerservicefail": -2.0, "unhappycustomer": -2.0, "disappointing": -2.0, "issue": -0.8, "issues": -0.8, "cramped": -1.3, "smelly": -1.6, "slow": -1.0, "slowest": -1.5,
     # phrase tokens written by _SERVICE_PHRASES
     "xonholdx": -1.5, "xstillx": -1.3, "xneveragainx": -2.5, "xneverdidx": -1.6,
     "xnoreplyx": -1.5, "xnobodyx": -1.0, "xhungupx": -1.8, "xdurationx": -1.0,
@@ -463,6 +466,17 @@ _SERVICE_PHRASES: tuple[tuple[re.Pattern, str], ...] = tuple(
         (r"\b(?:don'?t|doesn'?t|didn'?t|do not|does not|did not|never|couldn'?t) care\b",
          " xdontcarex "),
         (r"\blong (?:lines?|queues?|wait)\b", " xlonglinex "),
+        (r"\b(?:been|keep|kept|still|am|was|were|have been) trying to (?=(?:reach|call|contact|"
+         r"get|talk|speak|change|rebook|cancel|book|find|log|check|fix|return|email)\b)",
+         " xtryingx "),
+        (r"\b(?:called|emailed|tweeted|messaged|dm'?d|dmed|asked|contacted|tried) (?:you |them |"
+         r"your \w+ )?(?:\d+|three|four|five|six|several|multiple|many|countless) times\b",
+         " xtryingx "),
+        (r"\b(?:for|since|over|after) (?:\d+|two|three|four|five|six|several|many|a few) "
+         r"(?:more )?(?:days|weeks|months)\b", " xdurationx "),
+        (r"\bhow (?:do|does|can|could|did) (?:you|they|u) (?=(?:lose|lost|cancel|charge|treat|"
+         r"expect|ignore|leave|sell|overbook|delay|justify)\b)", " xhowcomex "),
+        (r"\bneed (?:an? )?(?:answers?|response|reply|refund|update|someone)\b", " xanyupdatex "),
         (r"\b(?:forced to|had to|have to|has to) (?=(?:wait|pay|sleep|buy|rebook|call|sit|"
          r"stand|cancel|drive|rent|find|spend)\b)", " xforcedx "),
         (r"\bkeeps? (?=(?:getting|telling|saying|changing|crashing|dropping|failing|"
@@ -492,6 +506,10 @@ _SERVICE_PHRASES: tuple[tuple[re.Pattern, str], ...] = tuple(
 # where a text also names a service failure, its thanks are not read as praise.
 _THANKS = re.compile(r"\b(?:thanks|thank|thx|ty|appreciate|appreciated)\b", re.IGNORECASE)
 _EN_WORD = re.compile(r"[a-z']+")
+# ... and thanks that close a question or a request are politeness, not praise ("can I change my
+# seat? thanks", "thanks in advance"); a bare thank-you to a brand is praise, so "thanks" and
+# "thank" weigh enough to clear the positive cut alone (VADER: 1.9 and 1.5, compound 0.44, 0.36)
+_REQUEST = re.compile(r"\?|\bin advance\b|\bplease\b|\bpls\b|\bplz\b", re.IGNORECASE)
 
 # "fair" as an event or in "fair trade" is no opinion (VADER scores the adjective +1.3): "see
 # you at the coffee fair", "fair trade beans", but not "a fair price" or "a very fair deal"
@@ -512,7 +530,8 @@ def _english(text: str, lexicon: dict[str, float] | None = None) -> str:
     for pat, tok in _SERVICE_PHRASES:
         text = pat.sub(tok, text)
     if lexicon is not None and _THANKS.search(text):
-        if any(lexicon.get(w, 0.0) <= -1.0 for w in _EN_WORD.findall(text.lower())):
+        if (_REQUEST.search(text)
+                or any(lexicon.get(w, 0.0) <= -1.0 for w in _EN_WORD.findall(text.lower()))):
             text = _THANKS.sub(" ", text)
     return text
 
