@@ -5,6 +5,8 @@ Formats (chosen from the file extension, or ``fmt=``; ``.gz`` files are read com
 =================== ===================================================================
 ``.csv``, ``.tsv``  a header row, then one record per row
 ``.jsonl``          JSON Lines: one JSON object per line, same field names as the CSV
+``.json``           JSON Lines, or one node-link graph document (``influence export --format
+                    json``, networkx ``node_link_data``, d3), told apart by the first line
 ``.graphml``        GraphML (networkx); ``.gexf`` GEXF; ``.gml`` GML (duplicate edges allowed)
 ``.edgelist``,      whitespace-separated ``source target [weight]`` per line, ``#`` comments
 ``.edges``, ``.txt``
@@ -62,11 +64,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputDataError
-from .records import _PLATFORM_RE, Actor, Interaction, Kind, Post, parse_actor_id
+from .records import _PLATFORM_RE, KINDS, Actor, Interaction, Kind, Post, parse_actor_id
 
 __all__ = ["import_file", "read_records", "ImportReport", "FORMATS", "RECORD_TYPES"]
 
-FORMATS = ("csv", "tsv", "jsonl", "graphml", "gexf", "gml", "edgelist")
+FORMATS = ("csv", "tsv", "jsonl", "json", "graphml", "gexf", "gml", "edgelist")
 RECORD_TYPES = ("interactions", "posts", "actors")
 
 #: Largest line (and largest CSV record, all its lines together) read from a file, in bytes:
@@ -78,7 +80,7 @@ MAX_LINE_BYTES = 16 * 2**20
 MAX_RECORD_LINES = 100
 
 _EXT = {
-    ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+    ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
     ".graphml": "graphml", ".gexf": "gexf", ".gml": "gml",
     ".edgelist": "edgelist", ".edges": "edgelist", ".txt": "edgelist", ".el": "edgelist",
 }
@@ -238,7 +240,8 @@ def read_records(
     try:
         if fmt in ("csv", "tsv"):
             yield from _read_table(p, fmt, record_type, platform, kind, on_bad_row, rep)
-        elif fmt == "jsonl":
+        elif fmt == "jsonl" or (fmt == "json" and not _is_json_graph(p)):
+            rep.format = "jsonl"
             yield from _read_jsonl(p, record_type, platform, kind, on_bad_row, rep)
         elif fmt == "edgelist":
             rep.record_type = "interactions"
@@ -630,6 +633,38 @@ def _read_edgelist(path, platform, kind, on_bad_row, rep) -> Iterator:
             yield rec
 
 
+def _is_json_graph(path: str) -> bool:
+    """Whether a ``.json`` file is one JSON document holding a node-link graph (``influence export
+    --format json``, networkx ``node_link_data``, d3) rather than JSON Lines: its first line does
+    not parse on its own (a pretty-printed document), or parses to an object with ``nodes``."""
+    with _open_binary(path) as fh:
+        first = fh.readline(MAX_LINE_BYTES + 1)
+    try:
+        obj = json.loads(first)
+    except (ValueError, RecursionError):
+        return first.lstrip()[:1] in (b"{", b"[")
+    return isinstance(obj, dict) and "nodes" in obj
+
+
+def _read_node_link(path: str):
+    import networkx as nx
+
+    if os.path.getsize(path) > MAX_JSON_GRAPH_BYTES:
+        raise InputDataError(f"cannot read JSON: a JSON graph document over {MAX_JSON_GRAPH_BYTES >> 20} MiB "
+                             f"is read whole; export it as GraphML or an edge list instead", path=path)
+    with _open_text(path) as fh:
+        data = json.load(fh)
+    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
+        raise ValueError("a JSON document must be a node-link graph (an object with 'nodes' and 'edges' or "
+                         "'links'); for records use JSON Lines, one object per line")
+    edges = "edges" if "edges" in data else "links"
+    return nx.node_link_graph(data, edges=edges)
+
+
+#: Largest JSON graph document read (it is parsed whole, unlike JSON Lines).
+MAX_JSON_GRAPH_BYTES = 1 << 30
+
+
 def _read_graph(path, fmt, platform, kind, on_bad_row, rep) -> Iterator:
     import networkx as nx
 
@@ -638,6 +673,8 @@ def _read_graph(path, fmt, platform, kind, on_bad_row, rep) -> Iterator:
             G = nx.read_graphml(path)
         elif fmt == "gexf":
             G = nx.read_gexf(path)
+        elif fmt == "json":
+            G = _read_node_link(path)
         else:
             G = _read_gml(path)
     except MemoryError:
@@ -671,11 +708,15 @@ def _read_graph(path, fmt, platform, kind, on_bad_row, rep) -> Iterator:
             for end in (u, v):
                 if end not in ids:
                     raise ValueError(f"node {_short_repr(end)} was refused")
-            k = data.get("kind") or kind
-            w = data.get("weight", 1.0)
             ts = data.get("timestamp")
             pairs = [(u, v)] if G.is_directed() or u == v else [(u, v), (v, u)]
-            recs = [Interaction(ids[a], ids[b], k, ts, None, w) for a, b in pairs]
+            counts = _kind_counts(data)
+            if counts:  # an influence export: its per-kind counts, not its kind-weighted weight
+                recs = [Interaction(ids[a], ids[b], k, ts, None, n) for a, b in pairs for k, n in counts]
+            else:
+                k = data.get("kind") or kind
+                w = data.get("weight", 1.0)
+                recs = [Interaction(ids[a], ids[b], k, ts, None, w) for a, b in pairs]
         except MemoryError:
             raise
         except Exception as exc:
@@ -683,6 +724,18 @@ def _read_graph(path, fmt, platform, kind, on_bad_row, rep) -> Iterator:
             _refuse(_bad_row(exc, path, None, where), on_bad_row)
             continue
         yield from recs
+
+
+def _kind_counts(data: dict) -> list[tuple[str, float]]:
+    """``(kind, count)`` of an exported edge's ``n_<kind>`` attributes (graphs written by
+    ``influence export``), without a ``kind`` attribute; ``[]`` for any other edge."""
+    if "kind" in data:
+        return []
+    out = []
+    for key, value in data.items():
+        if key.startswith("n_") and key[2:] in KINDS and isinstance(value, (int, float)) and value > 0:
+            out.append((key[2:], float(value)))
+    return sorted(out)
 
 
 def _short(exc: BaseException) -> str:

@@ -132,7 +132,7 @@ def test_control_characters():
     assert clean_text("\ud800ok\ufffe") == "ok"
 
 
-@pytest.mark.parametrize("fmt", ["graphml", "gexf", "csv"])
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "csv", "json"])
 def test_exports_reimport(tmp_path, fmt):
     s = Store(tmp_path / "s.db")
     s.write(
@@ -140,6 +140,7 @@ def test_exports_reimport(tmp_path, fmt):
             Actor("import:ñandú", name='Ñandú "q" &<> \x1bend'),
             Interaction("import:ñandú", "import:a&<>\"'", "reply"),
             Interaction("import:b", "import:ñandú", "reply"),
+            Interaction("import:b", "import:ñandú", "like", None, None, 3),
         ]
     )
     out = tmp_path / f"g.{fmt}"
@@ -152,7 +153,11 @@ def test_exports_reimport(tmp_path, fmt):
     assert r.exit_code == 0, r.output
     with Store(tmp_path / "back.db") as b:
         ids = {x.id for x in b.actors()}
+        back = sorted((i.source, i.target, i.kind, i.weight) for i in b.interactions())
     assert {"import:ñandú", "import:a&<>\"'", "import:b"} <= ids
+    if fmt != "csv":  # graph formats carry the per-kind counts (n_<kind>): kinds and counts come back
+        assert back == [("import:b", "import:ñandú", "like", 3.0), ("import:b", "import:ñandú", "reply", 1.0),
+                        ("import:ñandú", "import:a&<>\"'", "reply", 1.0)]
 
 
 def test_numbers():
