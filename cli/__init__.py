@@ -24,7 +24,7 @@ class InfluenceGroup(click.Group):
     def invoke(self, ctx: click.Context):
         import warnings
 
-        from influence.records import StoredDataWarning
+        from influence.records import DataWarning
 
         shown: set[str] = set()
 
@@ -37,7 +37,7 @@ class InfluenceGroup(click.Group):
         try:
             with warnings.catch_warnings():
                 # warnings about the user's data (docs/safety.md) are one plain line on stderr
-                warnings.simplefilter("always", StoredDataWarning)
+                warnings.simplefilter("always", DataWarning)
                 warnings.showwarning = show
                 return translate_errors(lambda: super(InfluenceGroup, self).invoke(ctx))
         except KeyboardInterrupt:

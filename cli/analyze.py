@@ -154,7 +154,7 @@ def _annotate(view, arrays, sector, cfg, *, labels: bool, roles: bool, quiet: bo
         from influence.roles import assign_roles
 
         progress.step("Assigning roles")
-        assigned = assign_roles(G, posts=posts, seed=seed)
+        assigned = assign_roles(G, posts=posts, seed=seed, partition=partition)
         arrays.node_attrs["role"] = [assigned.roles.get(v) for v in arrays.nodes]
     return {"communities": partition.params()}
 

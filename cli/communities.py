@@ -121,7 +121,7 @@ def communities_cmd(sector, method, resolution, seed, min_size, runs, projection
             from influence.roles import assign_roles
 
             progress.step("Assigning roles")
-            roles = translate_errors(lambda: assign_roles(G, posts=posts, seed=seed))
+            roles = translate_errors(lambda: assign_roles(G, posts=posts, seed=seed, partition=partition))
             for row in rows:
                 for m in row["leaders"] + row["bridges"]:
                     m["role"] = roles.get(m["actor"])

@@ -54,6 +54,14 @@ key                        default      why
 ``graph.reference_time``   none         ISO time the decay is measured from; default:
                                         ``graph.until`` if set, else the latest interaction
                                         not later than now (a future-dated row cannot move it)
+``graph.weights``          "auto"       how an interaction's own weight enters the graph:
+                                        "counts" (it is a number of interactions: used as
+                                        is), "ignore" (every interaction counts 1), "auto"
+                                        ("counts" when every stored weight is a whole number
+                                        >= 1, as crawls and plain imports give; else
+                                        "ignore", with a warning: fractional weights of
+                                        unknown meaning, e.g. probabilities, would skew
+                                        Katz and HITS). See docs/ranking.md.
 ``graph.platforms``        all          keep interactions whose source is on these platforms
 ``graph.merge_identities`` true         one node per person: accounts linked by identity links
                                         (rel=me, profile links) are merged
@@ -96,6 +104,10 @@ from .errors import ConfigError
 from .records import KINDS, parse_timestamp
 
 __all__ = ["RankingConfig", "MEASURE_NAMES", "DEFAULT_EDGE_WEIGHTS", "NORMALIZATIONS", "load_toml"]
+
+#: ``graph.weights`` policies: how an interaction's own weight (a count, or an imported number of
+#: unknown meaning) enters the graph. See :func:`influence.graph.resolve_weights`.
+WEIGHT_POLICIES: tuple[str, ...] = ("auto", "counts", "ignore")
 
 #: Measures the composite knows, in display order. ``influence.measures`` implements them.
 MEASURE_NAMES: tuple[str, ...] = (
@@ -280,6 +292,7 @@ _SCALARS: dict[str, tuple[str, Any]] = {
     "graph.until": ("until", _date),
     "graph.half_life_days": ("half_life_days", _nonneg),
     "graph.reference_time": ("reference_time", _date),
+    "graph.weights": ("weights", _choice(WEIGHT_POLICIES)),
     "graph.platforms": ("platforms", _str_list),
     "graph.merge_identities": ("merge_identities", _boolean),
     "filters.min_interactions": ("min_interactions", _count),
@@ -336,6 +349,7 @@ class RankingConfig:
     until: str | None = None
     half_life_days: float = 0.0
     reference_time: str | None = None
+    weights: str = "auto"
     platforms: tuple[str, ...] | None = None
     merge_identities: bool = True
     min_interactions: int = 0
@@ -453,6 +467,7 @@ class RankingConfig:
             "until": self.until,
             "half_life_days": self.half_life_days,
             "reference_time": self.reference_time,
+            "weights": self.weights,
             "platforms": self.platforms,
             "merge_identities": self.merge_identities,
         }

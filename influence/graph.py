@@ -37,7 +37,8 @@ Graph attributes
 ----------------
 ``kinds``, ``since``, ``until``, ``half_life_days``, ``reference_time`` (the time decay is measured
 from, see below), ``after_reference`` (how many kept interactions are dated after it),
-``edge_weights``.
+``weights`` (``"counts"`` or ``"ignore"``: how the interactions' own weights entered, see
+:func:`resolve_weights`), ``edge_weights``.
 
 Decay reference
 ---------------
@@ -88,6 +89,7 @@ def build_graph(
     competitors: Mapping[str, str] | None = None,
     keywords: Iterable[str] = (),
     reference_time: str | float | None = None,
+    weights: str | None = None,
 ) -> nx.DiGraph:
     """Build the weighted interaction graph of a store.
 
@@ -113,6 +115,9 @@ def build_graph(
     reference_time : str or float, optional
         The time decay is measured from (default: the config's ``graph.reference_time``, else
         ``until``, else the latest interaction not later than now; see the module docs).
+    weights : {"auto", "counts", "ignore"}, optional
+        How each interaction's own weight enters (default: the config's ``graph.weights``,
+        ``"auto"``); see :func:`resolve_weights`.
     platforms : iterable of str, optional
         Keep interactions whose source actor is on one of these platforms.
     merge_identities : bool, optional
@@ -151,8 +156,7 @@ def build_graph(
                         ("merge_identities", merge_identities)):
         if value is not None:
             opts[name] = value
-    weights = opts["edge_weights"]
-    for k, w in weights.items():
+    for k, w in opts["edge_weights"].items():
         if k not in KINDS:
             raise ConfigError(f"unknown key edge_weights.{k} (known: {', '.join(KINDS)})", key=f"edge_weights.{k}")
         if not (isinstance(w, (int, float)) and math.isfinite(w) and w >= 0):
@@ -160,7 +164,7 @@ def build_graph(
     return to_networkx(build_arrays(store, cfg, edge_weights=edge_weights, kinds=kinds, since=since,
                                     until=until, half_life_days=half_life_days, platforms=platforms,
                                     merge_identities=merge_identities, competitors=competitors,
-                                    keywords=keywords, reference_time=reference_time))
+                                    keywords=keywords, reference_time=reference_time, weights=weights))
 
 
 @dataclass
@@ -208,6 +212,7 @@ def build_arrays(
     competitors: Mapping[str, str] | None = None,
     keywords: Iterable[str] = (),
     reference_time: str | float | None = None,
+    weights: str | None = None,
 ) -> GraphArrays:
     """The vectorised graph builder behind :func:`build_graph` (same parameters and semantics).
 
@@ -221,7 +226,8 @@ def build_arrays(
         opts["edge_weights"] = {**DEFAULT_EDGE_WEIGHTS, **dict(edge_weights)}
     for name, value in (("kinds", kinds), ("since", since), ("until", until),
                         ("half_life_days", half_life_days), ("platforms", platforms),
-                        ("merge_identities", merge_identities), ("reference_time", reference_time)):
+                        ("merge_identities", merge_identities), ("reference_time", reference_time),
+                        ("weights", weights)):
         if value is not None:
             opts[name] = value
     weights = opts["edge_weights"]
@@ -252,6 +258,20 @@ def build_arrays(
         warnings.warn(f"{after_reference} interactions are dated after the decay reference "
                       f"{format_timestamp(ref)}: they count at full weight (set graph.reference_time "
                       f"to choose the reference; docs/safety.md)", StoredDataWarning, stacklevel=3)
+
+    policy = opts.get("weights") or "auto"
+    used = resolve_weights(w, policy)
+    if used == "ignore":
+        if policy == "auto":
+            import warnings
+
+            from .records import DataWarning
+
+            sample = float(w[(w != np.floor(w)) | (w < 1)][0])
+            warnings.warn(f"the interaction weights of this sector are not all whole numbers (e.g. {sample:.4g}): "
+                          f"of unknown meaning, so every interaction counts 1 (set graph.weights = \"counts\" "
+                          f"to use them; docs/ranking.md)", DataWarning, stacklevel=3)
+        w = np.ones_like(w)
 
     groups: dict[int, list[int]] = {}
     if opts["merge_identities"]:
@@ -300,6 +320,7 @@ def build_arrays(
         half_life_days=half_life,
         reference_time=format_timestamp(ref) or "",
         after_reference=after_reference,
+        weights=used,
         edge_weights=",".join(f"{k}={weights[k]:g}" for k in KINDS if k in weights),
     )
     return GraphArrays(nodes, e_src, e_dst, e_weight, e_count, present, kind_counts, node_attrs, graph_attrs)
@@ -415,6 +436,35 @@ def _merge_identities(store: Store, src: np.ndarray, dst: np.ndarray, w: np.ndar
 def _now() -> float:
     """The current time, UTC epoch seconds (a function so tests can fix it)."""
     return time.time()
+
+
+def resolve_weights(w: np.ndarray, policy: str = "auto") -> str:
+    """How the interactions' own weights ``w`` enter the graph: ``"counts"`` or ``"ignore"``.
+
+    An interaction's weight is, for everything influence crawls and for plain imports, a number
+    of interactions (duplicate rows summed): a whole number >= 1. An imported ``weight`` column
+    may mean something else (a transmission probability, a share, a similarity): then its
+    magnitudes would decide Katz and HITS. ``"counts"`` uses the weights as they are;
+    ``"ignore"`` counts every interaction 1 (kind weights and time decay still apply);
+    ``"auto"`` (the default) is ``"counts"`` when every weight is a whole number >= 1, else
+    ``"ignore"`` (the graph builder then warns). See docs/ranking.md, "Imported weights".
+
+    >>> resolve_weights(np.array([1.0, 3.0, 12.0]))
+    'counts'
+    >>> resolve_weights(np.array([0.02, 0.5, 1.0]))
+    'ignore'
+    >>> resolve_weights(np.array([0.02, 0.5]), "counts")
+    'counts'
+    """
+    from .config import WEIGHT_POLICIES
+
+    if policy not in WEIGHT_POLICIES:
+        raise ConfigError(f"graph.weights must be one of {', '.join(WEIGHT_POLICIES)}, got {policy!r}",
+                          key="graph.weights")
+    if policy != "auto":
+        return policy
+    whole = not w.size or bool(np.all((w >= 1) & (w == np.floor(w))))
+    return "counts" if whole else "ignore"
 
 
 def decay_reference(ts: np.ndarray, *, reference_time: float | None = None,

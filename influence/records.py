@@ -77,10 +77,16 @@ __all__ = [
     "COUNT_MAX",
     "WEIGHT_MAX",
     "StoredDataWarning",
+    "DataWarning",
 ]
 
 
-class StoredDataWarning(UserWarning):
+class DataWarning(UserWarning):
+    """Something about the user's data that changes the results and that they should know (the
+    CLI prints each one as a single ``Warning:`` line). See docs/safety.md and docs/ranking.md."""
+
+
+class StoredDataWarning(DataWarning):
     """A store holds values that today's checks refuse (written by an older version), read in a
     safe way: a timestamp outside the accepted range is read as unknown. See docs/safety.md."""
 
