@@ -89,7 +89,7 @@ def _import_one(sec, path: str, *, quiet: bool, progress, label: str, **options)
     echo_err(
         f"{path}: {rep.rows} {rep.record_type} rows read; new in store: "
         f"{new['actors']} actors, {new['posts']} posts, {new['interactions']} interactions"
-        + (f"; {rep.skipped} bad rows skipped" if rep.skipped else ""),
+        + (f"; {rep.skipped} bad row{'' if rep.skipped == 1 else 's'} skipped" if rep.skipped else ""),
         quiet,
     )
     for msg in rep.errors[:5]:

@@ -78,7 +78,7 @@ def test_malformed_row_7_exit_2_store_unchanged(runner, tmp_path, csv_file):
     assert len(r.stderr.strip().splitlines()) == 1
     assert Store(db).counts() == before
     r = runner.invoke(cli, ["import", str(db), str(bad), "--skip-bad-rows"])
-    assert r.exit_code == 0 and "1 bad rows skipped" in r.stderr
+    assert r.exit_code == 0 and "1 bad row skipped" in r.stderr
 
 
 def test_rank_top_zero_lists_everyone(runner, tmp_path, csv_file):

@@ -49,7 +49,7 @@ def test_deeply_nested_json_is_a_line_numbered_error(tmp_path, lines, bad):
     # the bad row is skipped, even when it is the first one (which tells what the file holds)
     r = _invoke(str(tmp_path / "c.db"), str(f), "--skip-bad-rows")
     assert r.exit_code == 0, r.output
-    assert "1 bad rows skipped" in r.stderr and f"line {bad}" in r.stderr
+    assert "1 bad row skipped" in r.stderr and f"line {bad}" in r.stderr
     with Store(tmp_path / "c.db") as s:
         assert [(i.source, i.target) for i in s.interactions()] == [("import:a", "import:b")]
 
@@ -166,7 +166,7 @@ def test_a_stray_quote_costs_one_row(tmp_path):
     db = tmp_path / "q.db"
     r = _invoke(str(db), str(f), "--skip-bad-rows")
     assert r.exit_code == 0, r.output
-    assert "1 bad rows skipped" in r.stderr and "skipped: " + str(f) + ": line 2: a quoted value" in r.stderr
+    assert "1 bad row skipped" in r.stderr and "skipped: " + str(f) + ": line 2: a quoted value" in r.stderr
     with Store(db) as s:
         assert s.counts()["interactions"] == 100
         assert ("import:u100", "import:v100") in {(i.source, i.target) for i in s.interactions()}

@@ -413,7 +413,7 @@ def test_malformed_edge_list_line_7(tmp_path):
     ok = run_cli(["import", db, bad, "--skip-bad-rows"])
     assert len(good) == len(set(good)) == 19
     new_actors = len({a for k in good for a in k})
-    assert f"new in store: {new_actors} actors, 0 posts, 19 interactions; 1 bad rows skipped" in ok.stderr
+    assert f"new in store: {new_actors} actors, 0 posts, 19 interactions; 1 bad row skipped" in ok.stderr
     assert "line 7" in ok.stderr
     after = counts(db)
     assert after == {"actors": 34 + new_actors, "posts": 0, "interactions": 78 + 19}
@@ -435,7 +435,7 @@ def test_malformed_csv_row_line_number_counts_the_header(tmp_path):
     assert "line 7" in fail.stderr and "'abc'" in fail.stderr, fail.stderr
     assert not db.exists() or counts(db)["interactions"] == 0
     ok = run_cli(["import", db, bad, "--kind", "mention", "--skip-bad-rows"])
-    assert "1 bad rows skipped" in ok.stderr and "line 7" in ok.stderr
+    assert "1 bad row skipped" in ok.stderr and "line 7" in ok.stderr
     assert store_weights(db) == {
         (f"import:{u}", f"import:{v}", "mention"): float(w) for u, v, w in good
     }
