@@ -18,6 +18,7 @@ import networkx as nx
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from influence_cli import cli
 
 from influence import RankingConfig, build_graph, rank
 from influence.evaluate import ic_spreading
@@ -34,7 +35,6 @@ from influence.reach import (
 )
 from influence.records import Actor, Interaction, Post
 from influence.store import Store
-from influence_cli import cli
 
 from .conftest import SHARED
 
@@ -175,7 +175,7 @@ def test_relay_breakdown_matches_a_networkx_reference(seed):
     W = sample_worlds(G, p=0.6, runs=30, seed=seed, no_relay=blocked)
     S, n = W.S, len(W.nodes)
     rows = np.repeat(np.arange(n), np.diff(S.indptr))
-    for actor in (0, 1, 2, sorted(blocked)[0]):
+    for actor in (0, 1, 2, min(blocked)):
         owed: dict = {}
         reach = direct = 0
         for r in range(W.runs):
