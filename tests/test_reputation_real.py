@@ -36,30 +36,32 @@ def airline():
 
 
 def test_airline_reputation_is_close_to_the_labels_and_keeps_their_order(airline):
-    # measured: gaps United +0.27, US Airways +0.28, American +0.27, Southwest +0.14,
-    # JetBlue +0.15, Virgin America +0.06 (before issue 16: +0.59, +0.60, +0.59, +0.46, +0.37,
-    # +0.28); Spearman 1.00 (0.94 before)
+    # issue 16 goal: every airline within 0.25 of the labels' net, Spearman >= 0.8. Measured
+    # gaps: United +0.24, US Airways +0.23, American +0.23, Southwest +0.10, JetBlue +0.12,
+    # Virgin America +0.01 (before issue 16: +0.59, +0.60, +0.59, +0.46, +0.37, +0.28);
+    # Spearman 1.00 (0.94 before)
     per = {p["airline"]: p for p in airline["per_airline"]}
     assert len(per) == 6 and all(p["mentions"] > 500 for p in per.values())
-    assert all(abs(p["gap"]) <= 0.30 for p in per.values()), per
-    assert all(p["net"] < 0 for n, p in per.items() if n != "Virgin America")
+    assert all(abs(p["gap"]) <= 0.25 for p in per.values()), per
+    assert all(p["net"] < 0 for p in per.values())
     assert airline["spearman"] >= 0.8
-    assert 0.59 < airline["macro_f1"] < 0.615  # 0.601 measured; 0.518 before, VADER alone 0.457
+    assert 0.625 < airline["macro_f1"] < 0.645  # 0.635 measured; 0.518 before, VADER alone 0.457
 
 
 @pytest.mark.xfail(strict=True, reason="issue 16 goal not reached by the untrained default: "
-                   "largest airline gap 0.28 (goal 0.25), macro-F1 0.601 (goal 0.65)")
-def test_airline_issue_16_goal(airline):
-    assert airline["max_gap"] <= 0.25 and airline["macro_f1"] >= 0.65
+                   "airline macro-F1 0.635 (goal 0.65); a trained model reaches 0.763")
+def test_airline_issue_16_macro_f1_goal(airline):
+    assert airline["macro_f1"] >= 0.65
 
 
 def test_sanders_not_worse_than_before():
     """The other-brand check: tech brands (Apple, Google, Microsoft, Twitter), 2011."""
     _need(bench.SANDERS)
     san = bench.sanders_check(bench.load_sanders(), LexiconAnalyzer())
-    # measured 0.570 macro-F1, largest per-brand net gap 0.12 (before issue 16: 0.511, 0.32).
-    # The English neutral band was chosen on this set, so 0.570 is its training figure.
-    assert san["macro_f1"] >= 0.56
+    # measured 0.584 macro-F1, largest per-brand net gap 0.11 (before issue 16: 0.511, 0.32).
+    # The English neutral band and the complaint rule were chosen on this set
+    # (benchmarks/reputation_calibrate.py), so 0.584 is their training figure.
+    assert san["macro_f1"] >= 0.575
     assert san["max_gap"] <= 0.15
     assert san["brands"]["apple"]["net"] < san["brands"]["google"]["net"]
 

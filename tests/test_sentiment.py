@@ -115,9 +115,12 @@ def test_english_service_complaints_and_requests():
     # a missing item is a mild complaint (inside the neutral band alone); "united" is a name
     bag, name = a.scores(["@united where is my bag?", "united"])
     assert bag < 0 and name == 0
-    # thanks beside a failure are not praise, thanks alone are
-    s = a.scores(["thanks for the 2 hour delay", "thanks for the quick reply!"])
-    assert s[0] < 0 < s[1]
+    # thanks beside a failure are not praise, thanks closing a question are politeness, a bare
+    # thank-you is praise; praise around a complaint weighs little ("love the 3 hour delay")
+    s = a.scores(["thanks for the 2 hour delay", "can I change my seat? thanks",
+                  "thanks for the quick reply!", "love the 3 hour delay"])
+    assert s[0] < 0 == s[1] < s[2] and s[3] < 0
+    assert a.predict(["@united thanks", "Thank you"]) == ["positive", "positive"]
 
 
 def test_service_sentences_hand_written():
@@ -126,9 +129,9 @@ def test_service_sentences_hand_written():
     written by hand from general knowledge for issue 16, before any vocabulary was added. They
     were then the development set (errors on them were read and fixed), so these figures are
     optimistic; the held-out figures are the real sets in tests/test_reputation_real.py.
-    Measured before issue 16: en macro-F1 0.717, es 0.775; after: en 0.884, es 0.967."""
+    Measured before issue 16: en macro-F1 0.717, es 0.775; after: en 0.901, es 0.967."""
     a = LexiconAnalyzer()
-    for name, lang, floor in (("en_service_handwritten.csv", "en", 0.86),
+    for name, lang, floor in (("en_service_handwritten.csv", "en", 0.88),
                               ("es_service_handwritten.csv", "es", 0.93)):
         texts, labels = read_labelled(DATA / name)
         pred = a.predict(texts, [lang] * len(texts))
@@ -176,11 +179,12 @@ def test_lexicon_on_airline_tweets():
     true = [r["airline_sentiment"] for r in rows]
     pred = LexiconAnalyzer(default_language="en").predict(texts)
     acc = sum(t == p for t, p in zip(true, pred)) / len(true)
-    # measured 0.622 accuracy / 0.601 macro-F1 (python benchmarks/reputation_real.py; issue 16:
-    # service vocabulary and the neutral band chosen on sanders, nothing fitted to these labels).
-    # Before issue 16: 0.556 / 0.518; VADER alone 0.489 / 0.457 (it scores "united" +1.8)
-    assert 0.61 < acc < 0.635
-    assert 0.59 < macro_f1(true, pred) < 0.615
+    # measured 0.657 accuracy / 0.635 macro-F1 (python benchmarks/reputation_real.py; issue 16:
+    # service vocabulary, complaint rule and neutral band chosen on sanders, nothing fitted to
+    # these labels). Before issue 16: 0.556 / 0.518; VADER alone 0.489 / 0.457 (it scores
+    # "united" +1.8)
+    assert 0.645 < acc < 0.67
+    assert 0.625 < macro_f1(true, pred) < 0.645
     # VADER's own cut-off is still there for whoever wants it
     old = LexiconAnalyzer(default_language="en", threshold=0.05).predict(texts)
     assert macro_f1(true, old) > 0.59
@@ -195,7 +199,8 @@ def test_trained_classifier_beats_lexicon_on_held_out_airline_tweets(tmp_path):
     f1 = macro_f1(true, pred)
     assert f1 >= 0.62
     lex = LexiconAnalyzer(default_language="en").predict([r["text"] for r in test])
-    assert f1 > macro_f1(true, lex) + 0.1
+    # trained on 2,500 of them: 0.704 against the untrained lexicon's 0.613 on these 1,000
+    assert f1 > macro_f1(true, lex) + 0.06
     path = tmp_path / "m.pkl"
     model.save(path)
     assert load_classifier(path).predict([r["text"] for r in test]) == pred
