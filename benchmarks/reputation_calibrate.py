@@ -18,7 +18,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-import influence.sentiment as sentiment
+from influence import sentiment
 from influence.sentiment import LexiconAnalyzer, macro_f1
 
 _spec = importlib.util.spec_from_file_location(
