@@ -40,7 +40,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rank_scale import SIZES, make_edges, write_store  # noqa: E402
+from rank_scale import SIZES, make_edges, write_store
 
 
 def peak_mb() -> float:
@@ -50,7 +50,7 @@ def peak_mb() -> float:
 def sizes_summary(labels: np.ndarray) -> dict:
     counts = np.bincount(np.unique(labels, return_inverse=True)[1].ravel())
     small = counts < 5
-    return {"communities": int(len(counts)), "largest": int(counts.max()), "median": float(np.median(counts)),
+    return {"communities": len(counts), "largest": int(counts.max()), "median": float(np.median(counts)),
             "under_5": int(small.sum()), "actors_under_5": int(counts[small].sum())}
 
 
@@ -74,7 +74,6 @@ def run_influence(store_path: str, edge_path: str) -> dict:
     out["detect"] = time.perf_counter() - t
     out["_modularity"] = part.modularity
     out["_runs"] = part.runs
-    index = view.index
     labels = np.array([part.membership[v] for v in view.nodes])
     # sizes before the merge into "other": give every OTHER actor's group back its identity
     raw = _raw_labels(view, part)
@@ -83,8 +82,7 @@ def run_influence(store_path: str, edge_path: str) -> dict:
     coo = view.A.tocoo()
     u, v, w = _sum_projection(view.n, coo.row, coo.col, coo.data)
     np.savez(edge_path, u=u, v=v, w=w, n=view.n)
-    out["_nodes"], out["_edges"] = view.n, int(len(u))
-    del index
+    out["_nodes"], out["_edges"] = view.n, len(u)
     out["_peak_mb"] = peak_mb()
     return out
 
@@ -169,7 +167,7 @@ def main() -> None:
               f"interactions (store written in {time.perf_counter() - t:.1f} s, not timed)", flush=True)
         for part, paths in (("influence", [store_path, edge_path]), ("igraph", [edge_path])):
             proc = subprocess.run([sys.executable, __file__, "--part", part, "--path", *paths],
-                                  capture_output=True, text=True)
+                                  capture_output=True, text=True, check=False)
             if proc.returncode != 0:
                 print(f"# {part}: failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr else '?'}")
                 continue

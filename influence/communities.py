@@ -612,39 +612,69 @@ def _modularity(labels: np.ndarray, u: np.ndarray, v: np.ndarray, w: np.ndarray,
     return inside / m - resolution * float(np.square(by_comm / (2 * m)).sum())
 
 
+def _interruptible(fn: Callable[[], Any]) -> Any:
+    """``fn()`` in a daemon thread, waited for in short steps so that Ctrl-C stops the wait at once.
+
+    NetworKit releases the GIL while it runs, but a signal only reaches Python code between two
+    calls: one PLM run on 5M edges is about a minute during which Ctrl-C would wait. The thread is
+    left to finish (or to die with the process, which the CLI then ends with exit status 130).
+
+    >>> _interruptible(lambda: 6 * 7)
+    42
+    """
+    import threading
+
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001  (handed over to the caller's thread)
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="influence-communities", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.05)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
 def _plm(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, *, seed: int, resolution: float,
          runs: int, progress) -> tuple[np.ndarray, float, int]:
     """Best of ``runs`` NetworKit PLM runs by modularity: ``(labels, modularity, runs)``.
 
     Each run numbers the nodes in a random order drawn from ``seed`` (numpy), and PLM runs
     sequentially (one thread, ``par="none"``) so that the result depends on nothing but the
-    arrays and the seed. Ties in modularity keep the earlier run.
+    arrays and the seed. Ties in modularity keep the earlier run. Each run happens in a worker
+    thread (:func:`_interruptible`); OpenMP's thread count is per thread, so it is set there.
     """
     import scipy.sparse as sp
 
     nk = _networkit()
     rng = np.random.default_rng(seed)
     progress.step("Detecting communities", total=runs if runs > 1 else None)
-    threads = nk.getMaxNumberOfThreads()
-    nk.setNumberOfThreads(1)
+
+    def run(g):
+        nk.setNumberOfThreads(1)  # this thread's OpenMP setting: PLM deterministic
+        plm = nk.community.PLM(g, refine=True, gamma=float(resolution), par="none")
+        return np.asarray(plm.run().getPartition().getVector(), dtype=np.int64)
+
     best: tuple[np.ndarray, float] | None = None
-    try:
-        for _ in range(runs):
-            perm = rng.permutation(n)  # node i is perm[i] in this run
-            a, b = perm[u], perm[v]
-            # each pair once (upper triangle), as CSR: sorted adjacency, built and searched
-            # faster than from coordinates
-            g = nk.GraphFromCsr(sp.csr_array((w, (np.minimum(a, b), np.maximum(a, b))), shape=(n, n)),
-                                weighted=True, directed=False)
-            plm = nk.community.PLM(g, refine=True, gamma=float(resolution), par="none")
-            found = np.asarray(plm.run().getPartition().getVector(), dtype=np.int64)[perm]
-            del g, plm
-            q = _modularity(found, u, v, w, resolution)
-            if best is None or q > best[1]:
-                best = (found, q)
-            progress.advance(1)
-    finally:
-        nk.setNumberOfThreads(threads)
+    for _ in range(runs):
+        perm = rng.permutation(n)  # node i is perm[i] in this run
+        a, b = perm[u], perm[v]
+        # each pair once (upper triangle), as CSR: sorted adjacency, built and searched
+        # faster than from coordinates
+        g = nk.GraphFromCsr(sp.csr_array((w, (np.minimum(a, b), np.maximum(a, b))), shape=(n, n)),
+                            weighted=True, directed=False)
+        found = _interruptible(lambda g=g: run(g))[perm]
+        del g
+        q = _modularity(found, u, v, w, resolution)
+        if best is None or q > best[1]:
+            best = (found, q)
+        progress.advance(1)
     return best[0], best[1], runs
 
 

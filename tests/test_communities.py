@@ -840,3 +840,28 @@ def test_rank_cli_detects_communities_without_a_networkx_graph(monkeypatch):
     rows = json.loads(r.stdout)
     assert all(isinstance(row["community"], int) for row in rows)
     assert len({row["community"] for row in rows}) >= 5
+
+
+def test_ctrl_c_stops_the_wait_for_a_networkit_run():
+    # PLM runs in a worker thread (a run on 5M edges takes about a minute, in C++ where Python
+    # cannot see a signal): Ctrl-C in the main thread stops waiting at once
+    import signal
+    import threading
+    import time
+
+    from influence.communities import _interruptible
+
+    release = threading.Event()
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        _interruptible(lambda: release.wait(30))
+    assert time.monotonic() - t0 < 2
+    release.set()   # let the worker end, so no thread outlives the test
+    timer.join()
+    for t in threading.enumerate():
+        if t.name == "influence-communities":
+            t.join(5)
+    with pytest.raises(ZeroDivisionError):   # errors come back to the caller
+        _interruptible(lambda: 1 / 0)
