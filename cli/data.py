@@ -21,7 +21,7 @@ from ._common import (
 @click.option("--type", "record_type", type=click.Choice(["interactions", "posts", "actors"]), default=None,
               help="What the CSV/JSON Lines file holds. Default: told by its columns.")
 @click.option("--input-format", "input_format",
-              type=click.Choice(["csv", "tsv", "jsonl", "graphml", "gexf", "gml", "edgelist"]), default=None,
+              type=click.Choice(["csv", "tsv", "jsonl", "json", "graphml", "gexf", "gml", "edgelist"]), default=None,
               help="Format of the files. Default: from the extension.")
 @click.option("--platform", default="import", show_default=True,
               help="Platform of actor ids that are not canonical (e.g. `42` becomes `import:42`).")
@@ -29,8 +29,15 @@ from ._common import (
               help="Interaction kind for rows or edges that give none (graph files default to mention).")
 @click.option("--skip-bad-rows", is_flag=True,
               help="Skip and count malformed rows instead of stopping without writing anything.")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
+              help="CSV/JSON Lines: read FIELD (e.g. author) from the file's COLUMN (e.g. user_screen_name). "
+                   "Repeat for each field.")
+@click.option("--mentions-from", "mentions_from", type=click.Choice(["text", "title"]), default=None,
+              help="Posts: turn every @handle in this field into a mention from the post's author "
+                   "(the platform's handle rules).")
 @quiet_option
-def import_cmd(sector, files, record_type, input_format, platform, kind, skip_bad_rows, quiet):
+def import_cmd(sector, files, record_type, input_format, platform, kind, skip_bad_rows, maps, mentions_from,
+               quiet):
     """Import interactions, posts or actors from FILES into SECTOR.
 
     SECTOR is a sector file (its store is created if needed) or a store file (created if it does
@@ -43,22 +50,37 @@ def import_cmd(sector, files, record_type, input_format, platform, kind, skip_ba
     Posts: id,author[,timestamp,text,title,url,language,likes,reshares,replies,parent,format]
     Actors: id[,name,url,followers,competitor,language,bio]
     Also JSON Lines with the same keys, GraphML, GEXF, GML and `source target [weight]` edge lists.
+    Files of other tools: name their columns with --map; tweets whose mentions live in their
+    text: --mentions-from text.
 
     \b
     Example:
       influence import coffee.toml interactions.csv
       influence import blogs.db polblogs.gml --platform web --kind link
+      influence import air.db Tweets.csv --platform twitter --map id=tweet_id --map author=name \\
+          --map timestamp=tweet_created --map reshares=retweet_count --mentions-from text
     """
     if sector == "demo":
         raise UserError("the demo sector is built in memory and cannot be imported into; "
                         "give a sector file or a store path")
     from ._progress import progress_for
 
+    columns = {}
+    for m in maps:
+        field_name, sep, column = m.partition("=")
+        if not sep or not field_name.strip() or not column.strip():
+            raise UserError(f"--map {m}: expected FIELD=COLUMN, e.g. --map author=user_screen_name")
+        columns[field_name.strip()] = column.strip()
+    extra = {}
+    if columns:
+        extra["columns"] = columns
+    if mentions_from:
+        extra["mentions_from"] = mentions_from
     with open_sector_arg(sector, create=True) as sec, progress_for(quiet, unit="rows read") as progress:
         try:
             for i, path in enumerate(files, 1):
                 _import_one(sec, path, quiet=quiet, skip_bad_rows=skip_bad_rows, fmt=input_format,
-                            record_type=record_type, platform=platform, kind=kind, progress=progress,
+                            record_type=record_type, platform=platform, kind=kind, progress=progress, **extra,
                             label=f"Importing {path}" + (f" ({i} of {len(files)})" if len(files) > 1 else ""))
         except BaseException:
             sec.discard_if_empty()  # a failed first import leaves no empty store behind
@@ -89,7 +111,8 @@ def _import_one(sec, path: str, *, quiet: bool, progress, label: str, **options)
     echo_err(
         f"{path}: {rep.rows} {rep.record_type} rows read; new in store: "
         f"{new['actors']} actors, {new['posts']} posts, {new['interactions']} interactions"
-        + (f"; {rep.skipped} bad row{'' if rep.skipped == 1 else 's'} skipped" if rep.skipped else ""),
+        + (f"; {rep.skipped} bad row{'' if rep.skipped == 1 else 's'} skipped" if rep.skipped else "")
+        + "".join(f"; {n} {k}s derived from the text" for k, n in rep.derived.items()),
         quiet,
     )
     for msg in rep.errors[:5]:

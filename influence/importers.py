@@ -58,7 +58,7 @@ import os
 import re
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,7 +66,7 @@ from typing import Any
 from .errors import InputDataError
 from .records import _PLATFORM_RE, KINDS, Actor, Interaction, Kind, Post, parse_actor_id
 
-__all__ = ["import_file", "read_records", "ImportReport", "FORMATS", "RECORD_TYPES"]
+__all__ = ["import_file", "read_records", "mentions_in", "ImportReport", "FORMATS", "RECORD_TYPES"]
 
 FORMATS = ("csv", "tsv", "jsonl", "json", "graphml", "gexf", "gml", "edgelist")
 RECORD_TYPES = ("interactions", "posts", "actors")
@@ -106,6 +106,7 @@ class ImportReport:
     new: dict[str, int] = field(default_factory=dict)  #: new actors/posts/interactions in the store
     errors: list[str] = field(default_factory=list)  #: the first bad-row messages
     ignored_columns: list[str] = field(default_factory=list)
+    derived: dict[str, int] = field(default_factory=dict)  #: interactions derived (mentions from text)
 
 
 def detect_format(path: str | os.PathLike) -> str:
@@ -194,6 +195,8 @@ def read_records(
     kind: str | None = None,
     on_bad_row: Callable[[InputDataError], None] | None = None,
     report: ImportReport | None = None,
+    columns: Mapping[str, str] | None = None,
+    mentions_from: str | None = None,
 ) -> Iterator[Actor | Post | Interaction]:
     """Read records from a file, lazily.
 
@@ -213,6 +216,14 @@ def read_records(
         the first bad row raises.
     report : ImportReport, optional
         Filled in as rows are read.
+    columns : mapping of field -> file column, optional
+        CSV/JSON Lines only: read ``field`` (one of the documented column names, e.g.
+        ``"author"``) from the file's column ``columns[field]`` (e.g. ``"user_screen_name"``), for
+        files written by other tools. A named column missing from the file is an error.
+    mentions_from : str, optional
+        Posts only: the field (after ``columns``) whose text holds ``@handles``; each distinct
+        handle other than the author's becomes a ``mention`` from the post's author, with the
+        post's time and id (:func:`mentions_in` gives the handle rules per platform).
 
     Yields
     ------
@@ -237,12 +248,18 @@ def read_records(
         raise InputDataError(f"invalid platform name {platform!r}", path=p)
     rep = report if report is not None else ImportReport(p, fmt, record_type or "")
     rep.format = fmt
+    mapping = _mapping(columns, mentions_from, p)
+    if mapping is not None and (fmt not in ("csv", "tsv", "jsonl", "json") or (fmt == "json" and _is_json_graph(p))):
+        raise InputDataError("column mappings and --mentions-from apply to CSV, TSV and JSON Lines files only",
+                             path=p)
     try:
         if fmt in ("csv", "tsv"):
-            yield from _read_table(p, fmt, record_type, platform, kind, on_bad_row, rep)
+            yield from _mentions(_read_table(p, fmt, record_type, platform, kind, on_bad_row, rep, mapping),
+                                 mentions_from, platform, rep)
         elif fmt == "jsonl" or (fmt == "json" and not _is_json_graph(p)):
             rep.format = "jsonl"
-            yield from _read_jsonl(p, record_type, platform, kind, on_bad_row, rep)
+            yield from _mentions(_read_jsonl(p, record_type, platform, kind, on_bad_row, rep, mapping),
+                                 mentions_from, platform, rep)
         elif fmt == "edgelist":
             rep.record_type = "interactions"
             yield from _read_edgelist(p, platform, kind or "mention", on_bad_row, rep)
@@ -529,7 +546,7 @@ class _Resync(Exception):
     """Raised inside the CSV reader's line feed: stop this record here."""
 
 
-def _read_table(path, fmt, record_type, platform, kind, on_bad_row, rep) -> Iterator:
+def _read_table(path, fmt, record_type, platform, kind, on_bad_row, rep, mapping=None) -> Iterator:
     if csv.field_size_limit() < MAX_LINE_BYTES:
         csv.field_size_limit(MAX_LINE_BYTES)  # a field may be as long as a line (default 128 KiB)
     with _open_binary(path) as fh:
@@ -541,6 +558,8 @@ def _read_table(path, fmt, record_type, platform, kind, on_bad_row, rep) -> Iter
         if isinstance(header, InputDataError):
             raise header
         header = [h.strip() for h in header]
+        if mapping is not None:
+            header = _map_header(header, mapping, path, line)
         rtype = _check_columns(path, header, record_type, kind, rep, line)
         n = records.fields = len(header)
         for start, fields in records:
@@ -563,7 +582,7 @@ def _read_table(path, fmt, record_type, platform, kind, on_bad_row, rep) -> Iter
             yield rec
 
 
-def _read_jsonl(path, record_type, platform, kind, on_bad_row, rep) -> Iterator:
+def _read_jsonl(path, record_type, platform, kind, on_bad_row, rep, mapping=None) -> Iterator:
     rtype = record_type
     with _open_binary(path) as fh:
         for lineno, line, _ in _lines(fh, path):
@@ -587,6 +606,9 @@ def _read_jsonl(path, record_type, platform, kind, on_bad_row, rep) -> Iterator:
                                                          else str(exc))) from None
                 if not isinstance(obj, dict):
                     raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
+                if mapping is not None:
+                    keys = _map_header(list(obj), mapping, path, lineno)
+                    obj = dict(zip(keys, obj.values()))
                 if rtype is None:
                     # the first good object tells what the file holds; a bad first row is a bad row
                     rtype = _check_columns(path, list(obj), None, kind, rep, lineno)
@@ -600,6 +622,87 @@ def _read_jsonl(path, record_type, platform, kind, on_bad_row, rep) -> Iterator:
 
 
 _WS = re.compile(r"\s+")
+
+#: ``@handle`` rules per platform (:func:`mentions_in`); other platforms use ``generic``.
+_HANDLES = {
+    # Twitter/X: 1-15 letters, digits or underscores, not inside an e-mail address or a word
+    "twitter": re.compile(r"(?<![\w@.])@(\w{1,15})(?![\w@])"),
+    # Mastodon: @user@domain (a bare @user is local to an instance we do not know)
+    "mastodon": re.compile(r"(?<![\w@])@(\w+@[\w-]+(?:\.[\w-]+)+)"),
+    # Bluesky: @handle.domain
+    "bluesky": re.compile(r"(?<![\w@])@([a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+)"),
+    "generic": re.compile(r"(?<![\w@.])@(\w+)"),
+}
+
+
+def mentions_in(text: str | None, platform: str) -> list[str]:
+    """The distinct ``@handles`` in a text, in order, by the platform's handle rules.
+
+    >>> mentions_in("@JetBlue what @dhepburn said. Mail me at a@b.com @jetblue", "twitter")
+    ['JetBlue', 'dhepburn']
+    >>> mentions_in("hola @ana@cafe.social y @luis", "mastodon")
+    ['ana@cafe.social']
+    """
+    if not text:
+        return []
+    rule = _HANDLES.get(platform, _HANDLES["generic"])
+    seen: dict[str, str] = {}
+    for h in rule.findall(text):
+        seen.setdefault(h.lower(), h)
+    return list(seen.values())
+
+
+def _mapping(columns, mentions_from, path) -> dict[str, str] | None:
+    """``{file column: field}`` from ``columns`` (field -> file column), checked."""
+    if not columns and mentions_from is None:
+        return None
+    known = set().union(*(k for _r, k in _COLUMNS.values()))
+    inverse: dict[str, str] = {}
+    for field_name, column in (columns or {}).items():
+        if field_name not in known:
+            raise InputDataError(f"--map {field_name}={column}: unknown field {field_name!r} (known: "
+                                 f"{', '.join(sorted(known))})", path=path)
+        if column in inverse:
+            raise InputDataError(f"--map: column {column!r} is mapped twice", path=path)
+        inverse[column] = field_name
+    return inverse
+
+
+def _map_header(header: list[str], inverse: dict[str, str], path, line) -> list[str]:
+    missing = [c for c in inverse if c not in header]
+    if missing:
+        raise InputDataError(f"--map: no column {', '.join(repr(c) for c in missing)} in this file "
+                             f"(columns: {', '.join(header)})", path=path, line=line)
+    mapped = set(inverse.values())
+    # a file column that has a field's name but is not mapped gives way to the mapped one
+    return [inverse[h] if h in inverse else (f"{h} (unmapped)" if h in mapped else h) for h in header]
+
+
+def _mentions(records: Iterator, field_name: str | None, platform: str, rep) -> Iterator:
+    """Pass ``records`` through, adding after each post a mention per ``@handle`` in its
+    ``field_name`` text (see :func:`read_records`)."""
+    if field_name is None:
+        yield from records
+        return
+    if field_name not in ("text", "title"):
+        raise InputDataError(f"--mentions-from {field_name}: mentions are read from a post's text or title",
+                             path=rep.path)
+    done: set[str] = set()  # a post listed twice (same id) gives its mentions once
+    for rec in records:
+        yield rec
+        if isinstance(rec, Post):
+            if rec.id in done:
+                continue
+            done.add(rec.id)
+            plat = rec.author.split(":", 1)[0] if ":" in rec.author else platform
+            for handle in mentions_in(getattr(rec, field_name), plat):
+                target = parse_actor_id(handle, plat)
+                if target != rec.author:
+                    rep.derived["mention"] = rep.derived.get("mention", 0) + 1
+                    yield Interaction(rec.author, target, "mention", rec.timestamp, rec.id)
+        elif rep.record_type and rep.record_type != "posts":
+            raise InputDataError(f"--mentions-from applies to posts; this file holds {rep.record_type}",
+                                 path=rep.path)
 
 
 def _read_edgelist(path, platform, kind, on_bad_row, rep) -> Iterator:
