@@ -503,9 +503,15 @@ def betweenness(G: nx.DiGraph, k: int | None = 256, seed: int | None = 0, exact_
     ``directed=False`` treats every tie as two-way, as tools that ignore direction do — a frequent
     cause of differing figures between tools.
 
-    The computation is vectorised: breadth-first levels and the dependency back-propagation of
-    Brandes' algorithm run as sparse-matrix times dense-block products over batches of sources,
-    instead of a Python loop per node (networkx's implementation is the test reference).
+    The estimate is networkx's: ``k`` distinct sources drawn uniformly (numpy, ``seed``), each
+    giving its exact Brandes dependencies, the sum scaled by ``n / k`` (unbiased; the same sources
+    and values for a seed, in any process).
+
+    The computation is vectorised (networkx's implementation is the test reference). Up to
+    ``BLOCK_MAX_NODES`` nodes, breadth-first levels and the dependency back-propagation run as
+    sparse-matrix times dense-block products over batches of sources; on larger graphs, one source
+    at a time over the edges of each level, O(m) per source (64 sources on 1M nodes / 5M edges:
+    see docs/performance.md).
 
     References
     ----------
@@ -528,16 +534,74 @@ def _betweenness(V: GraphView, k: int | None, seed: int | None, exact_max_nodes:
     if n <= 2:
         return np.zeros(n)
     A = V.B if directed else V.U  # A[u, v] = 1: u -> v
-    AT = A.T.tocsr()
     sources = _sources(n, k, seed, exact_max_nodes)
     bc = np.zeros(n)
-    for chunk in np.array_split(sources, max(1, math.ceil(len(sources) / batch))):
-        bc += _brandes_block(A, AT, chunk)
+    if n <= BLOCK_MAX_NODES:
+        AT = A.T.tocsr()
+        for chunk in np.array_split(sources, max(1, math.ceil(len(sources) / batch))):
+            bc += _brandes_block(A, AT, chunk)
+    else:
+        indptr, indices = A.indptr.astype(np.int64), A.indices.astype(np.int64)
+        for s in sources.tolist():
+            bc += _brandes_source(indptr, indices, s)
     # networkx's normalisation: directed pairs 1/((n-1)(n-2)); undirected counts each pair twice
     scale = 1.0 / ((n - 1) * (n - 2))
     if len(sources) < n:
         scale *= n / len(sources)
     return bc * scale
+
+
+#: Up to this many nodes :func:`_betweenness` runs Brandes on blocks of sources at once (dense
+#: ``n x batch`` arrays, one sparse product per level); above it, one source at a time over the
+#: edges of each breadth-first level (:func:`_brandes_source`), which does O(m) work per source
+#: instead of O(m) per level and per source. Both give the same values (to rounding).
+BLOCK_MAX_NODES = 20_000
+
+
+def _brandes_source(indptr: np.ndarray, indices: np.ndarray, s: int) -> np.ndarray:
+    """Dependencies ``delta_s(v)`` of one source on the CSR graph ``(indptr, indices)``.
+
+    Breadth-first search level by level over edge arrays: the edges leaving the frontier that
+    reach the next level are the shortest-path DAG of that level; path counts flow forward along
+    them, dependencies flow back (Brandes). Each edge is looked at once.
+
+    >>> import scipy.sparse as sp
+    >>> B = sp.csr_array(np.array([[0, 1, 1, 0], [0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 0, 0]]))
+    >>> _brandes_source(B.indptr.astype(np.int64), B.indices.astype(np.int64), 0).tolist()
+    [0.0, 0.5, 0.5, 0.0]
+    """
+    n = len(indptr) - 1
+    deg = np.diff(indptr)
+    dist = np.full(n, -1, dtype=np.int64)
+    sigma = np.zeros(n)
+    dist[s], sigma[s] = 0, 1.0
+    frontier = np.array([s], dtype=np.int64)
+    dag: list[tuple[np.ndarray, np.ndarray]] = []
+    level = 0
+    while frontier.size:
+        counts = deg[frontier]
+        total = int(counts.sum())
+        if total == 0:
+            break
+        # positions of every edge leaving the frontier: indptr[u] + 0..deg(u)-1 for each u
+        first = np.cumsum(counts) - counts
+        pos = np.repeat(indptr[frontier] - first, counts) + np.arange(total)
+        u, v = np.repeat(frontier, counts), indices[pos]
+        fresh = v[dist[v] < 0]
+        dist[fresh] = level + 1
+        on_dag = dist[v] == level + 1
+        u, v = u[on_dag], v[on_dag]
+        if v.size == 0:
+            break
+        sigma += np.bincount(v, weights=sigma[u], minlength=n)
+        dag.append((u, v))
+        frontier = np.unique(fresh)
+        level += 1
+    delta = np.zeros(n)
+    for u, v in reversed(dag):
+        delta += np.bincount(u, weights=sigma[u] / sigma[v] * (1.0 + delta[v]), minlength=n)
+    delta[s] = 0.0
+    return delta
 
 
 def _brandes_block(A: sp.csr_array, AT: sp.csr_array, sources: np.ndarray) -> np.ndarray:
@@ -578,8 +642,10 @@ def _brandes_block(A: sp.csr_array, AT: sp.csr_array, sources: np.ndarray) -> np
 def coreness(G: nx.DiGraph) -> dict:
     """k-core number of each node in the undirected, unweighted projection (self-loops ignored).
 
-    Batagelj-Zaversnik bucket algorithm, O(m), on the CSR arrays (much faster than
-    :func:`networkx.core_number` on large graphs, same result).
+    Batagelj-Zaversnik bucket algorithm, O(m), run by NetworKit's ``CoreDecomposition`` (C++,
+    one thread) on a graph built from the CSR arrays: the same result as
+    :func:`networkx.core_number` on the projection, much faster on large graphs. NetworKit is
+    imported on first use.
 
     References
     ----------
@@ -600,45 +666,25 @@ def _coreness(V: GraphView) -> np.ndarray:
     n = V.n
     if n == 0:
         return np.zeros(0)
-    U = V.U
-    indptr = U.indptr.tolist()
-    indices = U.indices.tolist()
-    deg = np.diff(U.indptr).tolist()
-    md = max(deg) if deg else 0
-    # bucket sort nodes by degree
-    bin_ = [0] * (md + 1)
-    for d in deg:
-        bin_[d] += 1
-    start = 0
-    for d in range(md + 1):
-        num = bin_[d]
-        bin_[d] = start
-        start += num
-    pos = [0] * n
-    vert = [0] * n
-    for v in range(n):
-        pos[v] = bin_[deg[v]]
-        vert[pos[v]] = v
-        bin_[deg[v]] += 1
-    for d in range(md, 0, -1):
-        bin_[d] = bin_[d - 1]
-    bin_[0] = 0
-    for i in range(n):
-        v = vert[i]
-        dv = deg[v]
-        for j in range(indptr[v], indptr[v + 1]):
-            u = indices[j]
-            du = deg[u]
-            if du > dv:
-                pu = pos[u]
-                pw = bin_[du]
-                w = vert[pw]
-                if u != w:
-                    pos[u], pos[w] = pw, pu
-                    vert[pu], vert[pw] = w, u
-                bin_[du] += 1
-                deg[u] = du - 1
-    return np.array(deg, dtype=float)
+    nk = _networkit()
+    B = V.B  # no self-loops
+    rows = np.repeat(np.arange(n, dtype=B.indices.dtype), np.diff(B.indptr))
+    lo, hi = np.minimum(rows, B.indices), np.maximum(rows, B.indices)
+    # each undirected pair once (reciprocal edges merged: COO -> CSR sums duplicates)
+    upper = sp.coo_array((np.ones(len(lo)), (lo, hi)), shape=(n, n)).tocsr()
+    upper.sum_duplicates()
+    g = nk.GraphFromCsr(upper, directed=False)
+    # the sequential bucket-queue algorithm (Batagelj-Zaversnik); core numbers are unique, so any
+    # algorithm gives the same values, this one also uses a single thread
+    cores = nk.centrality.CoreDecomposition(g, enforceBucketQueueAlgorithm=True).run().scores()
+    return np.asarray(cores, dtype=float)
+
+
+def _networkit():
+    """networkit, imported on first use (``import networkit`` takes 1-2 s)."""
+    import networkit
+
+    return networkit
 
 
 # -- attributes ------------------------------------------------------------------------------------
