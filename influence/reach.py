@@ -1716,9 +1716,8 @@ def select_diverse(
         communities = _node_attr(G, "community")
         if not communities and keep:
             from .communities import detect_communities
-            from .measures import GraphView
 
-            communities = detect_communities(G.networkx() if isinstance(G, GraphView) else G, seed=seed)
+            communities = detect_communities(G, seed=seed)  # a GraphView stays on the array path
     if ranking is not None and candidates is None:
         scores = {e.actor: e.score for e in ranking[:pool]}
     elif ranking is not None:
