@@ -32,7 +32,6 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
-from scipy.stats import rankdata
 
 from .config import RankingConfig
 from .errors import ConfigError, EmptyGraphError
@@ -515,6 +514,26 @@ def _both_ways(edges):
             yield v, u, d
 
 
+def _ranks(x: np.ndarray, method: str) -> np.ndarray:
+    """1-based ranks of ``x`` (no NaN), ties sharing their ``"average"`` or ``"max"`` rank, as
+    ``scipy.stats.rankdata`` gives them (numpy only: importing scipy.stats costs ~0.9 s).
+
+    >>> _ranks(np.array([10.0, 20.0, 10.0, 5.0]), "average").tolist()
+    [2.5, 4.0, 2.5, 1.0]
+    >>> _ranks(np.array([10.0, 20.0, 10.0, 5.0]), "max").tolist()
+    [3.0, 4.0, 3.0, 1.0]
+    """
+    n = len(x)
+    order = np.argsort(x, kind="mergesort")
+    xs = x[order]
+    bounds = np.flatnonzero(np.r_[True, xs[1:] != xs[:-1], True])  # tie-group starts, then n
+    counts = np.diff(bounds)
+    per_group = (bounds[:-1] + bounds[1:] + 1) / 2.0 if method == "average" else bounds[1:].astype(float)
+    out = np.empty(n)
+    out[order] = np.repeat(per_group, counts)
+    return out
+
+
 def _normalize(arr: np.ndarray, how: str) -> np.ndarray:
     ok = ~np.isnan(arr)
     out = np.zeros_like(arr)
@@ -522,7 +541,7 @@ def _normalize(arr: np.ndarray, how: str) -> np.ndarray:
         return out
     x = arr[ok]
     if how == "rank":
-        out[ok] = rankdata(x, method="average") / len(x)
+        out[ok] = _ranks(x, "average") / len(x)
     elif how == "minmax":
         span = x.max() - x.min()
         out[ok] = (x - x.min()) / span if span > 0 else 0.0
@@ -539,7 +558,7 @@ def _top_percent(arr: np.ndarray) -> np.ndarray:
     n = len(arr)
     filled = np.where(np.isnan(arr), -np.inf, arr)
     # position = 1 + number of strictly greater values
-    greater = n - rankdata(filled, method="max")
+    greater = n - _ranks(filled, "max")
     return np.maximum(1.0, np.ceil(100.0 * (greater + 1) / n))
 
 
