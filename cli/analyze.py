@@ -148,7 +148,13 @@ def _annotate(view, arrays, sector, cfg, *, labels: bool, roles: bool, quiet: bo
     G = view.networkx() if (labels or roles) else None
     if labels:
         progress.step("Labelling communities")
-        names = {s.id: s.label for s in summarize_communities(G, partition, posts=posts)}
+        # labels as `influence communities` and the report make them: leaders by the ranking (a
+        # community without terms is labelled "around <its leader>"), the sector's languages
+        from influence import rank
+
+        ranking = rank(view, cfg)  # the community attribute is set: the same scores as the final run
+        names = {s.id: s.label for s in summarize_communities(
+            G, partition, ranking=ranking, posts=posts, languages=tuple(sector.languages) or ("es", "en"))}
         arrays.node_attrs["community_label"] = [names.get(partition.get(v)) for v in arrays.nodes]
     if roles:
         from influence.roles import assign_roles
