@@ -184,8 +184,10 @@ _PLATFORM_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
 def _web_id(handle: str) -> str:
-    """A URL (with a scheme) names its site: the host. A bare ``host/path`` is kept as a sub-site,
-    because blogs on shared hosts (``home.example.net/~ana``) are distinct actors."""
+    """A URL (with a scheme) names its site, by the one rule every source follows
+    (:func:`influence.identity.site_of`: the registrable domain, ``blog.example.co.uk`` ->
+    ``example.co.uk``). A bare ``host/path`` is kept as a sub-site, because blogs on shared hosts
+    (``home.example.net/~ana``) are distinct actors."""
     text = handle.strip()
     is_url = "://" in text
     parts = urlsplit(text if is_url else "//" + text)
@@ -195,7 +197,11 @@ def _web_id(handle: str) -> str:
         host = ""
     if host.startswith("www."):
         host = host[4:]
-    if is_url or not host:
+    if is_url and host:
+        from .identity import _site_of_host
+
+        return _site_of_host(host)
+    if not host:
         return host
     # the path (and query: xanga.com/home.aspx?user=ana) tells blogs on one host apart
     path = parts.path.rstrip("/")
@@ -276,8 +282,8 @@ def parse_actor_id(value: str, default_platform: str = "import") -> str:
 
     >>> parse_actor_id("web:WWW.Example.com")
     'web:example.com'
-    >>> parse_actor_id("https://blog.example.org/a")
-    'web:blog.example.org'
+    >>> parse_actor_id("https://blog.example.org/a")  # a URL names its site (influence.identity)
+    'web:example.org'
     >>> parse_actor_id("0", default_platform="karate")
     'karate:0'
     """

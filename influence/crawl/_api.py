@@ -30,13 +30,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 
 from .._version import __version__
 from ..errors import ConfigError, InfluenceError
-from ..records import Actor, Interaction, Post, SameAs, actor_id, parse_timestamp
+from ..records import Actor, Interaction, Post, SameAs, parse_timestamp
 from .http import PoliteSession
 
 if TYPE_CHECKING:
@@ -137,73 +137,8 @@ def html_links(html: str | None) -> list[tuple[str, str, str]]:
 
 # -- actors from URLs ----------------------------------------------------------------------------
 
-_MASTODON_PROFILE = re.compile(r"^/@([A-Za-z0-9_]+)/?$")
-_BSKY_PROFILE = re.compile(r"^/profile/([^/]+)/?$")
-_REDDIT_PROFILE = re.compile(r"^/(?:u|user)/([A-Za-z0-9_-]+)/?$")
-
-
-def web_actor(url: str) -> str | None:
-    """The ``web:`` actor of an http(s) URL's site, or ``None`` for other schemes and bad URLs.
-
-    >>> web_actor("https://www.Example.org/a/b?c=1")
-    'web:example.org'
-    >>> web_actor("mailto:ana@example.org") is None
-    True
-    """
-    try:
-        parts = urlsplit(url.strip())
-        host = parts.hostname
-    except (ValueError, AttributeError):
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not host or "." not in host:
-        return None
-    try:
-        return actor_id("web", url.strip())
-    except ValueError:
-        return None
-
-
-def profile_actor(url: str) -> str | None:
-    """The actor a profile URL names on a platform we crawl, or ``None``.
-
-    Recognises Mastodon-style ``https://host/@user``, ``https://bsky.app/profile/handle``,
-    ``https://www.reddit.com/user/name`` and ``https://news.ycombinator.com/user?id=name``.
-
-    Examples
-    --------
-    >>> profile_actor("https://fosstodon.org/@schochastics")
-    'mastodon:@schochastics@fosstodon.org'
-    >>> profile_actor("https://bsky.app/profile/ana.example")
-    'bluesky:ana.example'
-    >>> profile_actor("https://news.ycombinator.com/user?id=pg")
-    'hackernews:pg'
-    >>> profile_actor("https://example.org/about") is None
-    True
-    """
-    try:
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").lower()
-    except (ValueError, AttributeError):
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not host:
-        return None
-    path = parts.path
-    try:
-        if host in ("bsky.app", "www.bsky.app"):
-            m = _BSKY_PROFILE.match(path)
-            return actor_id("bluesky", m.group(1)) if m and not m.group(1).startswith("did:") else None
-        if host in ("reddit.com", "www.reddit.com", "old.reddit.com", "new.reddit.com"):
-            m = _REDDIT_PROFILE.match(path)
-            return actor_id("reddit", m.group(1)) if m else None
-        if host == "news.ycombinator.com" and path == "/user":
-            name = parse_qs(parts.query).get("id", [""])[0]
-            return actor_id("hackernews", name) if name else None
-        m = _MASTODON_PROFILE.match(path)
-        if m:
-            return actor_id("mastodon", f"{m.group(1)}@{host}")
-    except ValueError:
-        return None
-    return None
+# web_actor and profile_actor live in influence.identity: one identity rule for every source
+from ..identity import profile_actor, web_actor  # noqa: E402  (re-exported)
 
 
 def same_origin(a: str, b: str) -> bool:

@@ -178,7 +178,9 @@ def parse_profile(profile: dict) -> list[Actor | SameAs]:
         bio=profile.get("description") or None,
     )]
     if not handle.startswith("did:") and not handle.endswith(SHARED_HANDLE_DOMAINS):
-        site = web_actor(f"https://{handle}/")
+        # the handle names one host (eddy.example.in), not its whole registrable domain: other
+        # people may hold handles under the same domain, so the identity link keeps the host
+        site = web_actor(f"https://{handle}/") and actor_id("web", handle)
         if site:
             out.append(SameAs(aid, site, "bluesky domain handle"))
     return out

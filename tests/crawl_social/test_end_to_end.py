@@ -106,7 +106,9 @@ def test_cli_crawls_four_platforms_into_one_store_then_ranks(sector_file, fx):
             by_platform.setdefault(p.platform, set()).add(p.id)
         assert by_platform == expected
         links = list(sector.store.identity_links())
-        assert ("mastodon:@schochastics@fosstodon.org", "web:mr.schochastics.net") in {(x.a, x.b) for x in links}
+        # the verified profile link https://mr.schochastics.net names the site the web crawler would
+        # make of it (influence.identity: the registrable domain), so both sources meet on one node
+        assert ("mastodon:@schochastics@fosstodon.org", "web:schochastics.net") in {(x.a, x.b) for x in links}
 
     # a second run reads only what is newer: nothing
     again = runner.invoke(cli, ["crawl", str(path), "--format", "json"])
@@ -122,8 +124,11 @@ def test_cli_crawls_four_platforms_into_one_store_then_ranks(sector_file, fx):
     assert rows["hackernews:pg"]["received"] == {"reply": 2}
     # identity links merge an actor's accounts into one ranked person, keeping both ids
     merged = rows["mastodon:@schochastics@fosstodon.org"]
-    assert merged["platforms"] == ["mastodon", "web"]
-    assert merged["accounts"] == ["mastodon:@schochastics@fosstodon.org", "web:mr.schochastics.net"]
+    # both verified rel=me links (his site and his GitHub profile) are recognised by the one identity
+    # rule (influence.identity) that every source uses
+    assert merged["platforms"] == ["github", "mastodon", "web"]
+    assert set(merged["accounts"]) == {"mastodon:@schochastics@fosstodon.org", "web:schochastics.net",
+                                       "github:schochastics"}
     assert merged["followers"] == 1036
 
 

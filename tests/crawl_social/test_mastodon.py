@@ -136,8 +136,12 @@ def test_account_verified_links_give_identity(fx):
                           bio="Data Scientist/DevOps Engineer at cynkra | #Rstats enthusiast")
     verified_roots = [f for f in account["fields"] if f["verified_at"] and "mr.schochastics.net" in f["value"]]
     assert len(verified_roots) == 1
-    # github.com/schochastics is verified but a page of a shared site; worldclubratings.com unverified
-    assert recs[1:] == [SameAs("mastodon:@schochastics@fosstodon.org", "web:mr.schochastics.net",
+    # both verified links name the person by the one identity rule (influence.identity): his GitHub
+    # profile, and his site as the web crawler names it (the registrable domain);
+    # worldclubratings.com is unverified
+    assert recs[1:] == [SameAs("mastodon:@schochastics@fosstodon.org", "web:schochastics.net",
+                               "mastodon verified rel=me"),
+                        SameAs("mastodon:@schochastics@fosstodon.org", "github:schochastics",
                                "mastodon verified rel=me")]
 
 
@@ -175,7 +179,7 @@ def test_account_statuses_follow_link_pagination(replay, ctx_factory, fx):
         (s["uri"], ids[s["in_reply_to_account_id"]]) for s in statuses if s["in_reply_to_account_id"]}
     me = [r for r in recs if isinstance(r, Actor) and r.id == "mastodon:@schochastics@fosstodon.org"]
     assert me[0].followers == 1036
-    assert SameAs("mastodon:@schochastics@fosstodon.org", "web:mr.schochastics.net",
+    assert SameAs("mastodon:@schochastics@fosstodon.org", "web:schochastics.net",
                   "mastodon verified rel=me") in recs
 
 

@@ -206,7 +206,8 @@ def test_html_to_text_keeps_hidden_url_parts():
     ("https://bsky.app/profile/jay.bsky.team", "bluesky:jay.bsky.team"),
     ("https://www.reddit.com/user/spez/", "reddit:u/spez"),
     ("https://news.ycombinator.com/user?id=dang", "hackernews:dang"),
-    ("https://github.com/schochastics", None),
+    ("https://github.com/schochastics", "github:schochastics"),  # one rule with the web crawler
+    ("https://bsky.app/profile/did:plc:abc", None),
     ("javascript:alert(1)", None),
 ])
 def test_profile_actor(url, expected):
