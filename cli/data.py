@@ -21,8 +21,11 @@ from ._common import (
 @click.option("--type", "record_type", type=click.Choice(["interactions", "posts", "actors"]), default=None,
               help="What the CSV/JSON Lines file holds. Default: told by its columns.")
 @click.option("--input-format", "input_format",
-              type=click.Choice(["csv", "tsv", "jsonl", "json", "graphml", "gexf", "gml", "edgelist"]), default=None,
-              help="Format of the files. Default: from the extension.")
+              type=click.Choice(["csv", "tsv", "jsonl", "json", "graphml", "gexf", "gml", "edgelist",
+                                 "reddit", "twarc2", "twarc-csv", "activitypub"]), default=None,
+              help="Format of the files. Default: exports of Pushshift/Arctic Shift (reddit), twarc2, "
+                   "twarc-csv and Mastodon outboxes (activitypub) from their content, others from the "
+                   "extension. See docs/import-formats.md.")
 @click.option("--platform", default="import", show_default=True,
               help="Platform of actor ids that are not canonical (e.g. `42` becomes `import:42`).")
 @click.option("--kind", default=None,
@@ -108,8 +111,9 @@ def _import_one(sec, path: str, *, quiet: bool, progress, label: str, **options)
     rep = translate_errors(lambda: import_file(sec.store, path, progress=rows_read, **options))
     progress.done()
     new = rep.new
+    what = f"{rep.format} export, {rep.rows} {rep.record_type}" if rep.found else f"{rep.rows} {rep.record_type} rows"
     echo_err(
-        f"{path}: {rep.rows} {rep.record_type} rows read; new in store: "
+        f"{path}: {what} read; new in store: "
         f"{new['actors']} actors, {new['posts']} posts, {new['interactions']} interactions"
         + (f"; {rep.skipped} bad row{'' if rep.skipped == 1 else 's'} skipped" if rep.skipped else "")
         + "".join(f"; {n} {k}s derived from the text" for k, n in rep.derived.items()),
@@ -119,8 +123,18 @@ def _import_one(sec, path: str, *, quiet: bool, progress, label: str, **options)
         echo_err(f"  skipped: {msg}", quiet)
     if rep.skipped > 5:
         echo_err(f"  ... and {rep.skipped - 5} more", quiet)
+    if rep.found:  # export formats (influence.formats): what the file held and what it became
+        echo_err("  found: " + ", ".join(f"{n} {k}" for k, n in rep.found.items()), quiet)
+        if rep.by_kind:
+            echo_err("  interactions by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(rep.by_kind.items())),
+                     quiet)
+        for reason, n in sorted(rep.unresolved.items()):
+            echo_err(f"  left out: {n} {reason}", quiet)
     if rep.ignored_columns:
-        echo_err(f"  ignored unknown columns: {', '.join(rep.ignored_columns)}", quiet)
+        label = "fields not used" if rep.found else "ignored unknown columns"
+        cols = rep.ignored_columns
+        more = f" and {len(cols) - 12} more" if rep.found and len(cols) > 12 else ""
+        echo_err(f"  {label}: {', '.join(cols[:12] if more else cols)}{more}", quiet)
 
 
 @click.command("export")

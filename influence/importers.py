@@ -68,7 +68,8 @@ from .records import _PLATFORM_RE, KINDS, Actor, Interaction, Kind, Post, parse_
 
 __all__ = ["import_file", "read_records", "mentions_in", "ImportReport", "FORMATS", "RECORD_TYPES"]
 
-FORMATS = ("csv", "tsv", "jsonl", "json", "graphml", "gexf", "gml", "edgelist")
+FORMATS = ("csv", "tsv", "jsonl", "json", "graphml", "gexf", "gml", "edgelist",
+           "reddit", "twarc2", "twarc-csv", "activitypub")  # the last four: influence.formats
 RECORD_TYPES = ("interactions", "posts", "actors")
 
 #: Largest line (and largest CSV record, all its lines together) read from a file, in bytes:
@@ -107,6 +108,10 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)  #: the first bad-row messages
     ignored_columns: list[str] = field(default_factory=list)
     derived: dict[str, int] = field(default_factory=dict)  #: interactions derived (mentions from text)
+    # export formats (influence.formats) only:
+    found: dict[str, int] = field(default_factory=dict)  #: items read per type (tweets, comments...)
+    by_kind: dict[str, int] = field(default_factory=dict)  #: interactions made, per kind
+    unresolved: dict[str, int] = field(default_factory=dict)  #: references left out, per reason
 
 
 def detect_format(path: str | os.PathLike) -> str:
@@ -197,6 +202,7 @@ def read_records(
     report: ImportReport | None = None,
     columns: Mapping[str, str] | None = None,
     mentions_from: str | None = None,
+    post_author: Callable[[str], str | None] | None = None,
 ) -> Iterator[Actor | Post | Interaction]:
     """Read records from a file, lazily.
 
@@ -224,6 +230,10 @@ def read_records(
         Posts only: the field (after ``columns``) whose text holds ``@handles``; each distinct
         handle other than the author's becomes a ``mention`` from the post's author, with the
         post's time and id (:func:`mentions_in` gives the handle rules per platform).
+    post_author : callable, optional
+        Export formats (:mod:`influence.formats`, told from the content when neither ``fmt``
+        nor ``record_type`` nor a mapping is given): post id -> author id of posts already
+        stored, to resolve replies to them (:func:`import_file` passes the store's).
 
     Yields
     ------
@@ -234,6 +244,10 @@ def read_records(
         raise InputDataError("no such file", path=p)
     if os.path.isdir(p):
         raise InputDataError("is a folder, not a file", path=p)
+    if fmt is None and record_type is None and columns is None and mentions_from is None:
+        from . import formats as _formats
+
+        fmt = _formats.sniff(p)
     fmt = fmt or detect_format(p)
     if fmt not in FORMATS:
         raise InputDataError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})", path=p)
@@ -253,7 +267,13 @@ def read_records(
         raise InputDataError("column mappings and --mentions-from apply to CSV, TSV and JSON Lines files only",
                              path=p)
     try:
-        if fmt in ("csv", "tsv"):
+        if fmt in FORMATS[8:]:
+            from . import formats as _formats
+
+            if mapping is not None or record_type is not None:
+                raise InputDataError(f"--type, --map and --mentions-from do not apply to {fmt} files", path=p)
+            yield from _formats.read(p, fmt, on_bad_row=on_bad_row, report=rep, post_author=post_author)
+        elif fmt in ("csv", "tsv"):
             yield from _mentions(_read_table(p, fmt, record_type, platform, kind, on_bad_row, rep, mapping),
                                  mentions_from, platform, rep)
         elif fmt == "jsonl" or (fmt == "json" and not _is_json_graph(p)):
@@ -303,6 +323,7 @@ def import_file(store, path: str | os.PathLike, *, skip_bad_rows: bool = False, 
         if len(rep.errors) < max_errors:
             rep.errors.append(str(err))
 
+    options.setdefault("post_author", getattr(store, "post_author", None))
     records = read_records(path, on_bad_row=skip if skip_bad_rows else None, report=rep, **options)
     if progress is not None:
         records = _with_progress(records, rep, progress)

@@ -633,6 +633,14 @@ class Store:
             out["identity_links"] = links
         return out
 
+    def post_author(self, post_id: str) -> str | None:
+        """The actor id of a stored post's author, or ``None`` when no such post is stored (file
+        imports resolve replies with it, inside their own transaction)."""
+        row = self._conn.execute(
+            "SELECT a.id FROM posts p JOIN actors a ON a.num = p.author WHERE p.id = ?", (post_id,)
+        ).fetchone()
+        return None if row is None else row[0]
+
     def identity_links(self) -> Iterator[SameAs]:
         """All identity links, ordered."""
         for a, b, ev in self._conn.execute(
