@@ -667,17 +667,38 @@ def _coreness(V: GraphView) -> np.ndarray:
     if n == 0:
         return np.zeros(0)
     nk = _networkit()
-    B = V.B  # no self-loops
-    rows = np.repeat(np.arange(n, dtype=B.indices.dtype), np.diff(B.indptr))
-    lo, hi = np.minimum(rows, B.indices), np.maximum(rows, B.indices)
-    # each undirected pair once (reciprocal edges merged: COO -> CSR sums duplicates)
-    upper = sp.coo_array((np.ones(len(lo)), (lo, hi)), shape=(n, n)).tocsr()
-    upper.sum_duplicates()
-    g = nk.GraphFromCsr(upper, directed=False)
+    g = nk.GraphFromCsr(_undirected_pairs(V.B), directed=False)
     # the sequential bucket-queue algorithm (Batagelj-Zaversnik); core numbers are unique, so any
     # algorithm gives the same values, this one also uses a single thread
     cores = nk.centrality.CoreDecomposition(g, enforceBucketQueueAlgorithm=True).run().scores()
     return np.asarray(cores, dtype=float)
+
+
+def _undirected_pairs(B: sp.csr_array) -> sp.csr_array:
+    """Each pair of adjacent nodes once, as an upper-triangular CSR matrix (``i < j``), from an
+    adjacency: the upper part of ``B`` plus the transpose of its lower part, so that reciprocal
+    edges merge (value 2); self-loops are dropped. Linear time, unlike
+    ``scipy.sparse.triu(B + B.T)`` which sorts.
+
+    >>> B = sp.csr_array(np.array([[0, 1, 0], [1, 0, 0], [1, 1, 0]]))
+    >>> _undirected_pairs(B).toarray().tolist()
+    [[0.0, 2.0, 1.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]
+    """
+    n = B.shape[0]
+    if not B.has_canonical_format:
+        B = B.copy()
+        B.sum_duplicates()
+    rows = np.repeat(np.arange(n, dtype=B.indices.dtype), np.diff(B.indptr))
+    cols = B.indices
+    up = cols > rows
+    # rows of B in order, columns sorted within each row: the filtered arrays are already CSR
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows[up], minlength=n), out=indptr[1:])
+    upper = sp.csr_array((np.ones(int(up.sum())), cols[up], indptr), shape=(n, n))
+    upper.has_sorted_indices = True
+    low = cols < rows  # (self-loops, if any, are dropped)
+    lower_t = sp.csr_array((np.ones(int(low.sum())), (cols[low], rows[low])), shape=(n, n))
+    return upper + lower_t
 
 
 def _networkit():

@@ -153,6 +153,15 @@ def test_coreness_with_self_loops_reciprocal_edges_and_isolates():
     assert max(ours.values()) >= 4
 
 
+def test_undirected_pairs_merges_reciprocal_edges_and_drops_self_loops():
+    import scipy.sparse as sp
+
+    B = sp.csr_array(np.array([[1, 1, 0, 1], [1, 0, 0, 0], [0, 1, 1, 0], [0, 0, 1, 0]]))
+    pairs = M._undirected_pairs(B)
+    assert sp.triu(pairs, k=1).nnz == pairs.nnz == 4  # (0,1) once, (0,3), (1,2), (2,3)
+    assert pairs.toarray().tolist()[0] == [0, 2, 0, 1]
+
+
 def test_coreness_on_demo_both_paths():
     import influence
     from influence.graph import build_arrays
