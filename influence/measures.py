@@ -595,7 +595,8 @@ def _brandes_source(indptr: np.ndarray, indices: np.ndarray, s: int) -> np.ndarr
             break
         sigma += np.bincount(v, weights=sigma[u], minlength=n)
         dag.append((u, v))
-        frontier = np.unique(fresh)
+        # the next frontier, sorted: a scan of dist is cheaper than sorting a large `fresh`
+        frontier = np.flatnonzero(dist == level + 1) if fresh.size > n // 64 else np.unique(fresh)
         level += 1
     delta = np.zeros(n)
     for u, v in reversed(dag):
