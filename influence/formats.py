@@ -103,6 +103,8 @@ def sniff(path: str) -> str | None:
     if {"id", "text"} <= cols and ("author_id" in cols or "author.username" in cols) and (
             any(c.startswith(("public_metrics.", "referenced_tweets")) for c in cols)):
         return "twarc-csv"
+    if {"id", "username", "public_metrics.followers_count"} <= cols and "text" not in cols:
+        return "twarc-csv"  # twarc-csv users (followers, following, user lookups)
     return None
 
 
@@ -392,6 +394,7 @@ def _reddit_item(d: dict, refs: _Refs, rep) -> list:
 # -- Twitter: twarc2 JSON Lines (raw pages and flattened tweets) and twarc-csv -----------------------
 
 _TWARC_USED = ("data", "includes", "meta", "errors", "__twarc", "id", "text", "author_id", "author",
+               "note_tweet", "username", "name", "description",
                "created_at", "lang", "public_metrics", "referenced_tweets", "in_reply_to_user_id",
                "in_reply_to_user", "entities")
 _TWITTER_HOSTS = ("twitter.com", "x.com", "t.co")
@@ -425,8 +428,18 @@ def _twarc_line(obj: dict, refs: _Refs, rep, fields: _Fields) -> list:
         for t in tweets:
             if isinstance(t, dict):
                 fields.see(t)
+                if _is_user(t):  # a page of users (followers, following, user lookups)
+                    _bump(rep.found, "users")
+                    a = _user_actor(t)
+                    if a is not None:
+                        out.append(a)
+                    continue
                 out.extend(_tweet(t, users, known, refs, rep))
         return out
+    if _is_user(obj):  # a flattened user
+        _bump(rep.found, "users")
+        a = _user_actor(obj)
+        return [a] if a is not None else []
     if "id" in obj and ("text" in obj or "author_id" in obj):  # a flattened tweet
         users: dict[str, dict] = {}
         known: dict[str, dict] = {}
@@ -447,6 +460,10 @@ def _twarc_line(obj: dict, refs: _Refs, rep, fields: _Fields) -> list:
         out.extend(_tweet(obj, users, known, refs, rep))
         return out
     raise ValueError("neither a twarc2 API page (data, includes) nor a flattened tweet (id, text, author_id)")
+
+
+def _is_user(obj: dict) -> bool:
+    return "username" in obj and "text" not in obj and "author_id" not in obj
 
 
 def _username(uid: Any, users: dict) -> str | None:
@@ -476,10 +493,14 @@ def _tweet(t: dict, users: dict, known: dict, refs: _Refs, rep) -> list:
     pm = t.get("public_metrics") if isinstance(t.get("public_metrics"), dict) else {}
     ent = t.get("entities") if isinstance(t.get("entities"), dict) else {}
     replied = next((str(r["id"]) for r in ref_list if r.get("type") == "replied_to"), None)
+    note = t.get("note_tweet") if isinstance(t.get("note_tweet"), dict) else {}
+    if isinstance(note.get("entities"), dict):
+        ent = note["entities"]  # a long tweet: its full text's entities
     tags = tuple(dict.fromkeys(h.get("tag") for h in ent.get("hashtags") or ()
                                if isinstance(h, dict) and isinstance(h.get("tag"), str)))
+    text = note.get("text") if isinstance(note.get("text"), str) else t.get("text")
     out: list = [Post(
-        pid, author, ts, text=t.get("text") if isinstance(t.get("text"), str) else "",
+        pid, author, ts, text=text if isinstance(text, str) else "",
         url=f"https://twitter.com/{name}/status/{tid}",
         language=t.get("lang") if isinstance(t.get("lang"), str) and t.get("lang") != "und" else None,
         # a retweet's public_metrics are the retweeted tweet's: they are not this post's
@@ -566,7 +587,7 @@ def _links(author: str, urls: Iterable, ts, pid: str, refs: _Refs) -> list:
 
 
 # twarc-csv: the released column layout (dataframe_converter.DEFAULT_TWEET_COLUMNS) and the early one
-_CSV_USED = ("id", "author_id", "text", "created_at", "lang", "conversation_id",
+_CSV_USED = ("id", "author_id", "username", "name", "description", "public_metrics.followers_count", "text", "created_at", "lang", "conversation_id",
              "referenced_tweets.replied_to.id", "referenced_tweets.retweeted.id", "referenced_tweets.quoted.id",
              "in_reply_to_user_id", "in_reply_to_username", "retweeted_user_id", "retweeted_username",
              "quoted_user_id", "quoted_username", "public_metrics.reply_count", "public_metrics.retweet_count",
@@ -652,10 +673,11 @@ def _twarc_csv(path: str, on_bad_row, rep, refs: _Refs, fields: _Fields) -> Iter
         if isinstance(header, InputDataError):
             raise header
         header = [h.strip() for h in header]
-        missing = [c for c in ("id", "text") if c not in header]
-        if missing or not ({"author_id", "author.username"} & set(header)):
+        user_rows = "text" not in header and {"id", "username"} <= set(header)
+        if not user_rows and ("id" not in header or "text" not in header
+                              or not ({"author_id", "author.username"} & set(header))):
             raise InputDataError("not a twarc-csv file: the header needs id, text and author_id or "
-                                 "author.username", path=path, line=1)
+                                 "author.username (tweets), or id and username (users)", path=path, line=1)
         fields.seen.update(header)
         records.fields = len(header)
         for start, cells in records:
@@ -669,9 +691,17 @@ def _twarc_csv(path: str, on_bad_row, rep, refs: _Refs, fields: _Fields) -> Iter
             try:
                 if len(cells) != len(header):
                     raise ValueError(f"expected {len(header)} fields as in the header, got {len(cells)}")
-                t, users, known = _csv_tweet(dict(zip(header, cells)))
-                recs = [a for a in (_user_actor(u) for u in users.values()) if a is not None]
-                recs.extend(_tweet(t, users, known, refs, rep))
+                row = dict(zip(header, cells))
+                if user_rows:
+                    _bump(rep.found, "users")
+                    a = _user_actor({"username": row.get("username"), "name": row.get("name") or None,
+                                     "description": row.get("description") or None,
+                                     "public_metrics": {"followers_count": row.get("public_metrics.followers_count")}})
+                    recs = [a] if a is not None else []
+                else:
+                    t, users, known = _csv_tweet(row)
+                    recs = [a for a in (_user_actor(u) for u in users.values()) if a is not None]
+                    recs.extend(_tweet(t, users, known, refs, rep))
             except MemoryError:
                 raise
             except Exception as exc:
@@ -780,6 +810,11 @@ def _activity(act: dict, refs: _Refs, rep, fields: _Fields) -> list:
         _bump(rep.unresolved, "Create activities whose object is not embedded (not imported)")
         return []
     fields.see(obj)
+    audience = [a for key in ("to", "cc") for x in (obj.get(key), act.get(key))
+                for a in (x if isinstance(x, list) else [x])]
+    if not any(a in _PUBLIC for a in audience):
+        _bump(rep.unresolved, "followers-only or direct posts (not public: not imported)")
+        return []
     if obj.get("type") not in _AP_CREATE:
         _bump(rep.unresolved, f"Create activities of a {obj.get('type')} (not imported)")
         return []
