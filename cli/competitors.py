@@ -68,7 +68,7 @@ def competitors_cmd(sector, section, n_topics, max_topics, sentiment_model, seed
     Example:
       influence competitors demo --section share
       influence competitors demo --format json -o competitors.json
-      influence competitors coffee.toml --section reputation --sentiment-model model.pkl
+      influence competitors coffee.toml --section reputation --sentiment-model model.npz
     """
     from influence.competitors import CompetitorConfig, map_sector
     from influence.errors import ConfigError
@@ -134,14 +134,14 @@ def sentiment_group() -> None:
 
     \b
     Example:
-      influence sentiment train labelled.csv -o model.pkl
+      influence sentiment train labelled.csv -o model.npz
     """
 
 
 @sentiment_group.command("train")
 @click.argument("labelled", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
-              help="Where to write the model (a pickle: load only models you trust).")
+              help="Where to write the model (numbers and words only: loading it runs no code).")
 @click.option("--text-column", default="text", show_default=True, help="Column holding the text.")
 @click.option("--label-column", default="label", show_default=True,
               help="Column holding positive / negative / neutral (`sentiment` also works).")
@@ -158,9 +158,9 @@ def train_cmd(labelled, output, text_column, label_column, folds, seed, quiet):
 
     \b
     Example:
-      influence sentiment train labelled.csv -o model.pkl
-      influence sentiment train tweets.csv --text-column text --label-column airline_sentiment -o m.pkl
-      influence competitors demo --sentiment-model model.pkl --section reputation
+      influence sentiment train labelled.csv -o model.npz
+      influence sentiment train tweets.csv --text-column text --label-column airline_sentiment -o m.npz
+      influence competitors demo --sentiment-model model.npz --section reputation
     """
     from influence.sentiment import cross_validate, read_labelled, train_classifier
 

@@ -249,3 +249,35 @@ def test_cli_train_and_use(tmp_path):
     assert "influence sentiment train" not in r.stderr  # no hint once a model is trained
     bad = CliRunner().invoke(cli, ["sentiment", "train", str(tmp_path / "nope.csv"), "-o", "m.pkl"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_model_files_hold_no_code(tmp_path):
+    """Issue 15: a model file is data only; a pickle (which can run code when loaded) is refused."""
+    import pickle
+
+    import numpy as np
+
+    texts = ["love it", "great stuff", "awful thing", "terrible mess", "opens at nine", "new hours"] * 5
+    labels = ["positive", "positive", "negative", "negative", "neutral", "neutral"] * 5
+    model = train_classifier(texts, labels)
+    path = tmp_path / "m.model"
+    model.save(path)
+    with np.load(path, allow_pickle=False) as data:  # readable without unpickling anything
+        assert {"header", "coef", "intercept", "classes", "words_terms", "chars_idf"} <= set(data.files)
+    again = load_classifier(path)
+    assert again.predict(["love it", "terrible mess"]) == model.predict(["love it", "terrible mess"])
+    assert again.labels == model.labels and again.params == model.params
+
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    evil = tmp_path / "evil.pkl"
+    evil.write_bytes(pickle.dumps({"format": "influence-sentiment-model", "pipeline": Evil()}))
+    with pytest.raises(InputDataError, match="is a Python pickle .* refused; train the model again"):
+        load_classifier(evil)
+    assert not marker.exists()
+    r = CliRunner().invoke(cli, ["competitors", "demo", "--section", "reputation", "--sentiment-model", str(evil)])
+    assert r.exit_code == 2 and "refused" in r.stderr and not marker.exists()
