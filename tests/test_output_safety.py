@@ -251,23 +251,22 @@ def test_atomic_write_library_paths(tmp_path, monkeypatch):
 
 
 def test_sentiment_model_save_is_atomic(tmp_path, monkeypatch):
-    import pickle
-
     from influence.sentiment import train_classifier
 
     texts = ["good great", "great good nice", "bad awful", "awful bad terrible", "ok fine", "fine ok"]
     model = train_classifier(texts, ["positive", "positive", "negative", "negative", "neutral", "neutral"])
-    path = tmp_path / "m.pkl"
+    path = tmp_path / "m.npz"
     model.save(path)
     good = path.read_bytes()
 
-    def dump_half(obj, fh, protocol=None):
-        fh.write(b"\x80\x05half a pickle")
+    def full_disk(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(pickle, "dump", dump_half)
+    # the new model's bytes are written, then flushing them to disk fails
+    monkeypatch.setattr(os, "fsync", full_disk)
     with pytest.raises(OSError):
         model.save(path)
+    monkeypatch.undo()
     assert path.read_bytes() == good
     assert _leftovers(tmp_path) == []
 

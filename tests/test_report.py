@@ -503,10 +503,10 @@ def test_cli_topics_and_sentiment_model_reach_the_competitor_map(tmp_path):
     (tmp_path / "small.toml").write_text(tomli_w.dumps(sector), encoding="utf-8")
     model = train_classifier(["great coffee, love it", "awful, late and cold", "it is a shop"] * 4,
                              ["positive", "negative", "neutral"] * 4)
-    model.save(tmp_path / "m.pkl")
+    model.save(tmp_path / "m.npz")
     out = tmp_path / "r.html"
     r = CliRunner().invoke(cli, ["report", str(tmp_path / "small.toml"), "-o", str(out), "--topics", "3",
-                                 "--sentiment-model", str(tmp_path / "m.pkl"), "--map-nodes", "40"])
+                                 "--sentiment-model", str(tmp_path / "m.npz"), "--map-nodes", "40"])
     assert r.exit_code == 0, r.output
     html = out.read_text(encoding="utf-8")
     assert "3 NMF topics (given)" in html and "sentiment: TrainedClassifier" in html
