@@ -53,7 +53,7 @@ RECENT_POSTS = 50_000
 MAX_PENDING = 200_000
 #: Largest ActivityPub outbox read: it is one JSON document, parsed whole.
 MAX_OUTBOX_BYTES = 512 * 2**20
-#: How many unused field names a report lists.
+#: About how many distinct field names are collected to list the unused ones (5 x this, at most).
 MAX_IGNORED = 60
 
 _DELETED = object()  # a post whose author was deleted
@@ -208,7 +208,7 @@ class _Fields:
             self.seen.update(k for k in obj if isinstance(k, str))
 
     def unused(self) -> list[str]:
-        return sorted(self.seen - self.used)[:MAX_IGNORED]
+        return sorted(self.seen - self.used)
 
 
 def _json_lines(path: str, on_bad_row, rep, handle: Callable[[dict, int], list]) -> Iterator:
@@ -290,7 +290,8 @@ _REDDIT_DELETED = ("[deleted]", "[removed]")
 _REDDIT_HOSTS = ("reddit.com", "redd.it", "redditmedia.com", "redditstatic.com", "reddituploads.com")
 _REDDIT_MENTION = re.compile(r"(?<![\w/])/?u/([A-Za-z0-9_-]{3,20})\b")
 _REDDIT_USED = ("id", "name", "author", "created_utc", "created", "title", "selftext", "body", "url", "permalink",
-                "score", "num_comments", "subreddit", "parent_id", "is_self", "post_hint", "is_video")
+                "score", "num_comments", "subreddit", "parent_id", "is_self", "post_hint", "is_video",
+                "crosspost_parent", "crosspost_parent_list")
 
 
 def _reddit_author(name: Any) -> str | None:
@@ -383,6 +384,16 @@ def _reddit_item(d: dict, refs: _Refs, rep) -> list:
                 site = web_actor(url)
                 if site:
                     out.append(refs.emit(Interaction(author, site, "link", ts, pid)))
+        cross = d.get("crosspost_parent")
+        if isinstance(cross, str) and cross.startswith("t3_"):  # a crosspost reshares its original
+            originals = d.get("crosspost_parent_list")
+            first = originals[0] if isinstance(originals, list) and originals and isinstance(originals[0], dict) else {}
+            target = _reddit_author(first.get("author"))
+            if target is not None:
+                if target != author:
+                    out.append(refs.emit(Interaction(author, target, "reshare", ts, pid)))
+            else:
+                out.extend(refs.link(author, f"reddit:{cross}", "reshare", ts, pid, "reshare"))
         text = selftext
     for handle in dict.fromkeys(m.group(1).lower() for m in _REDDIT_MENTION.finditer(text or "")):
         target = actor_id("reddit", handle)

@@ -89,6 +89,9 @@ def _reddit_expected(paths):
             if not any(host == h or host.endswith("." + h) for h in ("reddit.com", "redd.it", "redditmedia.com",
                                                                        "redditstatic.com", "reddituploads.com")):
                 inter[(me, web_actor(url), "link", pid)] += 1
+        if r.get("crosspost_parent"):  # a crosspost: the original's author, given inline
+            original = r["crosspost_parent_list"][0]["author"]
+            inter[(me, "reddit:u/" + original.lower(), "reshare", pid)] += 1
         text = r.get("body") if name.startswith("t1_") else r.get("selftext")
         for u in {m.lower() for m in _U.findall(text or "")} - {r["author"].lower()}:
             inter[(me, "reddit:u/" + u, "mention", pid)] += 1
