@@ -38,9 +38,12 @@ from ._common import (
 @click.option("--mentions-from", "mentions_from", type=click.Choice(["text", "title"]), default=None,
               help="Posts: turn every @handle in this field into a mention from the post's author "
                    "(the platform's handle rules).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Summary format: text on stderr, or json on stdout (one report per file: rows, new "
+                   "records, items found, interactions by kind, references left out).")
 @quiet_option
 def import_cmd(sector, files, record_type, input_format, platform, kind, skip_bad_rows, maps, mentions_from,
-               quiet):
+               fmt, quiet):
     """Import interactions, posts or actors from FILES into SECTOR.
 
     SECTOR is a sector file (its store is created if needed) or a store file (created if it does
@@ -54,12 +57,14 @@ def import_cmd(sector, files, record_type, input_format, platform, kind, skip_ba
     Actors: id[,name,url,followers,competitor,language,bio]
     Also JSON Lines with the same keys, GraphML, GEXF, GML and `source target [weight]` edge lists.
     Files of other tools: name their columns with --map; tweets whose mentions live in their
-    text: --mentions-from text.
+    text: --mentions-from text. Exports of Pushshift/Arctic Shift, twarc2, twarc-csv and Mastodon
+    outboxes are told from their content (docs/import-formats.md).
 
     \b
     Example:
       influence import coffee.toml interactions.csv
       influence import blogs.db polblogs.gml --platform web --kind link
+      influence import tw.db search.jsonl RC_2024-01.ndjson outbox.json -f json
       influence import air.db Tweets.csv --platform twitter --map id=tweet_id --map author=name \\
           --map timestamp=tweet_created --map reshares=retweet_count --mentions-from text
     """
@@ -79,16 +84,25 @@ def import_cmd(sector, files, record_type, input_format, platform, kind, skip_ba
         extra["columns"] = columns
     if mentions_from:
         extra["mentions_from"] = mentions_from
+    reports = []
     with open_sector_arg(sector, create=True) as sec, progress_for(quiet, unit="rows read") as progress:
         try:
             for i, path in enumerate(files, 1):
-                _import_one(sec, path, quiet=quiet, skip_bad_rows=skip_bad_rows, fmt=input_format,
-                            record_type=record_type, platform=platform, kind=kind, progress=progress, **extra,
-                            label=f"Importing {path}" + (f" ({i} of {len(files)})" if len(files) > 1 else ""))
+                label = f"Importing {path}" + (f" ({i} of {len(files)})" if len(files) > 1 else "")
+                reports.append(_import_one(
+                    sec, path, quiet=quiet or fmt == "json", skip_bad_rows=skip_bad_rows, fmt=input_format,
+                    record_type=record_type, platform=platform, kind=kind, progress=progress, **extra, label=label))
         except BaseException:
             sec.discard_if_empty()  # a failed first import leaves no empty store behind
             raise
         counts = sec.store.counts()
+        if fmt == "json":
+            import dataclasses
+            import json
+
+            click.echo(json.dumps({"files": [dataclasses.asdict(r) for r in reports],
+                                   "store": {"path": str(sec.store.path), **counts}}, ensure_ascii=False, indent=2))
+            return
         echo_err(
             f"Store {sec.store.path}: {counts['actors']} actors, {counts['posts']} posts, "
             f"{counts['interactions']} interactions",
@@ -96,7 +110,7 @@ def import_cmd(sector, files, record_type, input_format, platform, kind, skip_ba
         )
 
 
-def _import_one(sec, path: str, *, quiet: bool, progress, label: str, **options) -> None:
+def _import_one(sec, path: str, *, quiet: bool, progress, label: str, **options):
     from influence.importers import import_file
 
     # the step and a running count of rows on a terminal (cli/_progress.py); logs and pipes get
@@ -135,6 +149,7 @@ def _import_one(sec, path: str, *, quiet: bool, progress, label: str, **options)
         cols = rep.ignored_columns
         more = f" and {len(cols) - 12} more" if rep.found and len(cols) > 12 else ""
         echo_err(f"  {label}: {', '.join(cols[:12] if more else cols)}{more}", quiet)
+    return rep
 
 
 @click.command("export")

@@ -115,14 +115,14 @@ def _json_kind(obj: dict) -> str | None:
         return "reddit" if kids and isinstance(kids[0], dict) and kids[0].get("kind") in ("t1", "t3") else None
     if isinstance(data, list):
         first = next((d for d in data if isinstance(d, dict)), None)
-        if first is not None and "subreddit" in first:
+        if first is not None and ("subreddit" in first or "created_utc" in first):
             return "reddit"
         if "includes" in obj or "__twarc" in obj or (first is not None and "author_id" in first):
             return "twarc2"
         return None
     if isinstance(data, dict) and ("includes" in obj or "__twarc" in obj):
         return "twarc2"  # a single-tweet lookup
-    if "subreddit" in obj and ("body" in obj or "title" in obj or "parent_id" in obj):
+    if ("subreddit" in obj or "created_utc" in obj) and ("body" in obj or "title" in obj or "parent_id" in obj):
         return "reddit"
     if "id" in obj and "text" in obj and ("author_id" in obj or "__twarc" in obj):
         return "twarc2"

@@ -479,3 +479,36 @@ def test_generic_files_are_not_taken_for_exports(tmp_path):
     inter = tmp_path / "e.csv"
     inter.write_text("source,target,kind\na,b,mention\n", encoding="utf-8")
     assert sniff(str(posts)) is None and sniff(str(inter)) is None
+
+
+def test_cli_json_summary(tmp_path):
+    path = _lines(tmp_path / "RC.ndjson", [
+        {"id": "c1", "author": "Ana", "body": "x", "parent_id": "t3_gone", "created_utc": 1600000000},
+        {"id": "c2", "author": "[deleted]", "body": "x", "parent_id": "t1_c1", "created_utc": 1600000001},
+        {"id": "c3", "author": "Bo", "body": "x", "parent_id": "t1_c1", "created_utc": 1600000002}])
+    result = CliRunner().invoke(cli, ["import", str(tmp_path / "s.db"), str(path), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    (rep,) = out["files"]
+    assert rep["format"] == "reddit" and rep["rows"] == 3 and rep["by_kind"] == {"reply": 1}
+    assert rep["unresolved"] == {"comments by a deleted or missing author (not imported)": 1,
+                                 "replies to a post in neither the file nor the store": 1}
+    assert out["store"]["posts"] == 2 and out["store"]["interactions"] == 1
+
+
+def test_parent_beyond_the_memory_window_is_found_in_the_store(tmp_path, monkeypatch):
+    # only the last RECENT_POSTS authors stay in memory; older posts are looked up in the store,
+    # which has them by then (written in batches of WRITE_BATCH, inside the same transaction)
+    import influence.formats as formats
+    import influence.store as store_mod
+
+    monkeypatch.setattr(formats, "RECENT_POSTS", 3)
+    monkeypatch.setattr(store_mod, "WRITE_BATCH", 2)
+    rows = [{"id": "root", "author": "Ana", "title": "t", "created_utc": 1600000000}]
+    rows += [{"id": f"f{i}", "author": f"user{i}", "title": "t", "created_utc": 1600000000 + i} for i in range(10)]
+    rows += [{"id": "c1", "author": "Bo", "body": "x", "parent_id": "t3_root", "created_utc": 1600000100}]
+    path = _lines(tmp_path / "mixed.ndjson", rows)
+    store, rep = _import(path)
+    assert [(i.source, i.target, i.kind.value) for i in store.interactions()] == [
+        ("reddit:u/bo", "reddit:u/ana", "reply")]
+    assert rep.unresolved == {}
