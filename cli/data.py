@@ -22,10 +22,10 @@ from ._common import (
               help="What the CSV/JSON Lines file holds. Default: told by its columns.")
 @click.option("--input-format", "input_format",
               type=click.Choice(["csv", "tsv", "jsonl", "json", "graphml", "gexf", "gml", "edgelist",
-                                 "reddit", "twarc2", "twarc-csv", "activitypub"]), default=None,
+                                 "reddit", "twarc2", "twarc-csv", "activitypub", "bluesky-car"]), default=None,
               help="Format of the files. Default: exports of Pushshift/Arctic Shift (reddit), twarc2, "
-                   "twarc-csv and Mastodon outboxes (activitypub) from their content, others from the "
-                   "extension. See docs/import-formats.md.")
+                   "twarc-csv, Mastodon outboxes (activitypub) and Bluesky repositories (bluesky-car) from "
+                   "their content, others from the extension. See docs/import-formats.md.")
 @click.option("--platform", default="import", show_default=True,
               help="Platform of actor ids that are not canonical (e.g. `42` becomes `import:42`).")
 @click.option("--kind", default=None,
@@ -57,8 +57,8 @@ def import_cmd(sector, files, record_type, input_format, platform, kind, skip_ba
     Actors: id[,name,url,followers,competitor,language,bio]
     Also JSON Lines with the same keys, GraphML, GEXF, GML and `source target [weight]` edge lists.
     Files of other tools: name their columns with --map; tweets whose mentions live in their
-    text: --mentions-from text. Exports of Pushshift/Arctic Shift, twarc2, twarc-csv and Mastodon
-    outboxes are told from their content (docs/import-formats.md).
+    text: --mentions-from text. Exports of Pushshift/Arctic Shift, twarc2, twarc-csv, Mastodon
+    outboxes and Bluesky CAR files are told from their content (docs/import-formats.md).
 
     \b
     Example:

@@ -1,4 +1,4 @@
-"""Readers for the files researchers' tools export: Reddit dumps, twarc, Mastodon outboxes.
+"""Readers for the files researchers' tools export: Reddit dumps, twarc, Mastodon, Bluesky.
 
 :func:`influence.importers.read_records` hands a file here when its content shows one of these
 formats (:func:`sniff`) or when the format is given by name (``influence import --input-format``):
@@ -11,11 +11,12 @@ formats (:func:`sniff`) or when the format is given by name (``influence import 
 ``twarc-csv``    CSV written by twarc-csv from twarc2 output (released and early column layouts)
 ``activitypub``  an ActivityPub outbox: Mastodon's ``outbox.json`` (account archive,
                  ``OrderedCollection``) or an outbox page (``OrderedCollectionPage``)
+``bluesky-car``  a Bluesky repository export (CAR v1 of DAG-CBOR blocks, ``getRepo``)
 ================ ============================================================================
 
 Every reader yields :class:`~influence.records.Actor`, :class:`~influence.records.Post` and
-:class:`~influence.records.Interaction` records with ``reddit:``, ``twitter:`` and ``mastodon:``
-actor ids, and fills the :class:`~influence.importers.ImportReport`: items read per type
+:class:`~influence.records.Interaction` records with ``reddit:``, ``twitter:``, ``mastodon:`` and
+``bluesky:`` actor ids, and fills the :class:`~influence.importers.ImportReport`: items read per type
 (``found``), interactions per kind (``by_kind``), references it could not resolve
 (``unresolved``) and the fields it did not use (``ignored_columns``). docs/import-formats.md
 says which field becomes what.
@@ -31,6 +32,7 @@ the last :data:`RECENT_POSTS` posts are kept in memory (the store holds the rest
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections import OrderedDict
@@ -40,10 +42,10 @@ from typing import Any
 from .errors import InputDataError
 from .records import Actor, Interaction, Post, actor_id
 
-__all__ = ["NAMES", "sniff", "read"]
+__all__ = ["NAMES", "read", "sniff"]
 
 #: Format names, as given to ``influence import --input-format``.
-NAMES = ("reddit", "twarc2", "twarc-csv", "activitypub")
+NAMES = ("reddit", "twarc2", "twarc-csv", "activitypub", "bluesky-car")
 
 #: Posts whose authors are kept in memory to resolve replies (older ones are looked up in the
 #: store, which has them by then: the store writes in batches of ``WRITE_BATCH`` = 10,000).
@@ -83,6 +85,8 @@ def sniff(path: str) -> str | None:
         head = _head(path)
     except Exception:  # unreadable or not gzip: the generic readers report it
         return None
+    if len(head) > 12 and head[0] < 0x80 and b"roots" in head[1:12] and b"version" in head[:200]:
+        return "bluesky-car"  # a CAR file: a varint, then the DAG-CBOR header {roots, version}
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     text = head.decode("utf-8", "replace")
@@ -252,19 +256,19 @@ def _int(v: Any) -> int | None:
     if v is None or isinstance(v, bool):
         return None
     if isinstance(v, (int, float)):
-        return int(v) if v == v and abs(v) < 2**63 else None
+        return int(v) if math.isfinite(v) and abs(v) < 2**63 else None
     try:
         f = float(str(v).strip())
     except ValueError:
         return None
-    return int(f) if f == f and abs(f) < 2**63 else None
+    return int(f) if math.isfinite(f) and abs(f) < 2**63 else None
 
 
 def read(path: str, fmt: str, *, on_bad_row=None, report, post_author=None) -> Iterator:
     """Records of a file in export format ``fmt`` (one of :data:`NAMES`)."""
     rep = report
     rep.format = fmt
-    rep.record_type = "items" if fmt == "activitypub" else "rows" if fmt == "twarc-csv" else "lines"
+    rep.record_type = {"activitypub": "items", "twarc-csv": "rows", "bluesky-car": "records"}.get(fmt, "lines")
     refs = _Refs(post_author, rep)
     if fmt == "reddit":
         fields = _Fields(_REDDIT_USED)
@@ -278,6 +282,9 @@ def read(path: str, fmt: str, *, on_bad_row=None, report, post_author=None) -> I
     elif fmt == "activitypub":
         fields = _Fields(_AP_USED)
         yield from _outbox(path, on_bad_row, rep, refs, fields)
+    elif fmt == "bluesky-car":
+        fields = _Fields(_BSKY_USED)
+        yield from _car(path, on_bad_row, rep, refs, fields)
     else:
         raise InputDataError(f"unknown export format {fmt!r} (expected one of {', '.join(NAMES)})", path=path)
     yield from refs.finish()
@@ -894,4 +901,294 @@ def _activity(act: dict, refs: _Refs, rep, fields: _Fields) -> list:
         if site and site not in seen:
             seen.add(site)
             out.append(refs.emit(Interaction(author, site, "link", ts, pid)))
+    return out
+
+
+# -- Bluesky repository export (CAR v1 of DAG-CBOR blocks) -----------------------------------------
+
+#: Largest CAR file read (it is memory-mapped, with an index of its blocks in memory).
+MAX_CAR_BYTES = 4 * 2**30
+
+
+_BSKY_USED = ("$type", "text", "createdAt", "reply", "embed", "facets", "entities", "langs", "subject",
+              "displayName", "description")
+
+
+class _CID(bytes):
+    """A content identifier (the binary CID of a DAG-CBOR link, tag 42)."""
+
+
+def _varint(buf, i: int) -> tuple[int, int]:
+    shift = value = 0
+    while True:
+        if i >= len(buf) or shift > 63:
+            raise ValueError("truncated or overlong varint")
+        b = buf[i]
+        i += 1
+        value |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return value, i
+        shift += 7
+
+
+def _cbor(buf, i: int) -> tuple[Any, int]:
+    """One DAG-CBOR item at ``buf[i:]`` (definite lengths only, tag 42 = CID): ``(value, next i)``."""
+    import struct
+
+    ib = buf[i]
+    i += 1
+    major, info = ib >> 5, ib & 31
+    if info < 24:
+        val = info
+    elif info in (24, 25, 26, 27):
+        n = 1 << (info - 24)
+        if i + n > len(buf):
+            raise ValueError("truncated CBOR")
+        val = int.from_bytes(buf[i:i + n], "big")
+        i += n
+    else:
+        raise ValueError("not DAG-CBOR (indefinite length or reserved value)")
+    if major == 0:
+        return val, i
+    if major == 1:
+        return -1 - val, i
+    if major in (2, 3):
+        if i + val > len(buf):
+            raise ValueError("truncated CBOR string")
+        raw = bytes(buf[i:i + val])
+        return (raw if major == 2 else raw.decode("utf-8")), i + val
+    if major == 4:
+        items = []
+        for _ in range(val):
+            x, i = _cbor(buf, i)
+            items.append(x)
+        return items, i
+    if major == 5:
+        d = {}
+        for _ in range(val):
+            k, i = _cbor(buf, i)
+            v, i = _cbor(buf, i)
+            if not isinstance(k, str):
+                raise ValueError("DAG-CBOR map keys are strings")
+            d[k] = v
+        return d, i
+    if major == 6:
+        x, i = _cbor(buf, i)
+        return (_CID(x[1:]) if val == 42 and isinstance(x, bytes) else x), i
+    if info == 20:
+        return False, i
+    if info == 21:
+        return True, i
+    if info in (22, 23):
+        return None, i
+    if info in (25, 26, 27):
+        fmt = {25: ">e", 26: ">f", 27: ">d"}[info]
+        return struct.unpack(fmt, val.to_bytes(1 << (info - 24), "big"))[0], i
+    raise ValueError("unknown CBOR simple value")
+
+
+def _cid_at(buf, i: int) -> tuple[bytes, int]:
+    """The binary CID at the start of a CAR section: ``(cid, next i)``."""
+    if buf[i] == 0x12 and buf[i + 1] == 0x20:  # CIDv0: a bare sha2-256 multihash
+        return bytes(buf[i:i + 34]), i + 34
+    start = i
+    _, i = _varint(buf, i)  # version
+    _, i = _varint(buf, i)  # codec
+    _, i = _varint(buf, i)  # multihash code
+    n, i = _varint(buf, i)  # digest length
+    return bytes(buf[start:i + n]), i + n
+
+
+def _did_of(uri: Any) -> str | None:
+    if not isinstance(uri, str) or not uri.startswith("at://"):
+        return None
+    repo = uri[5:].split("/", 1)[0]
+    return repo if repo.startswith("did:") else None
+
+
+def _car(path: str, on_bad_row, rep, refs: _Refs, fields: _Fields) -> Iterator:
+    import mmap
+
+    from .importers import _bad_row, _refuse
+
+    size = os.path.getsize(path)
+    if size > MAX_CAR_BYTES:
+        raise InputDataError(f"a CAR file over {MAX_CAR_BYTES >> 30} GiB is not read", path=path)
+    if size == 0:
+        raise InputDataError("empty file", path=path)
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+        try:
+            n, i = _varint(buf, 0)
+            header, _ = _cbor(buf[i:i + n], 0)
+            i += n
+            roots = header.get("roots") if isinstance(header, dict) else None
+            if not roots or header.get("version") != 1:
+                raise ValueError("not a CAR v1 file (header without roots or version 1)")
+            index: dict[bytes, tuple[int, int]] = {}
+            while i < len(buf):
+                n, j = _varint(buf, i)
+                cid, k = _cid_at(buf, j)
+                index[cid] = (k, j + n)
+                i = j + n
+            if i != len(buf):
+                raise ValueError("truncated CAR file")
+
+            def block(cid: bytes) -> Any:
+                if cid not in index:
+                    return None
+                a, b = index[cid]
+                return _cbor(buf[a:b], 0)[0]
+
+            commit = block(roots[0])
+            if not isinstance(commit, dict) or not isinstance(commit.get("did"), str):
+                raise ValueError("the root block is not a repository commit (did, data)")
+            did = commit["did"]
+            me = actor_id("bluesky", did)
+            entries = _mst(block, commit.get("data"))
+        except InputDataError:
+            raise
+        except (ValueError, IndexError, KeyError, TypeError, RecursionError, UnicodeDecodeError) as exc:
+            raise InputDataError(f"cannot read the CAR file: {_msg(exc)}", path=path) from None
+        _bump(rep.found, "repositories")
+        for key, cid in entries:
+            rep.rows += 1
+            collection, _, rkey = key.partition("/")
+            try:
+                rec = block(cid)
+                if rec is None:
+                    _bump(rep.unresolved, "records whose block is not in the file")
+                    continue
+                if not isinstance(rec, dict):
+                    raise ValueError("a record is a map")
+                fields.see(rec)
+                recs = _bsky_record(did, me, collection, rkey, rec, refs, rep)
+            except MemoryError:
+                raise
+            except Exception as exc:
+                _refuse(_bad_row(exc, path, None, f"record {key}: "), on_bad_row)
+                continue
+            yield from recs
+
+
+def _msg(exc: BaseException) -> str:
+    return "nested too deeply" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__
+
+
+def _mst(block, root) -> list[tuple[str, bytes]]:
+    """``(key, record cid)`` of a Merkle search tree, in key order (iterative walk)."""
+    out: list[tuple[str, bytes]] = []
+    stack: list = [("node", root)]
+    seen = set()
+    while stack:
+        what, item = stack.pop()
+        if what == "leaf":
+            out.append(item)
+            continue
+        if item is None:
+            continue
+        if item in seen:
+            raise ValueError("the search tree has a cycle")
+        seen.add(item)
+        node = block(item)
+        if not isinstance(node, dict) or not isinstance(node.get("e"), list):
+            raise ValueError("a search-tree node is missing or malformed")
+        todo: list = [("node", node.get("l"))]
+        prev = b""
+        for e in node["e"]:
+            key = prev[:e["p"]] + e["k"]
+            prev = key
+            todo.append(("leaf", (key.decode("utf-8"), e["v"])))
+            todo.append(("node", e.get("t")))
+        stack.extend(reversed(todo))
+    return out
+
+
+def _bsky_record(did: str, me: str, collection: str, rkey: str, rec: dict, refs: _Refs, rep) -> list:
+    _bump(rep.found, f"{collection} records")
+    ts = rec.get("createdAt")
+
+    def target_of(uri: Any) -> str | None:
+        d = _did_of(uri)
+        return actor_id("bluesky", d) if d else None
+
+    if collection == "app.bsky.actor.profile":
+        return [Actor(me, name=rec.get("displayName") if isinstance(rec.get("displayName"), str) else None,
+                      url=f"https://bsky.app/profile/{did}",
+                      bio=rec.get("description") if isinstance(rec.get("description"), str) and rec.get("description") else None)]
+    if collection in ("app.bsky.feed.like", "app.bsky.feed.repost"):
+        subject = rec.get("subject") if isinstance(rec.get("subject"), dict) else {}
+        target = target_of(subject.get("uri"))
+        if target is None:
+            _bump(rep.unresolved, f"{collection} records without an at:// subject")
+            return []
+        kind = "like" if collection.endswith("like") else "reshare"
+        return [refs.emit(Interaction(me, target, kind, ts, subject["uri"]))] if target != me else []
+    if collection == "app.bsky.graph.follow":
+        subject = rec.get("subject")
+        if not isinstance(subject, str) or not subject.startswith("did:"):
+            _bump(rep.unresolved, "follows without a did subject")
+            return []
+        target = actor_id("bluesky", subject)
+        return [refs.emit(Interaction(me, target, "follow", ts))] if target != me else []
+    if collection != "app.bsky.feed.post":
+        _bump(rep.unresolved, f"{collection} records (not imported)")
+        return []
+    from .crawl._api import web_actor
+
+    uri = f"at://{did}/{collection}/{rkey}"
+    reply = rec.get("reply") if isinstance(rec.get("reply"), dict) else {}
+    parent = (reply.get("parent") or {}).get("uri") if isinstance(reply.get("parent"), dict) else None
+    langs = rec.get("langs") if isinstance(rec.get("langs"), list) else []
+    text = rec.get("text") if isinstance(rec.get("text"), str) else ""
+    tags = []
+    out: list = []
+    links: list[str] = []
+    mentions: list[str] = []
+    for facet in rec.get("facets") or ():
+        for feat in (facet.get("features") or ()) if isinstance(facet, dict) else ():
+            if not isinstance(feat, dict):
+                continue
+            ftype = feat.get("$type")
+            if ftype == "app.bsky.richtext.facet#mention" and isinstance(feat.get("did"), str):
+                mentions.append(actor_id("bluesky", feat["did"]))
+            elif ftype == "app.bsky.richtext.facet#link" and isinstance(feat.get("uri"), str):
+                links.append(feat["uri"])
+            elif ftype == "app.bsky.richtext.facet#tag" and isinstance(feat.get("tag"), str):
+                tags.append(feat["tag"])
+    for ent in rec.get("entities") or ():  # the 2023 lexicon, before facets
+        if isinstance(ent, dict) and isinstance(ent.get("value"), str):
+            if ent.get("type") == "mention" and ent["value"].startswith("did:"):
+                mentions.append(actor_id("bluesky", ent["value"]))
+            elif ent.get("type") == "link":
+                links.append(ent["value"])
+    embed = rec.get("embed") if isinstance(rec.get("embed"), dict) else {}
+    etype = str(embed.get("$type", ""))
+    media = embed.get("media") if etype == "app.bsky.embed.recordWithMedia" and isinstance(embed.get("media"), dict) else embed
+    mtype = str(media.get("$type", ""))
+    fmt = "image" if mtype == "app.bsky.embed.images" else "video" if mtype == "app.bsky.embed.video" else "text"
+    quoted = None
+    if etype == "app.bsky.embed.record":
+        quoted = (embed.get("record") or {}).get("uri") if isinstance(embed.get("record"), dict) else None
+    elif etype == "app.bsky.embed.recordWithMedia":
+        inner = embed.get("record") if isinstance(embed.get("record"), dict) else {}
+        quoted = (inner.get("record") or {}).get("uri") if isinstance(inner.get("record"), dict) else None
+    elif etype == "app.bsky.embed.external" and isinstance(embed.get("external"), dict):
+        if isinstance(embed["external"].get("uri"), str):
+            links.append(embed["external"]["uri"])
+    out.append(Post(uri, me, ts, text=text, url=f"https://bsky.app/profile/{did}/post/{rkey}",
+                    language=langs[0] if langs and isinstance(langs[0], str) else None,
+                    parent=parent if isinstance(parent, str) else None, format=fmt, tags=tuple(dict.fromkeys(tags))))
+    _bump(rep.found, "posts")
+    reply_target = target_of(parent)
+    if reply_target is not None and reply_target != me:
+        out.append(refs.emit(Interaction(me, reply_target, "reply", ts, uri)))
+    quote_target = target_of(quoted) if isinstance(quoted, str) and "/app.bsky.feed.post/" in quoted else None
+    if quote_target is not None and quote_target != me:
+        out.append(refs.emit(Interaction(me, quote_target, "quote", ts, uri)))
+    for target in dict.fromkeys(mentions):
+        if target not in (me, reply_target):
+            out.append(refs.emit(Interaction(me, target, "mention", ts, uri)))
+    sites = dict.fromkeys(s for s in (web_actor(u) for u in links) if s)
+    for site in sites:
+        out.append(refs.emit(Interaction(me, site, "link", ts, uri)))
     return out

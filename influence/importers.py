@@ -69,7 +69,7 @@ from .records import _PLATFORM_RE, KINDS, Actor, Interaction, Kind, Post, parse_
 __all__ = ["import_file", "read_records", "mentions_in", "ImportReport", "FORMATS", "RECORD_TYPES"]
 
 FORMATS = ("csv", "tsv", "jsonl", "json", "graphml", "gexf", "gml", "edgelist",
-           "reddit", "twarc2", "twarc-csv", "activitypub")  # the last four: influence.formats
+           "reddit", "twarc2", "twarc-csv", "activitypub", "bluesky-car")  # from 8 on: influence.formats
 RECORD_TYPES = ("interactions", "posts", "actors")
 
 #: Largest line (and largest CSV record, all its lines together) read from a file, in bytes:

@@ -18,13 +18,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
+from influence_cli import cli
 
 from influence.crawl._api import web_actor
 from influence.errors import InputDataError
 from influence.formats import sniff
 from influence.importers import import_file
 from influence.store import Store
-from influence_cli import cli
 
 from .conftest import SHARED
 
@@ -374,6 +374,7 @@ def test_twarc_csv_released_layout(tmp_path):
         csv.writer(fh).writerows([header, *rows])
     assert sniff(str(path)) == "twarc-csv"
     store, rep = _import(path)
+    assert rep.format == "twarc-csv" and rep.found == {"tweets": 4, "posts": 4}
     assert sorted((i.source, i.target, i.kind.value) for i in store.interactions()) == [
         ("twitter:ana", "twitter:bo", "mention"),
         ("twitter:ana", "web:shop.example", "link"),
@@ -499,8 +500,8 @@ def test_cli_json_summary(tmp_path):
 def test_parent_beyond_the_memory_window_is_found_in_the_store(tmp_path, monkeypatch):
     # only the last RECENT_POSTS authors stay in memory; older posts are looked up in the store,
     # which has them by then (written in batches of WRITE_BATCH, inside the same transaction)
-    import influence.formats as formats
-    import influence.store as store_mod
+    from influence import formats
+    from influence import store as store_mod
 
     monkeypatch.setattr(formats, "RECENT_POSTS", 3)
     monkeypatch.setattr(store_mod, "WRITE_BATCH", 2)
@@ -512,3 +513,36 @@ def test_parent_beyond_the_memory_window_is_found_in_the_store(tmp_path, monkeyp
     assert [(i.source, i.target, i.kind.value) for i in store.interactions()] == [
         ("reddit:u/bo", "reddit:u/ana", "reply")]
     assert rep.unresolved == {}
+
+
+# -- Bluesky repository exports (CAR) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["indigo_fakermaker.repo.car", "indigo_greenground.repo.car"])
+def test_bluesky_car(name, tmp_path):
+    path = _sample(f"bluesky_car/{name}")
+    assert sniff(str(path)) == "bluesky-car"
+    store, rep = _import(path)
+    # the record counts PROVENANCE.md / index.json give, from their own reading of the blocks
+    index = json.loads((EXPORTS / "index.json").read_text(encoding="utf-8"))
+    (entry,) = [f for f in index["files"] if f["file"] == f"bluesky_car/{name}"]
+    blocks = {k: v for k, v in entry["records"]["blocks_by_type"].items() if k.startswith("app.bsky.")}
+    assert {k[:-len(" records")]: v for k, v in rep.found.items() if k.endswith(" records")} == blocks
+    assert rep.rows == sum(blocks.values())
+    kinds = Counter(i.kind.value for i in store.interactions())
+    raw = path.read_bytes()
+    assert kinds["follow"] == blocks.get("app.bsky.graph.follow", 0)
+    assert kinds["like"] == blocks.get("app.bsky.feed.like", 0)
+    assert kinds["reshare"] == blocks.get("app.bsky.feed.repost", 0)
+    # replies: each post's "reply" map {parent, root} (CBOR: text "reply", then a 2-entry map)
+    assert kinds["reply"] == raw.count(b"\x65reply\xa2")
+    assert store.counts()["posts"] == blocks.get("app.bsky.feed.post", 0)
+    # every record's author is the repository's DID: one source for all interactions
+    assert len({i.source for i in store.interactions()}) == 1
+    assert all(i.source.startswith("bluesky:did:plc:") for i in store.interactions())
+    _check_reimport(store, path)
+    # a truncated file is one clear error, nothing written
+    cut = tmp_path / "cut.car"
+    cut.write_bytes(raw[: len(raw) - 7])
+    with pytest.raises(InputDataError, match="cannot read the CAR file"):
+        import_file(Store(":memory:"), cut)
