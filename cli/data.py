@@ -111,7 +111,7 @@ def import_cmd(sector, files, record_type, input_format, platform, kind, skip_ba
 
 
 def _import_one(sec, path: str, *, quiet: bool, progress, label: str, **options):
-    from influence.importers import import_file
+    from influence.importers import FORMATS, import_file
 
     # the step and a running count of rows on a terminal (cli/_progress.py); logs and pipes get
     # the summary line only
@@ -125,7 +125,8 @@ def _import_one(sec, path: str, *, quiet: bool, progress, label: str, **options)
     rep = translate_errors(lambda: import_file(sec.store, path, progress=rows_read, **options))
     progress.done()
     new = rep.new
-    what = f"{rep.format} export, {rep.rows} {rep.record_type}" if rep.found else f"{rep.rows} {rep.record_type} rows"
+    export = rep.format in FORMATS[8:]  # the exports of other tools (influence.formats)
+    what = f"{rep.format} export, {rep.rows} {rep.record_type}" if export else f"{rep.rows} {rep.record_type} rows"
     echo_err(
         f"{path}: {what} read; new in store: "
         f"{new['actors']} actors, {new['posts']} posts, {new['interactions']} interactions"
@@ -137,7 +138,7 @@ def _import_one(sec, path: str, *, quiet: bool, progress, label: str, **options)
         echo_err(f"  skipped: {msg}", quiet)
     if rep.skipped > 5:
         echo_err(f"  ... and {rep.skipped - 5} more", quiet)
-    if rep.found:  # export formats (influence.formats): what the file held and what it became
+    if export:  # what the file held and what it became
         echo_err("  found: " + ", ".join(f"{n} {k}" for k, n in rep.found.items()), quiet)
         if rep.by_kind:
             echo_err("  interactions by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(rep.by_kind.items())),
@@ -145,9 +146,9 @@ def _import_one(sec, path: str, *, quiet: bool, progress, label: str, **options)
         for reason, n in sorted(rep.unresolved.items()):
             echo_err(f"  left out: {n} {reason}", quiet)
     if rep.ignored_columns:
-        label = "fields not used" if rep.found else "ignored unknown columns"
+        label = "fields not used" if export else "ignored unknown columns"
         cols = rep.ignored_columns
-        more = f" and {len(cols) - 12} more" if rep.found and len(cols) > 12 else ""
+        more = f" and {len(cols) - 12} more" if export and len(cols) > 12 else ""
         echo_err(f"  {label}: {', '.join(cols[:12] if more else cols)}{more}", quiet)
     return rep
 

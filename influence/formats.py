@@ -845,7 +845,8 @@ def _activity(act: dict, refs: _Refs, rep, fields: _Fields) -> list:
         raise ValueError("a Create needs an object id and an author (attributedTo or actor)")
     ts = obj.get("published") or ts
     content_map = obj.get("contentMap") if isinstance(obj.get("contentMap"), dict) else {}
-    tags = obj.get("tag") if isinstance(obj.get("tag"), list) else []
+    tags = obj.get("tag")
+    tags = tags if isinstance(tags, list) else [tags] if isinstance(tags, dict) else []
     parent = _ap_id(obj.get("inReplyTo"))
     url = obj.get("url")
     url = _ap_id(url) if not isinstance(url, str) else url

@@ -84,6 +84,7 @@ _EXT = {
     ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
     ".graphml": "graphml", ".gexf": "gexf", ".gml": "gml",
     ".edgelist": "edgelist", ".edges": "edgelist", ".txt": "edgelist", ".el": "edgelist",
+    ".car": "bluesky-car",
 }
 
 _COLUMNS = {
