@@ -781,6 +781,9 @@ def _outbox(path: str, on_bad_row, rep, refs: _Refs, fields: _Fields) -> Iterato
                              path=path)
     for i, act in enumerate(items, 1):
         rep.rows += 1
+        if isinstance(act, str):  # likes.json, bookmarks.json: URIs of posts, no actor named
+            _bump(rep.unresolved, "items that are only a post URI (likes.json or bookmarks.json name no actor)")
+            continue
         try:
             if not isinstance(act, dict):
                 raise ValueError(f"expected an activity object, got {type(act).__name__}")

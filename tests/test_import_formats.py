@@ -546,3 +546,15 @@ def test_bluesky_car(name, tmp_path):
     cut.write_bytes(raw[: len(raw) - 7])
     with pytest.raises(InputDataError, match="cannot read the CAR file"):
         import_file(Store(":memory:"), cut)
+
+
+def test_activitypub_likes_collection_is_counted_not_refused(tmp_path):
+    # a Mastodon archive's likes.json: an OrderedCollection of status URIs, with no actor named
+    path = tmp_path / "likes.json"
+    path.write_text(json.dumps({"@context": "https://www.w3.org/ns/activitystreams", "id": "likes.json",
+                                "type": "OrderedCollection", "orderedItems": [
+                                    "https://a.example/users/x/statuses/1", "https://b.example/users/y/statuses/2"]}),
+                    encoding="utf-8")
+    store, rep = _import(path)
+    assert store.counts()["interactions"] == 0 and rep.rows == 2
+    assert rep.unresolved == {"items that are only a post URI (likes.json or bookmarks.json name no actor)": 2}
