@@ -128,6 +128,8 @@ def _json_kind(obj: dict) -> str | None:
         return "twarc2"  # a single-tweet lookup
     if ("subreddit" in obj or "created_utc" in obj) and ("body" in obj or "title" in obj or "parent_id" in obj):
         return "reddit"
+    if "id_str" in obj and isinstance(obj.get("user"), dict):  # a Twitter API v1.1 tweet (twarc 1)
+        return "twarc2"
     if "id" in obj and "text" in obj and ("author_id" in obj or "__twarc" in obj):
         return "twarc2"
     if {"data", "errors"} >= set(obj) - {"meta", "__twarc"} and "__twarc" in obj:
@@ -413,6 +415,10 @@ def _reddit_item(d: dict, refs: _Refs, rep) -> list:
 
 _TWARC_USED = ("data", "includes", "meta", "errors", "__twarc", "id", "text", "author_id", "author",
                "note_tweet", "username", "name", "description",
+               # API v1.1
+               "id_str", "user", "full_text", "extended_tweet", "retweeted_status", "quoted_status",
+               "quoted_status_id_str", "in_reply_to_status_id_str", "in_reply_to_user_id_str",
+               "in_reply_to_screen_name", "favorite_count", "retweet_count", "reply_count",
                "created_at", "lang", "public_metrics", "referenced_tweets", "in_reply_to_user_id",
                "in_reply_to_user", "entities")
 _TWITTER_HOSTS = ("twitter.com", "x.com", "t.co")
@@ -458,6 +464,12 @@ def _twarc_line(obj: dict, refs: _Refs, rep, fields: _Fields) -> list:
         _bump(rep.found, "users")
         a = _user_actor(obj)
         return [a] if a is not None else []
+    if "id_str" in obj and isinstance(obj.get("user"), dict):  # API v1.1 (twarc 1, Hydrator)
+        _bump(rep.found, "v1.1 tweets")
+        t, users, known = _v1_tweet(obj)
+        out = [a for a in (_user_actor(u) for u in users.values()) if a is not None]
+        out.extend(_tweet(t, users, known, refs, rep))
+        return out
     if "id" in obj and ("text" in obj or "author_id" in obj):  # a flattened tweet
         users: dict[str, dict] = {}
         known: dict[str, dict] = {}
@@ -478,6 +490,67 @@ def _twarc_line(obj: dict, refs: _Refs, rep, fields: _Fields) -> list:
         out.extend(_tweet(obj, users, known, refs, rep))
         return out
     raise ValueError("neither a twarc2 API page (data, includes) nor a flattened tweet (id, text, author_id)")
+
+
+def _v1_user(u: Any, users: dict) -> str | None:
+    """Record a v1.1 user object in ``users`` (v2 shape); its id."""
+    if not isinstance(u, dict) or not isinstance(u.get("screen_name"), str):
+        return None
+    uid = str(u.get("id_str") or u.get("id") or "@" + u["screen_name"])
+    users[uid] = {"id": uid, "username": u["screen_name"], "name": u.get("name"),
+                  "description": u.get("description"),
+                  "public_metrics": {"followers_count": u.get("followers_count")}}
+    return uid
+
+
+def _v1_time(v: Any) -> Any:
+    """v1.1 ``created_at`` (``Wed Oct 10 20:19:24 +0000 2018``) as ISO 8601; other values as given."""
+    if isinstance(v, str) and len(v) == 30 and v[3] == " ":
+        from datetime import datetime
+
+        try:
+            return datetime.strptime(v, "%a %b %d %H:%M:%S %z %Y").isoformat()
+        except ValueError:
+            return v
+    return v
+
+
+def _v1_tweet(o: dict) -> tuple[dict, dict, dict]:
+    """A Twitter API v1.1 tweet as a v2 tweet dict, with the users and referenced tweets it names."""
+    users: dict[str, dict] = {}
+    known: dict[str, dict] = {}
+    author = _v1_user(o.get("user"), users)
+    refs = []
+    for key, typ in (("retweeted_status", "retweeted"), ("quoted_status", "quoted")):
+        sub = o.get(key)
+        if isinstance(sub, dict) and sub.get("id_str"):
+            refs.append({"type": typ, "id": str(sub["id_str"])})
+            known[str(sub["id_str"])] = {"author_id": _v1_user(sub.get("user"), users)}
+    if not any(r["type"] == "quoted" for r in refs) and o.get("quoted_status_id_str"):
+        refs.append({"type": "quoted", "id": str(o["quoted_status_id_str"])})
+    reply_uid = o.get("in_reply_to_user_id_str") or (str(o["in_reply_to_user_id"]) if o.get("in_reply_to_user_id") else None)
+    if reply_uid and isinstance(o.get("in_reply_to_screen_name"), str):
+        users.setdefault(reply_uid, {"id": reply_uid, "username": o["in_reply_to_screen_name"]})
+    if o.get("in_reply_to_status_id_str"):
+        refs.append({"type": "replied_to", "id": str(o["in_reply_to_status_id_str"])})
+    ext = o.get("extended_tweet") if isinstance(o.get("extended_tweet"), dict) else {}
+    ent = ext.get("entities") if isinstance(ext.get("entities"), dict) else o.get("entities")
+    ent = ent if isinstance(ent, dict) else {}
+    text = ext.get("full_text") or o.get("full_text") or o.get("text") or ""
+    urls = []
+    for u in ent.get("urls") or ():
+        if isinstance(u, dict):
+            unwound = u.get("unwound") if isinstance(u.get("unwound"), dict) else {}
+            urls.append({"unwound_url": unwound.get("url"), "expanded_url": u.get("expanded_url"), "url": u.get("url")})
+    t = {"id": str(o["id_str"]), "author_id": author, "text": text, "created_at": _v1_time(o.get("created_at")),
+         "lang": o.get("lang"), "referenced_tweets": refs, "in_reply_to_user_id": reply_uid,
+         "public_metrics": {"like_count": o.get("favorite_count"), "retweet_count": o.get("retweet_count"),
+                            "reply_count": o.get("reply_count")},
+         "entities": {"mentions": [{"username": m.get("screen_name")} for m in ent.get("user_mentions") or ()
+                                   if isinstance(m, dict)],
+                      "urls": urls,
+                      "hashtags": [{"tag": h.get("text")} for h in ent.get("hashtags") or () if isinstance(h, dict)]}}
+    return t, users, known
 
 
 def _is_user(obj: dict) -> bool:

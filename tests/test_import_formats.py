@@ -558,3 +558,39 @@ def test_activitypub_likes_collection_is_counted_not_refused(tmp_path):
     store, rep = _import(path)
     assert store.counts()["interactions"] == 0 and rep.rows == 2
     assert rep.unresolved == {"items that are only a post URI (likes.json or bookmarks.json name no actor)": 2}
+
+
+def test_twitter_v1_lines(tmp_path):
+    # Twitter API v1.1 tweets, one per line (twarc 1, Hydrator): the same mapping as twarc2
+    ana = {"id_str": "10", "screen_name": "Ana", "name": "Ana P", "followers_count": 120}
+    bo = {"id_str": "11", "screen_name": "bo", "followers_count": 7}
+    original = {"id_str": "1", "created_at": "Wed Oct 10 20:19:24 +0000 2018", "user": ana, "lang": "en",
+                "full_text": "hi @bo #Coffee https://t.co/x", "favorite_count": 4, "retweet_count": 2,
+                "entities": {"user_mentions": [{"screen_name": "bo", "id_str": "11"}],
+                             "hashtags": [{"text": "Coffee"}],
+                             "urls": [{"url": "https://t.co/x", "expanded_url": "https://bit.ly/abc",
+                                       "unwound": {"url": "https://www.shop.example/p"}}]}}
+    retweet = {"id_str": "2", "created_at": "Wed Oct 10 21:00:00 +0000 2018", "user": bo,
+               "text": "RT @Ana: hi", "retweeted_status": original, "favorite_count": 0, "retweet_count": 2,
+               "entities": {"user_mentions": [{"screen_name": "Ana", "id_str": "10"}]}}
+    reply = {"id_str": "3", "created_at": "Wed Oct 10 22:00:00 +0000 2018", "user": bo, "text": "@Ana yes",
+             "in_reply_to_status_id_str": "1", "in_reply_to_user_id_str": "10", "in_reply_to_screen_name": "Ana",
+             "entities": {"user_mentions": [{"screen_name": "Ana", "id_str": "10"}]}}
+    quote = {"id_str": "4", "created_at": "Wed Oct 10 23:00:00 +0000 2018", "user": ana, "text": "look",
+             "quoted_status_id_str": "3", "quoted_status": reply}
+    path = _lines(tmp_path / "tweets.jsonl", [original, retweet, reply, quote])
+    assert sniff(str(path)) == "twarc2"
+    store, rep = _import(path)
+    assert sorted((i.source, i.target, i.kind.value) for i in store.interactions()) == [
+        ("twitter:ana", "twitter:bo", "mention"),
+        ("twitter:ana", "twitter:bo", "quote"),
+        ("twitter:ana", "web:shop.example", "link"),  # the unwound URL, not the shortener
+        ("twitter:bo", "twitter:ana", "reply"),
+        ("twitter:bo", "twitter:ana", "reshare"),
+    ]
+    posts = {p.id: p for p in store.posts()}
+    assert posts["twitter:1"].timestamp == 1539202764.0 and posts["twitter:1"].tags == ("Coffee",)
+    assert posts["twitter:1"].likes == 4 and posts["twitter:2"].likes is None
+    assert posts["twitter:3"].parent == "twitter:1"
+    assert {a.id: a.followers for a in store.actors()}["twitter:ana"] == 120
+    assert rep.found["v1.1 tweets"] == 4
