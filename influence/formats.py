@@ -838,7 +838,10 @@ def _outbox(path: str, on_bad_row, rep, refs: _Refs, fields: _Fields) -> Iterato
         raise InputDataError(f"an outbox over {MAX_OUTBOX_BYTES >> 20} MiB is read whole; split it into pages",
                              path=path)
     with _open_text(path) as fh:
-        text = fh.read()
+        text = fh.read(MAX_OUTBOX_BYTES + 1)  # characters: a compressed file is bounded too
+    if len(text) > MAX_OUTBOX_BYTES:
+        raise InputDataError(f"an outbox over {MAX_OUTBOX_BYTES >> 20} MiB is read whole; split it into pages",
+                             path=path)
     try:
         doc = _loads(text)
     except ValueError as exc:
