@@ -328,6 +328,28 @@ def _reddit_line(obj: dict, refs: _Refs, rep, fields: _Fields) -> list:
     return out
 
 
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if not n:
+            return out
+
+
+def _parent_name(parent: Any, link: Any) -> str | None:
+    """A comment's parent fullname (``t1_...``/``t3_...``). Some Pushshift API versions give
+    ``parent_id``/``link_id`` as base-10 integers: the parent is the submission when they are equal."""
+    if isinstance(parent, str) and parent.strip():
+        return parent.strip()
+    if isinstance(parent, int) and not isinstance(parent, bool) and parent >= 0:
+        link_num = link if isinstance(link, int) else (int(link[3:], 36) if isinstance(link, str)
+                                                         and link.startswith("t3_") and link[3:].isalnum() else None)
+        return ("t3_" if parent == link_num else "t1_") + _base36(parent)
+    return None
+
+
 def _reddit_item(d: dict, refs: _Refs, rep) -> list:
     comment = "parent_id" in d or "body" in d
     if not comment and "title" not in d and "selftext" not in d:
@@ -357,7 +379,7 @@ def _reddit_item(d: dict, refs: _Refs, rep) -> list:
     fresh = refs.add(pid, author)
     if comment:
         body = d.get("body") if isinstance(d.get("body"), str) else ""
-        parent = d.get("parent_id") if isinstance(d.get("parent_id"), str) and d.get("parent_id") else None
+        parent = _parent_name(d.get("parent_id"), d.get("link_id"))
         out.append(Post(pid, author, ts, text="" if body in _REDDIT_DELETED else body, url=link,
                         likes=_int(d.get("score")), parent=f"reddit:{parent}" if parent else None,
                         format="text", tags=tags))
@@ -1252,9 +1274,9 @@ def _bsky_record(did: str, me: str, collection: str, rkey: str, rec: dict, refs:
     elif etype == "app.bsky.embed.recordWithMedia":
         inner = embed.get("record") if isinstance(embed.get("record"), dict) else {}
         quoted = (inner.get("record") or {}).get("uri") if isinstance(inner.get("record"), dict) else None
-    elif etype == "app.bsky.embed.external" and isinstance(embed.get("external"), dict):
-        if isinstance(embed["external"].get("uri"), str):
-            links.append(embed["external"]["uri"])
+    elif (etype == "app.bsky.embed.external" and isinstance(embed.get("external"), dict)
+          and isinstance(embed["external"].get("uri"), str)):
+        links.append(embed["external"]["uri"])
     out.append(Post(uri, me, ts, text=text, url=f"https://bsky.app/profile/{did}/post/{rkey}",
                     language=langs[0] if langs and isinstance(langs[0], str) else None,
                     parent=parent if isinstance(parent, str) else None, format=fmt, tags=tuple(dict.fromkeys(tags))))

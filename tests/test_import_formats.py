@@ -594,3 +594,15 @@ def test_twitter_v1_lines(tmp_path):
     assert posts["twitter:3"].parent == "twitter:1"
     assert {a.id: a.followers for a in store.actors()}["twitter:ana"] == 120
     assert rep.found["v1.1 tweets"] == 4
+
+
+def test_reddit_integer_parent_ids(tmp_path):
+    # some Pushshift API versions give parent_id/link_id as base-10 numbers
+    sub = {"id": "abc", "author": "Ana", "title": "t", "created_utc": 1600000000}
+    top = {"id": "k1", "author": "Bo", "body": "x", "parent_id": int("abc", 36), "link_id": int("abc", 36),
+           "created_utc": 1600000001}
+    nested = {"id": "k2", "author": "Cy", "body": "y", "parent_id": int("k1", 36), "link_id": int("abc", 36),
+              "created_utc": 1600000002}
+    store, _ = _import(_lines(tmp_path / "RC.ndjson", [sub, top, nested]))
+    assert sorted((i.source, i.target, i.kind.value) for i in store.interactions()) == [
+        ("reddit:u/bo", "reddit:u/ana", "reply"), ("reddit:u/cy", "reddit:u/bo", "reply")]
