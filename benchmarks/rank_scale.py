@@ -12,7 +12,7 @@ measured separately (``ru_maxrss``):
 - influence: graph build from the store's arrays (``build_arrays``), the conversion to the shared
   CSR view, each measure, and the whole default ranking (``rank`` with the default config);
 - igraph: graph build from the same edge list, then the same measures (in-strength, PageRank,
-  HITS, k-core, sampled betweenness from the same number of sources).
+  HITS, k-core, sampled betweenness from the same number of sources, directed and undirected).
 
 It prints seconds per step, the influence/igraph ratio and the peak memory of each process.
 igraph is a benchmark-only dependency (``pip install -e '.[bench]'``); without it only influence runs.
@@ -92,6 +92,8 @@ def run_influence(store_path: str) -> dict:
     one = cfg.with_values({"betweenness.k": BETWEENNESS_SOURCES, "betweenness.exact_max_nodes": 0})
     for name in ("in_strength", "in_degree", "pagerank", "katz", "hits_authority", "coreness", "betweenness"):
         timed(name, lambda name=name: MEASURES[name](view, one), out)
+    undirected = one.with_values({"betweenness.directed": False})
+    timed("betweenness undir", lambda: MEASURES["betweenness"](view, undirected), out)
     fresh = GraphView.from_arrays(arrays)  # the whole default ranking, from the arrays
     result = timed("default ranking", lambda: influence.rank(fresh, cfg), out)
     out["_nodes"], out["_edges"] = view.n, view.n_edges
@@ -121,6 +123,7 @@ def run_igraph(edge_path: str) -> dict:
     timed("coreness", lambda: g.coreness(mode="all"), out)
     sources = np.random.default_rng(0).choice(n, size=BETWEENNESS_SOURCES, replace=False).tolist()
     timed("betweenness", lambda: g.betweenness(sources=sources, directed=True), out)
+    timed("betweenness undir", lambda: g.betweenness(sources=sources, directed=False), out)
     # igraph has no Katz centrality: PageRank, the same kind of sparse power iteration, stands in
     out["default ranking"] = out["in_degree"] + out["pagerank"] + out["hits_authority"]
     out["_peak_mb"] = peak_mb()
@@ -173,7 +176,8 @@ def main() -> None:
           " HITS authority + PageRank (igraph has no Katz; PageRank is the same kind of sparse power"
           " iteration); for influence it also includes normalisation, the composite and the"
           " explanations (built for the top entries read).")
-    print(f"# betweenness: {BETWEENNESS_SOURCES} sampled sources in both. coreness: igraph's mode='all' counts"
+    print(f"# betweenness: {BETWEENNESS_SOURCES} sampled sources in both, along edges, then ignoring direction"
+          " ('undir'). coreness: igraph's mode='all' counts"
           " a reciprocal pair twice, influence once (the k-core of the undirected projection).")
 
 
