@@ -656,8 +656,15 @@ def _plm(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, *, seed: int, reso
     rng = np.random.default_rng(seed)
     progress.step("Detecting communities", total=runs if runs > 1 else None)
 
-    def run(g):
-        nk.setNumberOfThreads(1)  # this thread's OpenMP setting: PLM deterministic
+    def run(a, b):
+        # one OpenMP thread for everything NetworKit does here, the graph's construction
+        # included (built in parallel, its adjacency order, and so PLM's result, would depend on
+        # the thread count); the setting is per thread, so it is made in this worker thread
+        nk.setNumberOfThreads(1)
+        # each pair once (upper triangle), as CSR: sorted adjacency, built and searched
+        # faster than from coordinates
+        g = nk.GraphFromCsr(sp.csr_array((w, (np.minimum(a, b), np.maximum(a, b))), shape=(n, n)),
+                            weighted=True, directed=False)
         plm = nk.community.PLM(g, refine=True, gamma=float(resolution), par="none")
         return np.asarray(plm.run().getPartition().getVector(), dtype=np.int64)
 
@@ -665,12 +672,7 @@ def _plm(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, *, seed: int, reso
     for _ in range(runs):
         perm = rng.permutation(n)  # node i is perm[i] in this run
         a, b = perm[u], perm[v]
-        # each pair once (upper triangle), as CSR: sorted adjacency, built and searched
-        # faster than from coordinates
-        g = nk.GraphFromCsr(sp.csr_array((w, (np.minimum(a, b), np.maximum(a, b))), shape=(n, n)),
-                            weighted=True, directed=False)
-        found = _interruptible(lambda g=g: run(g))[perm]
-        del g
+        found = _interruptible(lambda a=a, b=b: run(a, b))[perm]
         q = _modularity(found, u, v, w, resolution)
         if best is None or q > best[1]:
             best = (found, q)
