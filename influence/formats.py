@@ -218,39 +218,16 @@ class _Fields:
 
 
 def _json_lines(path: str, on_bad_row, rep, handle: Callable[[dict, int], list]) -> Iterator:
-    """Parse each line of a JSON Lines file and yield ``handle(obj, lineno)``'s records; a bad line
-    is a line-numbered :class:`InputDataError` (skipped with ``on_bad_row``)."""
-    from .importers import _bad_row, _lines, _open_binary, _refuse
+    """The importer's JSON Lines loop (:func:`influence.importers.json_lines`)."""
+    from .importers import json_lines
 
-    with _open_binary(path) as fh:
-        for lineno, line, _ in _lines(fh, path):
-            if isinstance(line, InputDataError):
-                rep.rows += 1
-                _refuse(line, on_bad_row)
-                continue
-            if not line.strip():
-                continue
-            rep.rows += 1
-            try:
-                obj = _loads(line)
-                if not isinstance(obj, dict):
-                    raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
-                recs = handle(obj, lineno)
-            except MemoryError:
-                raise
-            except Exception as exc:
-                _refuse(_bad_row(exc, path, lineno), on_bad_row)
-                continue
-            yield from recs
+    return json_lines(path, on_bad_row, rep, handle)
 
 
 def _loads(text: str | bytes) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"invalid JSON: {exc.msg} (line {exc.lineno} column {exc.colno})") from None
-    except RecursionError:
-        raise ValueError("invalid JSON: nested too deeply") from None
+    from .importers import json_loads
+
+    return json_loads(text)
 
 
 def _int(v: Any) -> int | None:

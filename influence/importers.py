@@ -604,8 +604,26 @@ def _read_table(path, fmt, record_type, platform, kind, on_bad_row, rep, mapping
             yield rec
 
 
-def _read_jsonl(path, record_type, platform, kind, on_bad_row, rep, mapping=None) -> Iterator:
-    rtype = record_type
+def json_loads(text: str | bytes) -> Any:
+    """``json.loads`` whose every failure is a ``ValueError`` with a message for the user (bad
+    JSON with its position, nesting too deep, an integer of more than 4,300 digits)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
+        raise ValueError(f"invalid JSON: {exc.msg} ({where})") from None
+    except RecursionError:
+        raise ValueError("invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # Python refuses integers of more than 4300 digits
+        too_long = "digits" in str(exc)
+        raise ValueError("invalid JSON: " + ("a number with too many digits" if too_long
+                                             else str(exc))) from None
+
+
+def json_lines(path: str, on_bad_row, rep, handle: Callable[[dict, int], Any]) -> Iterator:
+    """Each JSON object of a JSON Lines file given to ``handle(obj, lineno)``, whose records
+    (an iterable) are yielded. A line that is not a JSON object, or whose ``handle`` raises, is a
+    line-numbered :class:`InputDataError` (skipped with ``on_bad_row``, else raised)."""
     with _open_binary(path) as fh:
         for lineno, line, _ in _lines(fh, path):
             if isinstance(line, InputDataError):
@@ -616,31 +634,32 @@ def _read_jsonl(path, record_type, platform, kind, on_bad_row, rep, mapping=None
                 continue
             rep.rows += 1
             try:
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
-                except RecursionError:
-                    raise ValueError("invalid JSON: nested too deeply") from None
-                except ValueError as exc:  # Python refuses integers of more than 4300 digits
-                    too_long = "digits" in str(exc)
-                    raise ValueError("invalid JSON: " + ("a number with too many digits" if too_long
-                                                         else str(exc))) from None
+                obj = json_loads(line)
                 if not isinstance(obj, dict):
                     raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
-                if mapping is not None:
-                    keys = _map_header(list(obj), mapping, path, lineno)
-                    obj = dict(zip(keys, obj.values()))
-                if rtype is None:
-                    # the first good object tells what the file holds; a bad first row is a bad row
-                    rtype = _check_columns(path, list(obj), None, kind, rep, lineno)
-                rec = _build(rtype, obj, platform, kind)
+                recs = handle(obj, lineno)
             except MemoryError:
                 raise
             except Exception as exc:
                 _refuse(_bad_row(exc, path, lineno), on_bad_row)
                 continue
-            yield rec
+            yield from recs
+
+
+def _read_jsonl(path, record_type, platform, kind, on_bad_row, rep, mapping=None) -> Iterator:
+    rtype = record_type
+
+    def handle(obj: dict, lineno: int) -> tuple:
+        nonlocal rtype
+        if mapping is not None:
+            keys = _map_header(list(obj), mapping, path, lineno)
+            obj = dict(zip(keys, obj.values()))
+        if rtype is None:
+            # the first good object tells what the file holds; a bad first row is a bad row
+            rtype = _check_columns(path, list(obj), None, kind, rep, lineno)
+        return (_build(rtype, obj, platform, kind),)
+
+    yield from json_lines(path, on_bad_row, rep, handle)
 
 
 _WS = re.compile(r"\s+")
