@@ -70,7 +70,8 @@ _LAZY = {
 _SUBMODULES = {"datasets", "measures", "records", "store", "graph", "ranking", "config", "sector",
                "importers", "export", "manifest", "errors", "evaluate", "sweep",
                "communities", "roles", "text", "competitors", "sentiment", "report",
-               "reach", "crawl", "atomic", "progress", "identity", "formats"}
+               "reach", "crawl", "atomic", "progress", "identity", "formats",
+               "diffusion", "validation"}
 
 __all__ = [
     "__version__",

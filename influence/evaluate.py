@@ -10,37 +10,9 @@ expected number of actors a process started from one actor reaches, estimated by
 vectorised simulation. **A file of known influencers** (:func:`read_truth`): a CSV of actor ids,
 optionally with a numeric label or score per actor.
 
-Direction
----------
-An interaction ``u -> v`` means *u gives attention to v* (see :mod:`influence.records`): v is the
-one who can influence u. Spreading therefore runs **along reversed edges**: an infected v infects
-the actors who gave it attention. An undirected graph spreads both ways.
-
-The two processes
------------------
-SIR (susceptible-infected-recovered), discrete time
-    The source starts infected. At each step, every infected actor infects each susceptible
-    neighbour (in the spreading direction) with probability ``beta``, then recovers with
-    probability ``gamma`` (default 1: infectious for exactly one step). The spreading power of an
-    actor is the mean final number of recovered actors, the source included, so it is at least 1.
-    ``beta`` is usually given relative to the epidemic threshold of the graph,
-    ``beta = beta_factor * epidemic_threshold(G)`` (see :func:`epidemic_threshold`). The
-    simulation is unweighted by default; with ``weight=`` an edge carrying ``w`` interactions
-    transmits at each step with probability ``1 - (1 - beta) ** w``.
-Independent Cascade (IC)
-    The source starts active; each newly activated actor gets one chance to activate each of its
-    neighbours, with a probability per edge. By default (``p=None``) the probability is the
-    *weighted cascade* of Kempe, Kleinberg & Tardos: v activates u with probability
-    ``w(u -> v) / sum_x w(u -> x)``, the share of u's attention that goes to v. With a number
-    ``p``, each of the ``w`` interactions of an edge is an independent chance ``p``:
-    ``1 - (1 - p) ** w`` (``p`` itself on unweighted graphs).
-
-Both are simulated as cascades over a CSR matrix: at each step, the out-edges of all the active
-(actor, run) pairs of a batch of runs are expanded at once and tried with one vector of random
-draws. SIR with recovery probability ``gamma`` is simulated exactly (for its final size) by giving
-each infected actor a geometric infectious period ``D`` and each of its edges the chance
-``1 - (1 - beta) ** D`` (bond percolation with per-node durations, as in Kenah & Robins 2007).
-:func:`_sir_python` is a step-by-step pure-Python reference used in the tests.
+The simulations themselves (direction of spreading, the two processes and how they are
+simulated) live in :mod:`influence.diffusion`, shared with :mod:`influence.reach`;
+:func:`sir_spreading`, :func:`ic_spreading` and :func:`epidemic_threshold` are re-exported here.
 
 Metrics
 -------
@@ -94,13 +66,22 @@ import csv
 import hashlib
 import math
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .diffusion import (
+    ProgressFn,
+    epidemic_threshold,
+    ic_spreading,
+    simulate_ic,
+    simulate_sir,
+    sir_spreading,
+)
 from .errors import ConfigError, InputDataError
+from .validation import check_choice, check_whole
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -133,11 +114,6 @@ __all__ = [
 
 #: Metric names, as used by :class:`Evaluation` attributes, sweeps and the CLI's ``--metric``.
 METRICS: tuple[str, ...] = ("kendall", "spearman", "precision", "ndcg")
-
-#: Bytes of "already reached" flags a batch of simulations may use (one byte per actor per run).
-_BATCH_BYTES = 1 << 25
-
-ProgressFn = Callable[[int, int], None]
 
 #: A graded truth cannot discriminate when more than this share of the compared actors' pairs are
 #: tied in it: Kendall tau-b and Spearman then rest on fewer than half of the pairs (see
@@ -326,398 +302,7 @@ def _clean(x: float) -> float | None:
     return None if x is None or not math.isfinite(x) else float(f"{x:.6g}")
 
 
-# -- spreading -------------------------------------------------------------------------------------
-
-
-def _rng(seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-        raise ConfigError(f"seed must be a whole number >= 0, got {seed!r}", key="seed")
-    return np.random.default_rng(seed)
-
-
-def _spreading_matrix(G: nx.Graph, weight: str | None):
-    """``(nodes, S)``: S[i, j] > 0 when i can pass influence to j (reversed attention edges),
-    holding the summed edge weights (1 per edge when ``weight`` is None); no self-loops."""
-    import networkx as nx
-    import scipy.sparse as sp
-
-    nodes = list(G)
-    n = len(nodes)
-    if n == 0:
-        return nodes, sp.csr_array((0, 0))
-    A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=weight, dtype=float, format="coo")
-    keep = A.row != A.col
-    row, col, data = A.row[keep], A.col[keep], A.data[keep]
-    if weight is None:
-        data = np.ones_like(data)
-    elif data.size and (not np.isfinite(data).all() or data.min() < 0):
-        raise ConfigError(f"edge attribute {weight!r} must be finite and >= 0 for spreading",
-                          key="weight")
-    if G.is_directed():
-        row, col = col, row  # v -> u: the target of attention influences its giver
-    S = sp.csr_array((data, (row, col)), shape=(n, n))
-    S.sum_duplicates()
-    S.sort_indices()
-    return nodes, S
-
-
-def epidemic_threshold(G: nx.Graph) -> float:
-    """The degree-based mean-field SIR epidemic threshold of a graph.
-
-    ``beta_c = <k> / (<k_in * k_out> - r)``, where ``k_in`` and ``k_out`` are the unweighted in-
-    and out-degrees in the spreading direction, ``<k>`` the mean degree (edges per actor) and ``r``
-    the number of reciprocated edges per actor. This is the bond-percolation threshold of a
-    directed configuration model (Newman, Strogatz & Watts 2001) with the non-backtracking
-    correction: the infection never goes straight back to the actor it came from, so an edge whose
-    reverse exists leads to one fewer new actor. For an undirected graph (every edge reciprocated,
-    ``k_in = k_out = k``) it is the usual ``<k> / (<k^2> - <k>)``; for a directed graph without
-    reciprocal edges it is ``<k> / <k_in * k_out>``. Both products are symmetric in the two
-    directions, so the value is the same whether spreading follows the edges or, as here, runs
-    against them. Self-loops and edge weights are ignored.
-
-    Parameters
-    ----------
-    G : networkx.Graph or DiGraph
-
-    Returns
-    -------
-    float
-        ``inf`` when no actor can both receive and pass on along a new edge (nothing can spread
-        beyond one step in the mean-field picture).
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> epidemic_threshold(nx.cycle_graph(5))      # 2 / (4 - 2)
-    1.0
-    >>> round(epidemic_threshold(nx.complete_graph(5)), 4)   # 4 / (16 - 4)
-    0.3333
-    >>> epidemic_threshold(nx.DiGraph([(1, 2), (2, 3), (3, 1)]))   # 1 / 1
-    1.0
-    """
-    return _threshold(_spreading_matrix(G, None)[1])
-
-
-def _threshold(S) -> float:
-    """:func:`epidemic_threshold` of a spreading matrix (only its pattern is used)."""
-    if S.nnz == 0:
-        return math.inf
-    S = S.copy()
-    S.data = np.ones_like(S.data)
-    k_out = np.diff(S.indptr).astype(float)
-    k_in = np.bincount(S.indices, minlength=S.shape[0]).astype(float)
-    reciprocated = float(S.multiply(S.T).nnz)
-    den = float(k_in @ k_out) - reciprocated
-    return float(S.nnz / den) if den > 0 else math.inf
-
-
-def _check_prob(name: str, value: float, *, key: str | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0.0 <= value <= 1.0):
-        raise ConfigError(f"{name} must be a number in [0, 1], got {value!r}", key=key or name)
-    return float(value)
-
-
-def _check_runs(runs) -> int:
-    if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
-        raise ConfigError(f"runs must be a whole number >= 1, got {runs!r}", key="runs")
-    return int(runs)
-
-
-def _source_index(nodes: list, which: Iterable | None) -> np.ndarray:
-    if which is None:
-        return np.arange(len(nodes))
-    pos = {v: i for i, v in enumerate(nodes)}
-    out = []
-    for v in which:
-        if v not in pos:
-            raise ConfigError(f"node {v!r} is not in the graph", key="nodes")
-        out.append(pos[v])
-    return np.asarray(out, dtype=np.int64)
-
-
-def _cascade(S, q: np.ndarray, sources: np.ndarray, runs: int, rng: np.random.Generator, *,
-             gamma: float = 1.0, progress: ProgressFn | None = None, relay: np.ndarray | None = None,
-             batch_bytes: int = _BATCH_BYTES) -> np.ndarray:
-    """Mean final size of cascades started at each of ``sources`` (prior validation assumed).
-
-    ``S`` is the CSR spreading matrix, ``q[e]`` the per-step transmission probability of its
-    e-th stored edge. Each simulation is one (source, run) pair; a batch of them shares a flat
-    boolean "reached" array indexed ``sim * n + node`` and advances all frontiers at once.
-    ``relay[i]`` False: actor i is reached and counted but passes nothing on (unless a source).
-    """
-    n = S.shape[0]
-    indptr = S.indptr.astype(np.int64)
-    indices = S.indices.astype(np.int64)
-    out_deg = np.diff(indptr)
-    sizes = np.ones(len(sources))
-    todo = np.flatnonzero(out_deg[sources] > 0)  # an actor nobody listens to reaches only itself
-    total = len(todo) * runs
-    if total == 0 or not q.size or q.max() <= 0:
-        if progress is not None:
-            progress(total, total)
-        return sizes
-    if _certain(q, gamma):
-        runs = 1  # every edge transmits: the cascade is the reachable set, the same in every run
-        total = len(todo)
-    uniform = float(q[0])
-    skip = gamma >= 1.0 and uniform < 0.5 and bool(np.all(q == uniform))
-    batch = max(1, min(total, batch_bytes // max(n, 1)))
-    reached = np.zeros(batch * n, dtype=bool)
-    sums = np.zeros(len(todo))
-    for start in range(0, total, batch):
-        sims = np.arange(start, min(start + batch, total))
-        b = len(sims)
-        local = np.arange(b, dtype=np.int64)
-        f_nodes = sources[todo[sims // runs]].astype(np.int64)
-        f_sims = local
-        keys = f_sims * n + f_nodes
-        reached[keys] = True
-        touched = [keys]
-        size = np.ones(b)
-        while f_nodes.size:
-            deg = out_deg[f_nodes]
-            live = deg > 0
-            if not live.all():
-                f_nodes, f_sims, deg = f_nodes[live], f_sims[live], deg[live]
-                if not f_nodes.size:
-                    break
-            tries = int(deg.sum())
-            ends = np.cumsum(deg)
-            first = indptr[f_nodes] - (ends - deg)  # edge position = first[item] + try number
-            if skip:
-                # the same chance on every edge: jump from success to success with geometric
-                # gaps, so the cost follows the transmissions, not the edges tried
-                pos = _bernoulli_successes(rng, uniform, tries)
-                item = np.searchsorted(ends, pos, side="right")
-                new = f_sims[item] * n + indices[first[item] + pos]
-            else:
-                # positions in `indices` of every out-edge of every frontier (actor, run) pair
-                edge = np.repeat(first, deg) + np.arange(tries)
-                p = q[edge]
-                if gamma < 1.0:
-                    # infectious for D ~ Geometric(gamma) steps: D chances on each edge
-                    d = rng.geometric(gamma, size=len(f_nodes))
-                    p = 1.0 - (1.0 - p) ** np.repeat(d, deg)
-                hit = rng.random(tries) < p
-                new = np.repeat(f_sims, deg)[hit] * n + indices[edge[hit]]
-            new = np.sort(new[~reached[new]])
-            if new.size > 1:  # drop actors reached twice in the same step (sort-based unique)
-                new = new[np.r_[True, new[1:] != new[:-1]]]
-            reached[new] = True
-            touched.append(new)
-            f_sims = new // n
-            f_nodes = new - f_sims * n
-            size += np.bincount(f_sims, minlength=b)
-            if relay is not None:
-                f_sims, f_nodes = f_sims[relay[f_nodes]], f_nodes[relay[f_nodes]]
-        reached[np.concatenate(touched)] = False
-        np.add.at(sums, sims // runs, size)
-        if progress is not None:
-            progress(int(sims[-1]) + 1, total)
-    sizes[todo] = sums / runs
-    return sizes
-
-
-def _certain(q: np.ndarray, gamma: float) -> bool:
-    """True when a cascade's outcome has no chance in it: no edge can transmit, or every edge
-    transmits at the first try. One run then gives the exact answer (:func:`_cascade` runs once)."""
-    return not q.size or float(q.max()) <= 0.0 or (gamma >= 1.0 and float(q.min()) >= 1.0)
-
-
-def _bernoulli_successes(rng: np.random.Generator, p: float, n: int) -> np.ndarray:
-    """Sorted positions of the successes among ``n`` independent Bernoulli(``p``) trials, drawn
-    as cumulative geometric gaps (``O(p n)`` draws instead of ``n``)."""
-    out = []
-    last = -1
-    while True:
-        expect = p * (n - 1 - last)
-        m = int(expect + 4.0 * math.sqrt(expect) + 16)
-        pos = last + np.cumsum(rng.geometric(p, size=m))
-        if pos[-1] >= n:
-            out.append(pos[pos < n])
-            break
-        out.append(pos)
-        last = int(pos[-1])
-    return np.concatenate(out) if len(out) > 1 else out[0]
-
-
-def sir_spreading(
-    G: nx.Graph,
-    *,
-    beta: float | None = None,
-    beta_factor: float = 1.5,
-    gamma: float = 1.0,
-    runs: int = 100,
-    nodes: Iterable | None = None,
-    weight: str | None = None,
-    seed=0,
-    progress: ProgressFn | None = None,
-) -> dict:
-    """Spreading power of each actor under a discrete-time SIR process (see the module notes).
-
-    Parameters
-    ----------
-    G : networkx.Graph or DiGraph
-        Edges ``u -> v`` mean u gives attention to v; infection runs from v to u.
-    beta : float, optional
-        Per-step infection probability, in [0, 1]. Default: ``beta_factor`` times
-        :func:`epidemic_threshold` (capped at 1).
-    beta_factor : float, default=1.5
-        Used when ``beta`` is not given. Slightly above 1 is the usual choice: below the
-        threshold every outbreak stays local, well above it every actor reaches the same giant
-        outbreak and the ranking is blurred.
-    gamma : float, default=1.0
-        Recovery probability per step, in (0, 1].
-    runs : int, default=100
-        Simulations per source actor.
-    nodes : iterable, optional
-        Source actors to estimate (default: all).
-    weight : str, optional
-        Edge attribute with interaction counts: an edge of weight ``w`` transmits with
-        probability ``1 - (1 - beta) ** w`` per step. Default: unweighted.
-    seed : int, numpy Generator or None, default=0
-        Pass an int for reproducible output across calls.
-    progress : callable, optional
-        Called as ``progress(done, total)`` (simulations) after each batch.
-
-    Returns
-    -------
-    dict
-        ``{actor: mean outbreak size}``, the source counted, so every value is >= 1.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> star = nx.DiGraph([(leaf, "hub") for leaf in range(5)])   # everyone listens to the hub
-    >>> power = sir_spreading(star, beta=0.5, runs=2000, seed=1)
-    >>> power[0], round(power["hub"], 1)                        # a leaf reaches only itself
-    (1.0, 3.5)
-    >>> sir_spreading(star, beta=0.0, runs=3)["hub"]
-    1.0
-    """
-    return _sir(G, beta=beta, beta_factor=beta_factor, gamma=gamma, runs=runs, nodes=nodes,
-                weight=weight, seed=seed, progress=progress)[0]
-
-
-def _sir(G, *, beta, beta_factor, gamma, runs, nodes, weight, seed, progress):
-    """:func:`sir_spreading`, also returning the beta used, the threshold (or None) and the
-    number of runs simulated (1 when the outcome is certain, see :func:`_certain`)."""
-    if isinstance(gamma, bool) or not isinstance(gamma, (int, float)) or not (0.0 < gamma <= 1.0):
-        raise ConfigError(f"gamma must be a number in (0, 1], got {gamma!r}", key="gamma")
-    runs = _check_runs(runs)
-    rng = _rng(seed)
-    order, S = _spreading_matrix(G, weight)
-    beta, thr = _resolve_beta(S, beta, beta_factor)
-    src = _source_index(order, nodes)
-    q = np.full(S.nnz, beta) if weight is None else 1.0 - (1.0 - beta) ** S.data
-    sizes = _cascade(S, q, src, runs, rng, gamma=float(gamma), progress=progress)
-    used = 1 if _certain(q, float(gamma)) else runs
-    return {order[i]: float(s) for i, s in zip(src.tolist(), sizes.tolist())}, beta, thr, used
-
-
-def ic_spreading(
-    G: nx.Graph,
-    *,
-    p: float | None = None,
-    runs: int = 100,
-    nodes: Iterable | None = None,
-    weight: str | None = "weight",
-    seed=0,
-    progress: ProgressFn | None = None,
-    no_relay: Iterable | None = None,
-) -> dict:
-    """Spreading power of each actor under the Independent Cascade model (see the module notes).
-
-    Parameters
-    ----------
-    G : networkx.Graph or DiGraph
-        Edges ``u -> v`` mean u gives attention to v; activation runs from v to u.
-    p : float, optional
-        Per-interaction activation probability: an edge of weight ``w`` activates with
-        ``1 - (1 - p) ** w``. Default (``None``): the weighted cascade, ``w(u -> v)`` divided by
-        u's total attention given.
-    runs : int, default=100
-    nodes : iterable, optional
-        Source actors to estimate (default: all).
-    weight : str or None, default="weight"
-        Edge attribute (missing = 1); ``None`` treats every edge as one interaction.
-    seed : int, numpy Generator or None, default=0
-    progress : callable, optional
-        ``progress(done, total)`` after each batch of simulations.
-    no_relay : iterable, optional
-        Actors who are activated and counted but pass nothing on (except as the source), as
-        :func:`influence.reach.relay_blocks` explains: a brand replying to a customer is not the
-        customer's audience. Default: the competitors (node attribute ``is_competitor`` or
-        ``competitor``); ``()`` lets everyone relay.
-
-    Returns
-    -------
-    dict
-        ``{actor: mean number of actors activated}``, the source counted.
-
-    Examples
-    --------
-    On a path ``d -> c -> b -> a`` (d listens to c, c to b ...), a started at the head of the
-    chain activates b, c, d with the products of the edge probabilities:
-
-    >>> import networkx as nx
-    >>> path = nx.DiGraph([("b", "a"), ("c", "b"), ("d", "c")])
-    >>> exact = 1 + 0.5 + 0.5 ** 2 + 0.5 ** 3
-    >>> abs(ic_spreading(path, p=0.5, runs=20000, seed=3)["a"] - exact) < 0.03
-    True
-    """
-    return _ic(G, p=p, runs=runs, nodes=nodes, weight=weight, seed=seed, progress=progress,
-               no_relay=no_relay)[0]
-
-
-def _relay_mask(G, order: list, no_relay: Iterable | None) -> np.ndarray | None:
-    """``relay[i]``: whether ``order[i]`` passes influence on (None: everyone); ``no_relay`` None
-    means the graph's competitors (see :func:`ic_spreading`)."""
-    if no_relay is None:
-        blocked = {v for v, d in G.nodes(data=True) if d.get("is_competitor") or d.get("competitor")}
-    else:
-        blocked = set(no_relay)
-    relay = np.fromiter((v not in blocked for v in order), dtype=bool, count=len(order))
-    return None if relay.all() else relay
-
-
-def _ic(G, *, p, runs, nodes, weight, seed, progress, no_relay=None):
-    """:func:`ic_spreading`, also returning the number of runs simulated (1 when certain)."""
-    if p is not None:
-        p = _check_prob("p", p)
-    runs = _check_runs(runs)
-    rng = _rng(seed)
-    order, S = _spreading_matrix(G, weight)
-    src = _source_index(order, nodes)
-    q = _ic_probabilities(S, p)
-    sizes = _cascade(S, q, src, runs, rng, progress=progress, relay=_relay_mask(G, order, no_relay))
-    used = 1 if _certain(q, 1.0) else runs
-    return {order[i]: float(s) for i, s in zip(src.tolist(), sizes.tolist())}, used
-
-
-def _ic_probabilities(S, p: float | None) -> np.ndarray:
-    """Independent Cascade probability of each stored entry of the spreading matrix ``S``
-    (``S[v, u] = w(u -> v)``): with ``p``, ``1 - (1 - p) ** w``; without, the weighted cascade,
-    ``w(u -> v)`` over u's attention given (the column sum of S)."""
-    if p is None:
-        given = np.bincount(S.indices, weights=S.data, minlength=S.shape[0])
-        q = np.divide(S.data, given[S.indices], out=np.zeros_like(S.data, dtype=float),
-                      where=given[S.indices] > 0)
-    else:
-        q = 1.0 - (1.0 - p) ** S.data
-    return np.clip(q, 0.0, 1.0)
-
-
-def _resolve_beta(S, beta, beta_factor) -> tuple[float, float | None]:
-    if beta is not None:
-        return _check_prob("beta", beta), None
-    if isinstance(beta_factor, bool) or not isinstance(beta_factor, (int, float)) \
-            or not math.isfinite(beta_factor) or beta_factor < 0:
-        raise ConfigError(f"beta_factor must be a number >= 0, got {beta_factor!r}", key="beta_factor")
-    thr = _threshold(S)
-    return min(1.0, beta_factor * thr) if math.isfinite(thr) else 1.0, thr
+# -- spreading truth -----------------------------------------------------------------------------
 
 
 def spreading_truth(
@@ -776,15 +361,11 @@ def spreading_truth(
     >>> sorted(sorted(t.values, key=t.values.get)[-2:])   # the two leaders spread furthest
     [0, 33]
     """
-    if model not in ("sir", "ic"):
-        raise ConfigError(f'model must be "sir" or "ic", got {model!r}', key="model")
-    if isinstance(seed, np.random.Generator) or seed is None or isinstance(seed, bool) \
-            or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ConfigError(f"seed must be a whole number >= 0, got {seed!r}", key="seed")
+    check_choice("model", model, ("sir", "ic"))
+    seed = check_whole("seed", seed, 0)
     pool = list(G) if nodes is None else list(nodes)
     if sample is not None:
-        if isinstance(sample, bool) or not isinstance(sample, (int, np.integer)) or sample < 1:
-            raise ConfigError(f"sample must be a whole number >= 1, got {sample!r}", key="sample")
+        sample = check_whole("sample", sample, 1)
         if sample < len(pool):
             # a stream of its own, so that sampling does not shift the simulation's draws
             pick = np.random.default_rng([int(seed), 1]).choice(len(pool), size=sample, replace=False)
@@ -795,7 +376,7 @@ def spreading_truth(
     if sample is not None:
         params["sample"] = int(sample)
     if model == "sir":
-        values, b, thr, used = _sir(G, beta=beta, beta_factor=beta_factor, gamma=gamma, runs=runs,
+        values, b, thr, used = simulate_sir(G, beta=beta, beta_factor=beta_factor, gamma=gamma, runs=runs,
                                     nodes=pool, weight=weight, seed=int(seed), progress=progress)
         params.update(beta=b, gamma=float(gamma), weight=weight)
         if thr is not None:
@@ -804,37 +385,11 @@ def spreading_truth(
         w = weight or "weight"
         params.update(p=p, probability="weighted cascade" if p is None else "1 - (1 - p) ** weight",
                       weight=w)
-        values, used = _ic(G, p=p, runs=runs, nodes=pool, weight=w, seed=int(seed), progress=progress)
+        values, used = simulate_ic(G, p=p, runs=runs, nodes=pool, weight=w, seed=int(seed), progress=progress)
     if used != params["runs"]:
         # every edge transmits (or none can): one run gives the exact answer, and only one ran
         params.update(runs=used, runs_requested=int(runs), deterministic=True)
     return Truth(values=values, source=model, params=params)
-
-
-def _sir_python(G: nx.Graph, source, *, beta: float, gamma: float = 1.0, runs: int = 100,
-                seed: int = 0) -> float:
-    """Step-by-step reference SIR (infected set, then recoveries), unweighted, for the tests."""
-    import random
-
-    rnd = random.Random(seed)
-    if G.is_directed():
-        nbrs = {v: [u for u in G.predecessors(v) if u != v] for v in G}
-    else:
-        nbrs = {v: [u for u in G.neighbors(v) if u != v] for v in G}
-    total = 0
-    for _ in range(runs):
-        infected, recovered = {source}, set()
-        while infected:
-            new = set()
-            for v in infected:
-                for u in nbrs[v]:
-                    if u not in infected and u not in recovered and rnd.random() < beta:
-                        new.add(u)
-            still = {v for v in infected if rnd.random() >= gamma}
-            recovered |= infected - still
-            infected = still | new
-        total += len(recovered)
-    return total / runs
 
 
 # -- ground truth from a file ----------------------------------------------------------------------
@@ -1157,7 +712,9 @@ def _as_scores(scores) -> dict:
     raise TypeError(f"scores must be a RankingResult or a mapping of actor -> score, got {type(scores).__name__}")
 
 
-def _aligned(scores: Mapping, truth: Truth) -> tuple[list, np.ndarray]:
+def aligned_truth(scores: Mapping, truth: Truth) -> tuple[list, np.ndarray]:
+    """The actors compared and their truth values, in the order of ``scores`` (with a binary
+    truth every scored actor, 1 or 0; else only those the truth knows)."""
     if truth.binary:
         actors = list(scores)
         y = np.array([1.0 if a in truth.values else 0.0 for a in actors])
@@ -1172,8 +729,10 @@ def _aligned(scores: Mapping, truth: Truth) -> tuple[list, np.ndarray]:
     return actors, y
 
 
-def _evaluate_arrays(x: np.ndarray, y: np.ndarray, k: int, binary: bool,
-                     diagnostics: TruthDiagnostics | None = None) -> Evaluation:
+def evaluate_arrays(x: np.ndarray, y: np.ndarray, k: int, binary: bool,
+                    diagnostics: TruthDiagnostics | None = None) -> Evaluation:
+    """The four metrics of scores ``x`` against truth values ``y`` (NaN and infinite scores
+    rank last)."""
     x = np.where(np.isnan(x), -np.inf, x)
     if np.isinf(x).any():
         finite = x[np.isfinite(x)]
@@ -1190,10 +749,9 @@ def _evaluate_arrays(x: np.ndarray, y: np.ndarray, k: int, binary: bool,
     )
 
 
-def _check_k(k) -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ConfigError(f"k must be a whole number >= 1, got {k!r}", key="k")
-    return int(k)
+def check_k(k) -> int:
+    """``k`` as an int >= 1, or :class:`ConfigError`."""
+    return check_whole("k", k, 1)
 
 
 def evaluate_ranking(scores: RankingResult | Mapping, truth: Truth, *, k: int = 10) -> Evaluation:
@@ -1225,11 +783,11 @@ def evaluate_ranking(scores: RankingResult | Mapping, truth: Truth, *, k: int = 
     >>> evaluate_ranking({"a": 0.9, "b": 0.1, "c": 0.5, "z": 1.0}, truth, k=1).to_dict()
     {'kendall': 0.333333, 'spearman': 0.5, 'precision_at_k': 1.0, 'ndcg_at_k': 1.0, 'k': 1, 'n': 3}
     """
-    k = _check_k(k)
+    k = check_k(k)
     s = _as_scores(scores)
-    actors, y = _aligned(s, truth)
+    actors, y = aligned_truth(s, truth)
     x = np.array([float(s[a]) for a in actors])
-    return _evaluate_arrays(x, y, k, truth.binary, truth_diagnostics(y, binary=truth.binary))
+    return evaluate_arrays(x, y, k, truth.binary, truth_diagnostics(y, binary=truth.binary))
 
 
 def evaluate_measures(
@@ -1273,7 +831,7 @@ def evaluate_measures(
     from .config import MEASURE_NAMES, RankingConfig
     from .ranking import rank
 
-    k = _check_k(k)
+    k = check_k(k)
     cfg = config if config is not None else RankingConfig()
     names = list(MEASURE_NAMES if measures is None else measures)
     for m in names:
@@ -1281,16 +839,16 @@ def evaluate_measures(
             raise ConfigError(f"unknown measure {m!r} (known: {', '.join(MEASURE_NAMES)})", key="measures")
     composite = rank(G, cfg)
     s = composite.scores()
-    actors, y = _aligned(s, truth)
+    actors, y = aligned_truth(s, truth)
     diag = truth_diagnostics(y, binary=truth.binary)  # of the compared actors, shared by every row
     rows: list[MeasureEvaluation] = []
     if names:
         table = measure_table(G, actors, cfg, names)
         for j, m in enumerate(names):
             rows.append(MeasureEvaluation(m, float(cfg.measures.get(m, 0.0)),
-                                          _evaluate_arrays(table[:, j], y, k, truth.binary, diag)))
+                                          evaluate_arrays(table[:, j], y, k, truth.binary, diag)))
     x = np.array([s[a] for a in actors])
-    rows.append(MeasureEvaluation("composite", 1.0, _evaluate_arrays(x, y, k, truth.binary, diag)))
+    rows.append(MeasureEvaluation("composite", 1.0, evaluate_arrays(x, y, k, truth.binary, diag)))
     return rows
 
 

@@ -109,7 +109,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import ConfigError
-from .evaluate import _check_prob, _check_runs, _ic_probabilities, _rng, _spreading_matrix
+from .diffusion import check_runs, ic_probabilities, make_rng, spreading_matrix
+from .validation import check_probability
 
 if TYPE_CHECKING:
     from .config import RankingConfig
@@ -227,18 +228,15 @@ def _matrix(G) -> tuple[list, Any]:
         S.sum_duplicates()
         S.sort_indices()
         return list(G.nodes), S
-    return _spreading_matrix(G, "weight")
+    return spreading_matrix(G, "weight")
 
 
 def _node_attr(G, name: str) -> dict:
     """``{node: value}`` of a node attribute (absent values left out)."""
     from .measures import GraphView
 
-    if isinstance(G, GraphView):
-        if G._arrays is not None:  # the arrays carry the columns added after the view was made
-            col = G._arrays.node_attrs.get(name) or []
-            return {v: x for v, x in zip(G.nodes, col) if x is not None}
-        G = G.G
+    if isinstance(G, GraphView):  # its columns, those added with GraphView.with_columns too
+        return G.node_values(name)
     return {v: d[name] for v, d in G.nodes(data=True) if d.get(name) is not None}
 
 
@@ -365,7 +363,7 @@ def lt_weights(S) -> np.ndarray:
     """Linear Threshold weight of each stored entry of the spreading matrix ``S``
     (``S[v, u] = w(u -> v)``): ``w(u -> v) / sum_x w(u -> x)``, the share of u's attention that goes
     to v. The weights on every actor sum to 1 (0 for an actor who gives no attention)."""
-    return _ic_probabilities(S, None)  # the weighted cascade normalisation, read as LT weights
+    return ic_probabilities(S, None)  # the weighted cascade normalisation, read as LT weights
 
 
 def _probabilities(S, model: str, p: float | None) -> np.ndarray:
@@ -373,7 +371,7 @@ def _probabilities(S, model: str, p: float | None) -> np.ndarray:
         if p is not None:
             raise ConfigError("p applies to the Independent Cascade model only (model='ic')", key="p")
         return lt_weights(S)
-    return _ic_probabilities(S, p)  # the same probabilities as evaluate.ic_spreading
+    return ic_probabilities(S, p)  # the same probabilities as evaluate.ic_spreading
 
 
 class _Picker:
@@ -470,10 +468,10 @@ def sample_worlds(G, *, p: float | None = None, runs: int = DEFAULT_RUNS, seed=0
     True
     """
     if p is not None:
-        p = _check_prob("p", p)
-    runs = _check_runs(runs)
+        p = check_probability("p", p)
+    runs = check_runs(runs)
     model = _check_choice("model", model, MODELS)
-    rng = _rng(seed)
+    rng = make_rng(seed)
     nodes, S = _matrix(G)
     q = _probabilities(S, model, p)
     live = np.zeros((runs, S.nnz), dtype=bool)
@@ -503,7 +501,7 @@ def _distinct(a: np.ndarray) -> np.ndarray:
 
 
 def _reach_keys(W: Worlds, sources: np.ndarray, batch_bytes: int = _BATCH_BYTES) -> list[np.ndarray]:
-    """Batched BFS over the kept edges of every world from every source (cf. evaluate._cascade)."""
+    """Batched BFS over the kept edges of every world from every source (cf. diffusion.cascade)."""
     S = W.S
     n = S.shape[0]
     R = W.runs
@@ -770,11 +768,11 @@ def sample_rr_sets(G, count: int, *, p: float | None = None, seed=0, model: str 
     """
     count = _check_count("count", count)
     if p is not None:
-        p = _check_prob("p", p)
+        p = check_probability("p", p)
     model = _check_choice("model", model, MODELS)
     nodes, S = _matrix(G)
     relay, blocked = _relay_mask(G, nodes, no_relay)
-    ptr, members = _Reverse(S, _probabilities(S, model, p), model, relay).sample(count, _rng(seed))
+    ptr, members = _Reverse(S, _probabilities(S, model, p), model, relay).sample(count, make_rng(seed))
     return RRSets(nodes, ptr, members, {"model": model, "p": p, "sets": count, "no_relay": blocked})
 
 
@@ -1548,12 +1546,12 @@ def select_reach(
                 params["runs_reduced_from"] = int(runs)
             oracle: Any = _WorldOracle(W, idx)
     if method != "celf":
-        epsilon = _check_prob("epsilon", epsilon)
+        epsilon = check_probability("epsilon", epsilon)
         if not epsilon > 0:
             raise ConfigError(f"epsilon must be a number in (0, 1], got {epsilon!r}", key="epsilon")
         if p is not None:
-            p = _check_prob("p", p)
-        rng = _rng(seed)
+            p = check_probability("p", p)
+        rng = make_rng(seed)
         rev = _Reverse(S, _probabilities(S, model, p), model, relay)
         n = len(nodes)
         if not n or not idx:

@@ -61,9 +61,9 @@ from .evaluate import (
     METRICS,
     Evaluation,
     Truth,
-    _aligned,
-    _check_k,
-    _evaluate_arrays,
+    aligned_truth,
+    check_k,
+    evaluate_arrays,
     evaluate_ranking,
     measure_table,
 )
@@ -330,7 +330,7 @@ def sweep(
 
     base = config if config is not None else RankingConfig()
     metric = _check_metric(metric)
-    k = _check_k(k)
+    k = check_k(k)
     flat = _check_grid(grid, base)
     points = grid_points(flat, random=random, seed=seed)
     kept, configs, skipped = [], [], 0
@@ -503,7 +503,7 @@ def tune(
 
     base = config if config is not None else RankingConfig()
     metric = _check_metric(metric)
-    k = _check_k(k)
+    k = check_k(k)
     if isinstance(trials, bool) or not isinstance(trials, int) or trials < 0:
         raise ConfigError(f"trials must be a whole number >= 0, got {trials!r}", key="trials")
     if isinstance(holdout, bool) or not isinstance(holdout, (int, float)) or not (0.0 <= holdout <= 0.9):
@@ -517,7 +517,7 @@ def tune(
 
     baseline = rank(G, base)
     base_scores = baseline.scores()
-    actors, y = _aligned(base_scores, truth)
+    actors, y = aligned_truth(base_scores, truth)
     X = measure_table(G, actors, base, names)
     X = np.where(np.isnan(X), 0.0, X)
     n = len(actors)
@@ -586,7 +586,7 @@ def tune(
     def on(idx: np.ndarray, x: np.ndarray) -> Evaluation | None:
         if len(idx) < 2:
             return None
-        return _evaluate_arrays(x[idx], y[idx], k, truth.binary)
+        return evaluate_arrays(x[idx], y[idx], k, truth.binary)
 
     xt = np.array([tuned_scores[a] for a in actors])
     xb = np.array([base_scores[a] for a in actors])

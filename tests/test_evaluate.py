@@ -16,11 +16,9 @@ import pytest
 import influence
 from influence.config import MEASURE_NAMES, RankingConfig
 from influence.errors import ConfigError, InputDataError
+from influence.diffusion import _sir_python, cascade, spreading_matrix
 from influence.evaluate import (
     Truth,
-    _cascade,
-    _sir_python,
-    _spreading_matrix,
     epidemic_threshold,
     evaluate_measures,
     evaluate_ranking,
@@ -154,15 +152,15 @@ def test_vectorised_sir_agrees_with_the_step_by_step_reference():
 
 def test_batching_does_not_change_the_answer():
     G = nx.gnp_random_graph(40, 0.06, seed=2, directed=True)
-    nodes, S = _spreading_matrix(G, None)
+    nodes, S = spreading_matrix(G, None)
     src = np.arange(len(nodes))
     q = np.ones(S.nnz)
-    one_batch = _cascade(S, q, src, 1, np.random.default_rng(0))
-    tiny = _cascade(S, q, src, 1, np.random.default_rng(0), batch_bytes=3 * len(nodes))
+    one_batch = cascade(S, q, src, 1, np.random.default_rng(0))
+    tiny = cascade(S, q, src, 1, np.random.default_rng(0), batch_bytes=3 * len(nodes))
     assert np.array_equal(one_batch, tiny)
     q = np.full(S.nnz, 0.4)
-    a = _cascade(S, q, src, 400, np.random.default_rng(0))
-    b = _cascade(S, q, src, 400, np.random.default_rng(1), batch_bytes=7 * len(nodes))
+    a = cascade(S, q, src, 400, np.random.default_rng(0))
+    b = cascade(S, q, src, 400, np.random.default_rng(1), batch_bytes=7 * len(nodes))
     assert np.abs(a - b).max() < 1.0 and abs(a.mean() - b.mean()) < 0.15
 
 
