@@ -152,6 +152,8 @@ def main() -> None:
     rows: dict[str, tuple[float, float, int]] = {}
     rows["import"] = run([*exe, "import", str(store), str(csv_path), "-q"], log)
     print(f"import: {rows['import'][0]:.1f} s, {rows['import'][1]:.0f} MB, exit {rows['import'][2]}", flush=True)
+    if rows["import"][2]:
+        raise SystemExit(f"the import failed: see {log}")
     for step in args.steps:
         if step == "import":
             continue
