@@ -47,7 +47,6 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -60,7 +59,7 @@ from .errors import ConfigError, SchemaVersionError, StoreBusyError, StoreError
 from .records import (TIMESTAMP_MAX, TIMESTAMP_MIN, Actor, Interaction, Post, SameAs, StoredDataWarning,
                       split_actor_id)
 
-__all__ = ["Store", "SCHEMA_VERSION", "is_store_file", "busy_timeout", "DEFAULT_BUSY_TIMEOUT"]
+__all__ = ["Store", "SCHEMA_VERSION", "is_store_file", "busy_timeout", "DEFAULT_BUSY_TIMEOUT", "open_store"]
 
 #: Seconds a writer waits for another process's write transaction before giving up
 #: (``INFLUENCE_BUSY_TIMEOUT`` overrides it).
@@ -268,6 +267,14 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
     if code is not None:
         return code & 0xFF in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (named in Python 3.11+)
     return "locked" in str(exc) or "busy" in str(exc)  # Python 3.10: no error code
+
+
+def open_store(spec: str | os.PathLike, *, readonly: bool = False):
+    """A SQLite store, or a PostgreSQL one for a ``postgresql://`` URL: see
+    :func:`influence._storage.open_store`."""
+    from ._storage import open_store as _open
+
+    return _open(spec, readonly=readonly)
 
 
 def is_store_file(path: str | os.PathLike) -> bool:
@@ -919,24 +926,10 @@ class Store:
         cached = self.get_meta("fingerprint")
         if cached and cached.startswith(gen + ":"):
             return cached.split(":", 1)[1]
-        h = hashlib.sha256()
-        queries = (
-            "SELECT id, name, url, followers, competitor, language, bio FROM actors ORDER BY id",
-            """SELECT p.id, a.id, p.ts, p.text, p.title, p.url, p.language, p.likes, p.reshares,
-                      p.replies, p.parent, p.format, p.tags
-               FROM posts p JOIN actors a ON a.num = p.author ORDER BY p.id""",
-            """SELECT a.id, b.id, i.kind, i.ts, i.post, i.weight, i.rel FROM interactions i
-               JOIN actors a ON a.num = i.src JOIN actors b ON b.num = i.dst
-               ORDER BY a.id, b.id, i.kind, ifnull(i.ts, -1.0e300), ifnull(i.post, '')""",
-            """SELECT x.id, y.id, l.evidence FROM identity_links l
-               JOIN actors x ON x.num = l.a JOIN actors y ON y.num = l.b ORDER BY x.id, y.id""",
-        )
-        for q in queries:
-            h.update(b"\x1e")
-            for row in self._conn.execute(q):
-                h.update(repr(row).encode("utf-8"))
-                h.update(b"\n")
-        digest = h.hexdigest()
+        # the queries and the hashing are shared with the PostgreSQL store (influence/_storage.py)
+        from ._storage import FINGERPRINT_QUERIES, hash_rows
+
+        digest = hash_rows(self._conn.execute(q) for q in FINGERPRINT_QUERIES)
         if self.readonly:  # a read-only store is never written, not even this cache
             return digest
         try:
