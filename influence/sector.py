@@ -44,6 +44,7 @@ from typing import Any
 from .config import RankingConfig, _show, load_toml
 from .errors import ConfigError, SectorFileError, StoreError
 from .records import actor_id, parse_actor_id
+from ._storage import STORE_ENV, is_store_url, mask_url, open_store
 from .store import Store, is_store_file
 
 __all__ = ["Competitor", "Sector", "load_sector", "open_sector", "SOURCE_TYPES"]
@@ -123,6 +124,8 @@ class Sector:
     crawl: dict = field(default_factory=dict)
     store: Store | None = None
     created_store: bool = False  #: True when open_sector created the store file just now
+    #: a PostgreSQL store's URL as given (may hold a password: never shown; store_path is masked)
+    store_url: str | None = field(default=None, repr=False)
 
     def graph(self, config: RankingConfig | None = None, **options):
         """The sector's interaction graph: :func:`influence.build_graph` with this sector's
@@ -214,8 +217,10 @@ def load_sector(path: str | os.PathLike) -> Sector:
 
     store = data.get("store", f"{name}.db")
     if not isinstance(store, str) or not store:
-        raise _err(p, f"store must be a file path string, got {_show(store)}")
-    store_path = store if store == ":memory:" else str((p.parent / store).resolve())
+        raise _err(p, f"store must be a file path or postgresql:// URL string, got {_show(store)}")
+    store = os.environ.get(STORE_ENV, "").strip() or store  # docs/scale-out.md
+    store_url = store if is_store_url(store) else None  # PostgreSQL: path shown masked
+    store_path = store if store == ":memory:" else mask_url(store) if store_url else str((p.parent / store).resolve())
 
     languages = _strings(p, "languages", data.get("languages", []))
     for lang in languages:
@@ -316,6 +321,7 @@ def load_sector(path: str | os.PathLike) -> Sector:
         ranking=ranking,
         allow_private_addresses=private,
         crawl=dict(crawl),
+        store_url=store_url,
     )
 
 
@@ -382,6 +388,9 @@ def open_sector(spec: str | os.PathLike, *, create: bool = False, readonly: bool
     p = Path(text)
     if p.suffix.lower() == ".toml":
         sector = load_sector(p)
+    elif is_store_url(text):  # a PostgreSQL store (influence._store_pg)
+        name = text.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or "sector"
+        sector = Sector(name=name, store_path=mask_url(text), store_url=text)
     else:
         if p.is_dir():
             raise StoreError(f"{p}: is a folder, not a sector file or store")
@@ -393,13 +402,14 @@ def open_sector(spec: str | os.PathLike, *, create: bool = False, readonly: bool
             raise StoreError(f"{p}: an empty file, neither a sector file (.toml) nor a store; "
                              "import or crawl data into a sector first")
         sector = Sector(name=p.stem, store_path=str(p))
-    if sector.store_path != ":memory:" and not Path(sector.store_path).exists() and not create:
+    local = sector.store_url is None and sector.store_path != ":memory:"
+    if local and not Path(sector.store_path).exists() and not create:
         where = f" (from {sector.path.name})" if sector.path else ""
         raise StoreError(
             f"{sector.store_path}: no store yet{where}; import or crawl data into it first"
         )
-    sector.created_store = sector.store_path != ":memory:" and not Path(sector.store_path).exists()
-    sector.store = Store(sector.store_path, readonly=readonly)
+    sector.created_store = local and not Path(sector.store_path).exists()
+    sector.store = open_store(sector.store_url or sector.store_path, readonly=readonly)
     if not readonly and sector.store.get_meta("sector") is None:
         sector.store.set_meta("sector", sector.name)
     return sector
