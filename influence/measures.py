@@ -33,6 +33,7 @@ reach_diversity  distinct communities among the actors giving attention         
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable, Mapping
 from functools import cached_property
@@ -106,6 +107,55 @@ class GraphView:
         V.weight = "weight"
         V._arrays = arrays
         return V
+
+    @property
+    def arrays(self):
+        """The :class:`influence.graph.GraphArrays` this view was made from (``None`` for a view
+        of a networkx graph). Read it, do not change it: views made with :meth:`with_columns`
+        share it."""
+        return self._arrays
+
+    def with_columns(self, **columns) -> GraphView:
+        """A view of the same graph with more (or replaced) node attribute columns.
+
+        The new view shares this one's matrices (those computed so far) and arrays; neither
+        this view nor its arrays change. This is how node annotations computed after the graph
+        (a ``community`` from :func:`influence.detect_communities`, a ``role``...) reach
+        :func:`influence.rank` and the reach selection, which read them as node columns.
+
+        Parameters
+        ----------
+        **columns : sequence
+            Column name -> one value per node, in :attr:`nodes` order (``None`` where absent).
+
+        Returns
+        -------
+        GraphView
+
+        Examples
+        --------
+        >>> V = GraphView(nx.DiGraph([("a", "b"), ("c", "b")]))
+        >>> W = V.with_columns(community=[0, 0, 1])
+        >>> W.column("community"), V.column("community")
+        ([0, 0, 1], [None, None, None])
+        >>> W.node_values("community")
+        {'a': 0, 'b': 0, 'c': 1}
+        """
+        added = {}
+        for name, values in columns.items():
+            values = list(values)
+            if len(values) != self.n:
+                raise ValueError(f"column {name!r} has {len(values)} values for {self.n} nodes")
+            added[name] = values
+        V = copy.copy(self)  # the cached matrices (instance attributes) come along
+        V.__dict__["columns"] = {**self.columns, **added}
+        V._added = {**getattr(self, "_added", {}), **added}
+        V._annotated = None
+        return V
+
+    def node_values(self, attr: str) -> dict:
+        """``{node: value}`` of a node attribute column, nodes without a value left out."""
+        return {v: x for v, x in zip(self.nodes, self.column(attr)) if x is not None}
 
     @cached_property
     def index(self) -> dict:
@@ -199,12 +249,24 @@ class GraphView:
         return {k: out[k] for k in KINDS if k in out}
 
     def networkx(self) -> nx.DiGraph:
-        """The graph as networkx (built from the arrays on first use when the view has none)."""
+        """The graph as networkx (built from the arrays on first use when the view has none),
+        with the columns added by :meth:`with_columns` as node attributes (on a copy: the
+        graph of the view they were added to is left as it was)."""
         if self.G is None:
             from .graph import to_networkx
 
             self.G = to_networkx(self._arrays)
-        return self.G
+        added = getattr(self, "_added", None)
+        if not added:
+            return self.G
+        if self._annotated is None:
+            H = self.G.copy()
+            for name, values in added.items():
+                for v, x in zip(self.nodes, values):
+                    if x is not None:
+                        H.nodes[v][name] = x
+            self._annotated = H
+        return self._annotated
 
     def node_array(self, attr: str) -> np.ndarray:
         """A node attribute as floats (NaN where missing)."""

@@ -337,7 +337,7 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
 
     # best first; ties by node id (as text) so the order never depends on node insertion order.
     # Views built from the store's arrays already hold their nodes in id order.
-    if getattr(view, "_arrays", None) is not None:
+    if view.arrays is not None:
         tie = np.arange(n)
     else:
         tie = np.argsort(np.argsort(np.array([str(v) for v in nodes]), kind="stable"), kind="stable")
