@@ -75,7 +75,7 @@ def test_pandas_is_an_extra_not_a_core_dependency():
 def test_to_dataframe_names_the_extra_when_pandas_is_missing(monkeypatch):
     import builtins
 
-    from influence import competitors
+    from influence.competitors._common import dataframe
 
     real_import = builtins.__import__
 
@@ -86,4 +86,4 @@ def test_to_dataframe_names_the_extra_when_pandas_is_missing(monkeypatch):
 
     monkeypatch.setattr(builtins, "__import__", no_pandas)
     with pytest.raises(ImportError, match=r"pip install 'influence\[pandas\]'"):
-        competitors._dataframe([{"a": 1}])
+        dataframe([{"a": 1}])
