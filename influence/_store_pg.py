@@ -29,7 +29,6 @@ import struct
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from ._storage import FINGERPRINT_QUERIES, RowBatch, check_url, hash_rows, mask_url, scrub
 from .errors import SchemaVersionError, StoreError
@@ -168,8 +167,8 @@ def _connect_timeout() -> int:
 def _first_line(text: str) -> str:
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     # libpq puts the useful part last ("FATAL:  password authentication failed for user ...")
-    fatal = [ln for ln in lines if ln.startswith(("FATAL", "ERROR"))]
-    return re.sub(r"\s+", " ", (fatal or lines or ["unknown error"])[-1])
+    fatal = [ln for ln in lines if "FATAL" in ln or ln.startswith("ERROR")]
+    return re.sub(r"\s+", " ", (fatal or lines or ["unknown error"])[0])
 
 
 class _Conn:
@@ -496,8 +495,10 @@ class PgStore(Store):
         sql += " ORDER BY i.src, i.dst, i.kind, coalesce(i.ts, -1.0e300), coalesce(i.post, '')"
         sql = sql.replace("?", "%s")
         parts: list[bytes] = []
+        if params:  # COPY takes no parameters: bind them client-side (quoted by psycopg)
+            sql = _psycopg().ClientCursor(self._pg).mogrify(sql, params)
         with self._pg.cursor() as cur:
-            query = cur.mogrify(sql, params) if params else sql
+            query = sql
             with cur.copy(f"COPY ({query}) TO STDOUT (FORMAT binary)") as copy:
                 for data in copy:
                     parts.append(bytes(data))

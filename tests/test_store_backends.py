@@ -1,0 +1,224 @@
+"""The store test suite against both back ends (issue 19): SQLite and PostgreSQL.
+
+Every test of tests/test_store.py that takes the ``store`` fixture runs here once per back end
+(this module's ``store`` fixture is parametrised); the tests below add what the PostgreSQL store
+must do the same way (fingerprint, arrays, crawl state) and its own refusals. PostgreSQL comes
+from tests/_pg.py (a throwaway cluster, or ``INFLUENCE_TEST_PG``); without one these tests skip,
+and under ``CI=true`` they fail.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from influence._storage import mask_url, open_store
+from influence.errors import SchemaVersionError, StoreError
+from influence.records import Actor, Interaction, Post, SameAs
+from influence.store import Store
+from tests import _pg
+from tests import test_store as _base
+
+# -- the store suite, once per back end ------------------------------------------------------------
+
+for _name, _fn in vars(_base).items():
+    if _name.startswith("test_") and callable(_fn) and "store" in inspect.signature(_fn).parameters:
+        globals()[_name] = _fn
+
+
+@pytest.fixture
+def pg_url():
+    url, drop = _pg.fresh_url()
+    yield url
+    drop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request):
+    """A fresh store of each back end."""
+    if request.param == "sqlite":
+        s = Store(":memory:")
+        yield s
+        s.close()
+        return
+    url, drop = _pg.fresh_url()
+    s = open_store(url)
+    yield s
+    s.close()
+    drop()
+
+
+@pytest.fixture
+def pg_store(pg_url):
+    s = open_store(pg_url)
+    yield s
+    s.close()
+
+
+# -- the same answers from both back ends -----------------------------------------------------------
+
+
+def _rich_records():
+    return [
+        Actor("mastodon:@ana@coffee.example", name="Ana", followers=1200, language="es", bio="barista\nés"),
+        Actor("web:zz.example", name="Ünïcode Ñ", competitor="Z"),
+        Actor("web:Aa.example"),  # upper case sorts before lower case by code point
+        Post("p2", "mastodon:@ana@coffee.example", "2026-01-05T10:00:00Z", "Hola #cafe", likes=10,
+             tags=("café", "x")),
+        Post("p1", "web:zz.example", None, "", title="T", url="https://zz.example/1"),
+        Interaction("mastodon:@ana@coffee.example", "web:zz.example", "link", None, None, 2.5, "nofollow"),
+        Interaction("mastodon:@ana@coffee.example", "web:zz.example", "link", None, None, 0.5),
+        Interaction("web:zz.example", "web:Aa.example", "mention", "2026-01-06", "p1"),
+        Interaction("web:Aa.example", "mastodon:@ana@coffee.example", "reply", 1.5e9, "p2", 0.1),
+        SameAs("mastodon:@ana@coffee.example", "web:zz.example", "rel=me"),
+    ]
+
+
+def test_same_fingerprint_and_reads_as_sqlite(pg_store, demo_data):
+    records = list(demo_data.records()) + _rich_records()
+    lite = Store(":memory:")
+    assert lite.write(records) == pg_store.write(records)
+    assert pg_store.write(records) == {"actors": 0, "posts": 0, "interactions": 0, "identity_links": 0}
+    assert pg_store.counts() == lite.counts()
+    assert pg_store.fingerprint() == lite.fingerprint()
+    assert list(pg_store.actors()) == list(lite.actors())
+    assert list(pg_store.posts()) == list(lite.posts())
+    assert list(pg_store.interactions()) == list(lite.interactions())
+    assert list(pg_store.identity_links()) == list(lite.identity_links())
+    for a, b in zip(pg_store.interaction_arrays(), lite.interaction_arrays()):
+        np.testing.assert_array_equal(a, b)  # actor numbers too: assigned in the same order
+    kw = {"kinds": ["mention", "reply"], "since": 1.4e9, "platforms": ["mastodon", "web"]}
+    for a, b in zip(pg_store.interaction_arrays(**kw), lite.interaction_arrays(**kw)):
+        np.testing.assert_array_equal(a, b)
+    assert list(pg_store.interactions(**kw)) == list(lite.interactions(**kw))
+    assert pg_store.post_stats(keywords=["cafe"]) == lite.post_stats(keywords=["cafe"])
+    assert pg_store.last_activity() == lite.last_activity()
+    assert pg_store.time_range() == lite.time_range()
+    assert pg_store.actor_attributes() == lite.actor_attributes()
+    assert pg_store.identity_pairs() == lite.identity_pairs()
+    assert pg_store.actor_ids([3, 1, 2]) == lite.actor_ids([3, 1, 2])
+    assert pg_store.post_author("p1") == "web:zz.example"
+
+
+def test_fingerprint_changes_with_content(store):
+    store.write([Interaction("import:a", "import:b", "mention")])
+    first = store.fingerprint()
+    assert store.fingerprint() == first  # cached
+    store.write([Interaction("import:a", "import:b", "mention", weight=2)])
+    assert store.fingerprint() != first
+
+
+def test_crawl_state_round_trip(store):
+    store.write_crawl_batch([Interaction("web:a.example", "web:b.example", "link")], source="web[0]",
+                            state={"feeds": '["f"]', "gone": None},
+                            push=[("https://a.example/", 0, 0), ("https://a.example/x", 1, 1)],
+                            validators=[("https://a.example/", "e1", None, '["x"]')])
+    store.write_crawl_batch([], source="web[0]", done=[("https://a.example/", "200", 1.0)])
+    assert store.crawl_state("web[0]") == {"feeds": '["f"]'}
+    assert store.crawl_state_all("feeds") == {"web[0]": '["f"]'}
+    assert store.crawl_frontier("web[0]") == [("https://a.example/x", 1, 1)]
+    assert store.crawl_visited("web[0]") == {"https://a.example/": "200"}
+    assert store.crawl_validators("web[0]", "https://a.example/") == ("e1", None, '["x"]')
+    assert store.crawl_validators("web[0]", "https://nope/") == (None, None, None)
+    assert store.crawl_sources() == {"web[0]": (1, 1)}
+    store.reset_crawl("web[0]")
+    assert store.crawl_sources() == {}
+    assert store.counts()["interactions"] == 1
+
+
+def test_meta(store):
+    store.set_meta("sector", "coffee")
+    store.set_meta("sector", "tea")
+    assert store.get_meta("sector") == "tea"
+    assert store.get_meta("nope", "x") == "x"
+
+
+# -- PostgreSQL's own refusals -----------------------------------------------------------------------
+
+
+def test_pg_readonly_never_writes(pg_url):
+    with pytest.raises(StoreError, match="empty database"):
+        open_store(pg_url, readonly=True)
+    import psycopg
+
+    with psycopg.connect(pg_url) as conn:  # nothing was created
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+                            ).fetchone()[0] == 0
+    with open_store(pg_url) as s:
+        s.write([Interaction("import:a", "import:b", "mention")])
+    with open_store(pg_url, readonly=True) as r:
+        assert r.counts()["interactions"] == 1
+        assert r.fingerprint()
+        assert r.get_meta("fingerprint") is None  # not cached by a reader
+        with pytest.raises(StoreError, match="read-only"):
+            r.write([Interaction("import:a", "import:c", "mention")])
+    with open_store(pg_url) as s:
+        assert s.counts()["interactions"] == 1
+
+
+def test_pg_newer_schema_is_refused(pg_url):
+    open_store(pg_url).close()
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("UPDATE influence_schema SET version = 99")
+    with pytest.raises(SchemaVersionError, match="version 99 is newer"):
+        open_store(pg_url)
+
+
+def test_pg_other_database_is_refused(pg_url):
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE theirs (x int)")
+    with pytest.raises(StoreError, match="not an influence store"):
+        open_store(pg_url)
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT to_regclass('actors')").fetchone()[0] is None  # nothing written
+
+
+def test_password_is_masked(monkeypatch):
+    assert mask_url("postgresql://ana:pw@db.example:5/x") == "postgresql://ana:***@db.example:5/x"
+    monkeypatch.setenv("PGCONNECT_TIMEOUT", "2")
+    with pytest.raises(StoreError) as err:
+        open_store("postgresql://ana:hunter2@127.0.0.1:1/coffee")
+    assert "hunter2" not in str(err.value) and "ana:***@127.0.0.1:1/coffee" in str(err.value)
+
+
+def test_wrong_password_one_line_exit_2(pg_url, monkeypatch):
+    """The throwaway cluster trusts its socket, so a wrong login is a wrong user here."""
+    from influence_cli import cli
+
+    rest = pg_url.split("://", 1)[1]
+    bad = "postgresql://nobody:hunter2@" + (rest.split("@", 1)[1] if "@" in rest else rest)
+    result = CliRunner().invoke(cli, ["rank", bad])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "hunter2" not in result.output + result.stderr
+    assert "nobody" in lines[0] and "***" in lines[0]
+
+
+def test_missing_psycopg_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    with pytest.raises(StoreError, match=r"pip install 'influence\[postgres\]'"):
+        open_store("postgresql://u@localhost/x")
+
+
+def test_sector_file_and_env_select_postgresql(tmp_path, pg_url, monkeypatch):
+    from influence.sector import open_sector
+
+    toml = tmp_path / "s.toml"
+    toml.write_text('name = "s"\n', encoding="utf-8")
+    monkeypatch.setenv("INFLUENCE_STORE", pg_url)
+    with open_sector(toml, create=True) as sec:
+        assert sec.store.path == pg_url and type(sec.store).__name__ == "PgStore"
+        sec.store.write([Interaction("import:a", "import:b", "mention")])
+    assert not (tmp_path / "s.db").exists()
+    monkeypatch.delenv("INFLUENCE_STORE")
+    toml.write_text(f'name = "s"\nstore = "{pg_url}"\n', encoding="utf-8")
+    with open_sector(toml) as sec:
+        assert sec.store.counts()["interactions"] == 1 and sec.store.readonly
