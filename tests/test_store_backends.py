@@ -222,3 +222,55 @@ def test_sector_file_and_env_select_postgresql(tmp_path, pg_url, monkeypatch):
     toml.write_text(f'name = "s"\nstore = "{pg_url}"\n', encoding="utf-8")
     with open_sector(toml) as sec:
         assert sec.store.counts()["interactions"] == 1 and sec.store.readonly
+
+
+# -- influence store copy ------------------------------------------------------------------------------
+
+
+def test_store_copy_sqlite_to_postgresql_and_back(tmp_path, pg_url, demo_data):
+    from influence_cli import cli
+
+    src = tmp_path / "coffee.db"
+    with Store(src) as s:
+        s.write(list(demo_data.records()) + _rich_records())
+        s.write_crawl_batch([], source="web[0]", state={"feeds": '["https://f/"]'},
+                            push=[("https://a.example/next", 1, 7)],
+                            validators=[("https://a.example/", "etag", "Mon", '["x"]')])
+        s.write_crawl_batch([], source="web[0]", done=[("https://a.example/", "200", 12.5)])
+        s.set_meta("sector", "coffee")
+        expected = s.fingerprint()
+    runner = CliRunner()
+    result = runner.invoke(cli, ["store", "copy", str(src), pg_url])
+    assert result.exit_code == 0, result.output
+    assert f"fingerprint {expected[:16]} (same)" in result.stderr
+    with open_store(pg_url, readonly=True) as p:
+        assert p.fingerprint() == expected
+        assert p.crawl_frontier("web[0]") == [("https://a.example/next", 1, 7)]
+        assert p.crawl_visited("web[0]") == {"https://a.example/": "200"}
+        assert p.crawl_validators("web[0]", "https://a.example/") == ("etag", "Mon", '["x"]')
+        assert p.get_meta("sector") == "coffee"
+    back = tmp_path / "back.db"
+    result = runner.invoke(cli, ["store", "copy", pg_url, str(back), "-q"])
+    assert result.exit_code == 0 and result.stderr == ""
+    with Store(back, readonly=True) as b:
+        assert b.fingerprint() == expected
+        assert b.crawl_state("web[0]") == {"feeds": '["https://f/"]'}
+    # a destination that holds data is refused, and left as it was
+    result = runner.invoke(cli, ["store", "copy", str(src), pg_url])
+    assert result.exit_code == 2 and "copy into an empty store" in result.stderr
+    with open_store(pg_url, readonly=True) as p:
+        assert p.fingerprint() == expected
+
+
+def test_store_copy_bad_input_writes_nothing(tmp_path):
+    from influence_cli import cli
+
+    runner = CliRunner()
+    result = runner.invoke(cli, ["store", "copy", str(tmp_path / "missing.db"), str(tmp_path / "new.db")])
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "new.db").exists()
+    with Store(tmp_path / "a.db") as s:
+        s.write([Interaction("import:a", "import:b", "mention")])
+    result = runner.invoke(cli, ["store", "copy", str(tmp_path / "a.db"), "postgresql://u:pw@127.0.0.1:1/x"],
+                           env={"PGCONNECT_TIMEOUT": "2"})
+    assert result.exit_code == 2 and ":***@" in result.stderr and "pw@" not in result.stderr
