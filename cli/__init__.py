@@ -101,6 +101,9 @@ cli.add_command(report_cmd)
 from .overlap import overlap_cmd  # noqa: E402
 
 cli.add_command(overlap_cmd)
+from .store_cmd import store_group  # noqa: E402
+
+cli.add_command(store_group)
 
 
 @click.command("migrate")
