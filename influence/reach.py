@@ -110,7 +110,7 @@ import numpy as np
 
 from .errors import ConfigError
 from .diffusion import check_runs, ic_probabilities, make_rng, spreading_matrix
-from .validation import check_probability
+from .validation import check_choice, check_number, check_probability, check_whole
 
 if TYPE_CHECKING:
     from .config import RankingConfig
@@ -200,15 +200,11 @@ _BATCH_BYTES = 1 << 25
 
 
 def _check_choice(name: str, value, options: Sequence[str]) -> str:
-    if value not in options:
-        raise ConfigError(f"{name} must be one of {', '.join(options)}, got {value!r}", key=name)
-    return value
+    return check_choice(name, value, options)
 
 
 def _check_count(name: str, value, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ConfigError(f"{name} must be a whole number >= {minimum}, got {value!r}", key=name)
-    return int(value)
+    return check_whole(name, value, minimum)
 
 
 # -- graph access ----------------------------------------------------------------------------------
@@ -1136,8 +1132,7 @@ def inactive_actors(G, latest: Mapping, days: float, *, reference: float | None 
     >>> sorted(inactive_actors(G, {"a": 0.0, "b": 9 * 86400.0}, days=7))
     ['a']
     """
-    if isinstance(days, bool) or not isinstance(days, (int, float)) or not days >= 0:
-        raise ConfigError(f"days must be a number >= 0, got {days!r}", key="active_days")
+    check_number("days", days, 0.0, error_key="active_days")
     if reference is None:
         if not latest:
             return set()
@@ -1546,9 +1541,7 @@ def select_reach(
                 params["runs_reduced_from"] = int(runs)
             oracle: Any = _WorldOracle(W, idx)
     if method != "celf":
-        epsilon = check_probability("epsilon", epsilon)
-        if not epsilon > 0:
-            raise ConfigError(f"epsilon must be a number in (0, 1], got {epsilon!r}", key="epsilon")
+        epsilon = check_number("epsilon", epsilon, 0.0, 1.0, open_lo=True)
         if p is not None:
             p = check_probability("p", p)
         rng = make_rng(seed)
@@ -1697,10 +1690,7 @@ def select_diverse(
     """
     k = _check_count("k", k)
     pool = _check_count("pool", pool)
-    if isinstance(community_bonus, bool) or not isinstance(community_bonus, (int, float)) \
-            or not community_bonus >= 0 or not math.isfinite(community_bonus):
-        raise ConfigError(f"community_bonus must be a number >= 0, got {community_bonus!r}",
-                          key="community_bonus")
+    check_number("community_bonus", community_bonus, 0.0)
     nodes, S = (worlds.nodes, worlds.S) if worlds is not None else _matrix(G)
     if candidates is None and ranking is None:
         from .ranking import rank
