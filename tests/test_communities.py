@@ -21,7 +21,8 @@ from influence_cli.communities import METHOD_CHOICES, PROJECTION_CHOICES
 from sklearn.metrics import normalized_mutual_info_score as nmi
 
 import influence
-import influence.communities as communities_mod
+import influence.communities._consensus as consensus_mod
+import influence.communities._detection as detection_mod
 from influence.communities import (
     METHODS,
     OTHER,
@@ -176,21 +177,22 @@ def test_leiden(monkeypatch):
     else:
         with pytest.raises(ConfigError, match=r"pip install 'influence\[leiden\]'"):
             detect_communities(G, method="leiden")
-    monkeypatch.setattr(communities_mod, "leiden_available", lambda: False)
+    monkeypatch.setattr(detection_mod, "leiden_available", lambda: False)
     with pytest.raises(ConfigError, match="needs the optional packages leidenalg and igraph"):
         detect_communities(G, method="leiden")
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"method": "infomap"}, "The 'method' parameter of detect_communities must be one of 'louvain'"),
-    ({"projection": "max"}, "The 'projection' parameter of detect_communities must be one of 'sum', 'directed'"),
-    ({"resolution": 0}, "The 'resolution' parameter of detect_communities must be a number > 0. Got 0 instead."),
-    ({"resolution": float("nan")}, "The 'resolution' parameter"),
-    ({"resolution": True}, "The 'resolution' parameter"),
-    ({"seed": -1}, "The 'seed' parameter of detect_communities must be an int >= 0. Got -1 instead."),
-    ({"seed": 1.5}, "The 'seed' parameter"),
-    ({"min_size": 0}, "The 'min_size' parameter of detect_communities must be an int >= 1"),
-    ({"runs": 0}, "The 'runs' parameter of detect_communities must be an int >= 1"),
+    ({"method": "infomap"}, 'method must be one of "louvain", "leiden", "label_propagation", '
+                            '"greedy_modularity", got "infomap"'),
+    ({"projection": "max"}, 'projection must be one of "sum", "directed", got "max"'),
+    ({"resolution": 0}, "resolution must be a number > 0, got 0"),
+    ({"resolution": float("nan")}, "resolution must be a number > 0, got nan"),
+    ({"resolution": True}, "resolution must be a number > 0, got True"),
+    ({"seed": -1}, "seed must be a whole number >= 0, got -1"),
+    ({"seed": 1.5}, "seed must be a whole number >= 0, got 1.5"),
+    ({"min_size": 0}, "min_size must be a whole number >= 1, got 0"),
+    ({"runs": 0}, "runs must be a whole number >= 1, got 0"),
 ])
 def test_bad_parameters(kwargs, message):
     with pytest.raises(ConfigError) as info:
@@ -559,7 +561,7 @@ def test_cli_bad_options_exit_2(small_db, args, message):
 
 
 def test_cli_user_errors_are_one_line(small_db, tmp_path, monkeypatch):
-    monkeypatch.setattr(communities_mod, "leiden_available", lambda: False)
+    monkeypatch.setattr(detection_mod, "leiden_available", lambda: False)
     result = CliRunner().invoke(cli, ["communities", str(small_db), "--method", "leiden"])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert result.stderr.strip().splitlines()[-1] == (
@@ -644,7 +646,7 @@ def test_parallel_consensus_gives_the_sequential_partition(monkeypatch):
             super().__init__(*a, **kw)
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Spy)
-    monkeypatch.setattr(communities_mod, "PARALLEL_MIN_NODES", 10)
+    monkeypatch.setattr(consensus_mod, "PARALLEL_MIN_NODES", 10)
     monkeypatch.setenv("INFLUENCE_WORKERS", "2")
     parallel = detect_communities(G, seed=3, runs=6, engine="networkx")
     assert pools and all(w == 2 for w in pools)   # the rounds did run in two processes
@@ -657,15 +659,15 @@ def test_workers_follow_the_environment_and_stay_single_with_threads(monkeypatch
     import threading
 
     monkeypatch.setenv("INFLUENCE_WORKERS", "3")
-    assert communities_mod._workers() == 3
+    assert consensus_mod._workers() == 3
     monkeypatch.setenv("INFLUENCE_WORKERS", "1")
-    assert communities_mod._workers() == 1
+    assert consensus_mod._workers() == 1
     monkeypatch.setenv("INFLUENCE_WORKERS", "3")
     stop = threading.Event()
     t = threading.Thread(target=stop.wait)
     t.start()
     try:
-        assert communities_mod._workers() == 1   # forking a threaded process is not safe
+        assert consensus_mod._workers() == 1   # forking a threaded process is not safe
     finally:
         stop.set()
         t.join()
@@ -677,7 +679,8 @@ def test_workers_follow_the_environment_and_stay_single_with_threads(monkeypatch
 def test_sum_projection_arrays_match_project_undirected():
     import numpy as np
 
-    from influence.communities import _graph_arrays, _sum_projection
+    from influence.communities._networkit import graph_arrays as _graph_arrays
+    from influence.communities._networkit import sum_projection as _sum_projection
 
     D = nx.MultiDiGraph()
     D.add_edge("a", "b", weight=2.0)
@@ -697,7 +700,9 @@ def test_sum_projection_arrays_match_project_undirected():
 def test_numpy_modularity_is_networkx_modularity():
     import numpy as np
 
-    from influence.communities import _graph_arrays, _modularity, _sum_projection
+    from influence.communities._networkit import graph_arrays as _graph_arrays
+    from influence.communities._networkit import modularity_of as _modularity
+    from influence.communities._networkit import sum_projection as _sum_projection
 
     G = nx.planted_partition_graph(4, 25, 0.3, 0.05, seed=1)
     for a, b in G.edges:
@@ -713,7 +718,8 @@ def test_numpy_modularity_is_networkx_modularity():
 
 
 def test_runs_follow_the_edge_budget():
-    from influence.communities import RUN_EDGE_BUDGET, _budget_runs
+    from influence.communities._networkit import RUN_EDGE_BUDGET
+    from influence.communities._networkit import budget_runs as _budget_runs
 
     assert RUN_EDGE_BUDGET == 2_000_000
     assert [_budget_runs(10, m) for m in (0, 78, 200_000, 250_000, 486_533, 2_000_000, 5_000_000)] == \
@@ -762,7 +768,7 @@ def test_a_graph_view_gives_the_networkx_graph_partition_without_networkx(monkey
         raise AssertionError("the default path built a networkx graph")
 
     monkeypatch.setattr(GraphView, "networkx", refuse)
-    monkeypatch.setattr(communities_mod, "project_undirected", refuse)
+    monkeypatch.setattr(detection_mod, "project_undirected", refuse)
     view = GraphView.from_arrays(arrays)
     got = detect_communities(view, seed=4)
     assert got == expected and list(got) == list(expected) and got.modularity == pytest.approx(expected.modularity)
@@ -776,7 +782,7 @@ def test_a_graph_view_gives_the_networkx_graph_partition_without_networkx(monkey
 
 def test_engine_parameter():
     G = nx.karate_club_graph()
-    with pytest.raises(ConfigError, match="The 'engine' parameter of detect_communities must be one of 'auto'"):
+    with pytest.raises(ConfigError, match='engine must be one of "auto"'):
         detect_communities(G, engine="igraph")
     with pytest.raises(ConfigError, match="engine 'networkit' runs Louvain only"):
         detect_communities(G, method="label_propagation", engine="networkit")
@@ -849,7 +855,7 @@ def test_ctrl_c_stops_the_wait_for_a_networkit_run():
     import threading
     import time
 
-    from influence.communities import _interruptible
+    from influence.communities._networkit import interruptible as _interruptible
 
     release = threading.Event()
     timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))

@@ -191,7 +191,7 @@ def test_ctrl_c_on_import_exits_130_and_leaves_the_store_as_it_was(tmp_path):
 POOL_SCRIPT = textwrap.dedent("""
     import os, sys, time
     import networkx as nx
-    from influence import communities as cm
+    from influence.communities import _consensus as cm
 
     def slow_find(H, seed):
         time.sleep(30)
