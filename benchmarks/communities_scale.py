@@ -56,7 +56,8 @@ def sizes_summary(labels: np.ndarray) -> dict:
 
 def run_influence(store_path: str, edge_path: str) -> dict:
     import influence
-    from influence.communities import _sum_projection, detect_communities
+    from influence.communities import detect_communities
+    from influence.communities._networkit import sum_projection as _sum_projection
     from influence.config import RankingConfig
     from influence.graph import build_arrays
     from influence.measures import GraphView
@@ -110,7 +111,7 @@ def run_igraph(edge_path: str) -> dict:
 
     import igraph as ig
 
-    from influence.communities import _modularity
+    from influence.communities._networkit import modularity_of as _modularity
 
     out: dict = {}
     data = np.load(edge_path)
