@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .records import actor_id
 
-__all__ = ["SHARED_HOSTS", "site_of", "site_actor", "web_actor", "profile_actor"]
+__all__ = ["SHARED_HOSTS", "site_of", "site_of_host", "site_actor", "web_actor", "profile_actor"]
 
 
 #: Hosts that give every blog a subdomain but are not on the Public Suffix List: the full host
@@ -43,7 +43,13 @@ def _psl():
 
 
 @lru_cache(maxsize=65536)
-def _site_of_host(host: str) -> str:
+def site_of_host(host: str) -> str:
+    """The site (registrable domain) of a host name, lower-cased, ``www.`` dropped; an IP
+    address is its own site (see :func:`site_of`).
+
+    >>> site_of_host("Blog.Example.co.uk")
+    'example.co.uk'
+    """
     host = host.lower().rstrip(".")
     if host.startswith("www."):
         host = host[4:]
@@ -74,7 +80,7 @@ def site_of(url: str) -> str:
         host = urlsplit(text).hostname or ""
     except ValueError:
         host = ""
-    return _site_of_host(host)
+    return site_of_host(host)
 
 
 def site_actor(url: str) -> str:
@@ -205,3 +211,7 @@ def web_actor(url: str) -> str | None:
         return site_actor(url.strip())
     except ValueError:
         return None
+
+
+#: The former private name, kept while :mod:`influence.records` still imports it.
+_site_of_host = site_of_host

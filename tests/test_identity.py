@@ -32,7 +32,7 @@ PROFILES = {
 def test_a_site_has_one_id_from_every_source(url, expected, tmp_path):
     assert identity.site_actor(url) == expected
     assert web.site_actor(url) == expected  # the web and feed crawlers
-    assert web._link_target(url) == expected  # a link found on a crawled page
+    assert web.link_target(url) == expected  # a link found on a crawled page
     assert _api.web_actor(url) == expected  # Mastodon, Bluesky, Reddit, Hacker News
     assert parse_actor_id(url, "import") == expected  # a URL given as an id in an imported file
     f = tmp_path / "e.csv"
@@ -46,7 +46,7 @@ def test_a_profile_has_one_id_from_every_source(url, expected):
     assert identity.profile_actor(url) == expected
     assert web.profile_actor(url) == expected
     assert _api.profile_actor(url) == expected
-    assert web._link_target(url) == expected
+    assert web.link_target(url) == expected
 
 
 def test_the_functions_are_the_same_objects():

@@ -48,10 +48,11 @@ from lxml import etree
 
 from ..errors import ConfigError
 from ..records import Actor, Interaction, Post, actor_id, parse_timestamp
+from ..validation import check_bool, check_whole, invalid
 from .errors import CrawlError
 from .http import FEED_TYPES, fetch
 from .state import SourceState
-from .web import _link_target, normalize_url, profile_actor, site_of
+from .web import link_target, normalize_url, profile_actor, site_of
 
 if TYPE_CHECKING:
     from .base import CrawlContext
@@ -423,7 +424,7 @@ def feed_records(feed: Feed, *, competitors: dict[str, str] | None = None) -> li
                             tags=tuple(dict.fromkeys(e.categories))))
         counts: Counter = Counter()
         for link in e.links:
-            target = _link_target(link)
+            target = link_target(link)
             if target is not None and target not in (site, author):
                 counts[target] += 1
         for target in sorted(counts):
@@ -452,8 +453,6 @@ def validate(source: dict, where: str = "source") -> list[str]:
     ...
     influence.errors.ConfigError: sources[2].history must be a whole number >= 0, got -1
     """
-    from ..config import _show
-
     for key in source:
         if key not in KEYS:
             raise ConfigError(f"unknown key {where}.{key} (known: {', '.join(KEYS)})", key=f"{where}.{key}")
@@ -461,22 +460,18 @@ def validate(source: dict, where: str = "source") -> list[str]:
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list):
-        raise ConfigError(f"{where}.urls must be a list of feed URLs, got {_show(raw)}", key=f"{where}.urls")
+        raise invalid(f"{where}.urls", "a list of feed URLs", raw)
     urls = []
     for j, u in enumerate(raw):
         n = normalize_url(u) if isinstance(u, str) else None
         if n is None:
-            raise ConfigError(f"{where}.urls[{j}] must be an http(s) URL, got {_show(u)}", key=f"{where}.urls")
+            raise invalid(f"{where}.urls[{j}]", "an http(s) URL", u, error_key=f"{where}.urls")
         if urlsplit(n).username or "@" in urlsplit(u).netloc:
             raise ConfigError(f"{where}.urls[{j}] must not hold credentials", key=f"{where}.urls")
         urls.append(n)
     for key in ("competitors", "discovered"):
-        v = source.get(key, True)
-        if not isinstance(v, bool):
-            raise ConfigError(f"{where}.{key} must be true or false, got {_show(v)}", key=f"{where}.{key}")
-    v = source.get("history", 0)
-    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-        raise ConfigError(f"{where}.history must be a whole number >= 0, got {_show(v)}", key=f"{where}.history")
+        check_bool(f"{where}.{key}", source.get(key, True))
+    check_whole(f"{where}.history", source.get("history", 0), 0)
     return urls
 
 
