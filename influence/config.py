@@ -94,14 +94,14 @@ influence.errors.ConfigError: pagerank.alpha must be a number in the open interv
 from __future__ import annotations
 
 import dataclasses
-import json
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ConfigError
 from .records import KINDS, parse_timestamp
+from .validation import Invalid, number, show
+from .validation import check as check_value
 
 __all__ = ["RankingConfig", "MEASURE_NAMES", "DEFAULT_EDGE_WEIGHTS", "NORMALIZATIONS", "load_toml"]
 
@@ -133,33 +133,9 @@ DEFAULT_EDGE_WEIGHTS: dict[str, float] = {
 }
 
 
-def _show(value: Any) -> str:
-    """Show a bad value the way the user wrote it, like TOML: strings in double quotes, lists
-    in brackets."""
-    if isinstance(value, (str, list, tuple)):
-        try:
-            return json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
-        except TypeError:
-            pass
-    return repr(value)
-
-
-class _Bad(Exception):
-    """Internal: a constraint failed; carries the 'must be ...' phrase."""
-
-
 def _number(v: Any, lo: float | None = None, hi: float | None = None, *, open_lo=False, open_hi=False,
             phrase: str) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise _Bad(phrase)
-    x = float(v)
-    if not math.isfinite(x):
-        raise _Bad(phrase)
-    if lo is not None and (x < lo or (open_lo and x == lo)):
-        raise _Bad(phrase)
-    if hi is not None and (x > hi or (open_hi and x == hi)):
-        raise _Bad(phrase)
-    return x
+    return number(lo, hi, open_lo=open_lo, open_hi=open_hi, phrase=phrase)(v)
 
 
 def _nonneg(v):
@@ -176,19 +152,19 @@ def _alpha(v):
 
 def _count(v):
     if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-        raise _Bad("a whole number >= 0")
+        raise Invalid("a whole number >= 0")
     return int(v)
 
 
 def _iterations(v):
     if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-        raise _Bad("a whole number >= 1")
+        raise Invalid("a whole number >= 1")
     return int(v)
 
 
 def _boolean(v):
     if not isinstance(v, bool):
-        raise _Bad("true or false")
+        raise Invalid("true or false")
     return v
 
 
@@ -196,14 +172,14 @@ def _seed(v):
     if v is None:
         return None
     if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-        raise _Bad("a whole number >= 0")
+        raise Invalid("a whole number >= 0")
     return int(v)
 
 
 def _choice(options):
     def check(v):
         if v not in options:
-            raise _Bad("one of " + ", ".join(f'"{o}"' for o in options))
+            raise Invalid("one of " + ", ".join(f'"{o}"' for o in options))
         return v
 
     return check
@@ -213,13 +189,13 @@ def _optional_count(v):
     if v is None:
         return None
     if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-        raise _Bad("a whole number >= 1")
+        raise Invalid("a whole number >= 1")
     return int(v)
 
 
 def _normalization(v):
     if v not in NORMALIZATIONS:
-        raise _Bad("one of " + ", ".join(f'"{n}"' for n in NORMALIZATIONS))
+        raise Invalid("one of " + ", ".join(f'"{n}"' for n in NORMALIZATIONS))
     return v
 
 
@@ -230,11 +206,11 @@ def _date(v):
         # tomllib gives datetime/date objects for bare TOML dates
         v = v.isoformat() if hasattr(v, "isoformat") else v
     if not isinstance(v, str):
-        raise _Bad("an ISO 8601 date or time string")
+        raise Invalid("an ISO 8601 date or time string")
     try:
         parse_timestamp(v)
     except ValueError:
-        raise _Bad("an ISO 8601 date or time string") from None
+        raise Invalid("an ISO 8601 date or time string") from None
     return v
 
 
@@ -246,9 +222,9 @@ def _str_list(v, allowed: Iterable[str] | None = None):
     allowed = tuple(allowed) if allowed is not None else None
     phrase = "a list of strings" + (" from: " + ", ".join(allowed) if allowed else "")
     if not isinstance(v, (list, tuple)) or not all(isinstance(x, str) for x in v):
-        raise _Bad(phrase)
+        raise Invalid(phrase)
     if allowed is not None and any(x not in allowed for x in v):
-        raise _Bad(phrase)
+        raise Invalid(phrase)
     return tuple(v)
 
 
@@ -264,7 +240,7 @@ def _kinds(v):
             return tuple(Kind.parse(x).value for x in v)  # synonyms: retweet -> reshare
         except ValueError:
             pass
-    raise _Bad("a list of interaction kinds from: " + ", ".join(KINDS))
+    raise Invalid("a list of interaction kinds from: " + ", ".join(KINDS))
 
 
 # Scalar parameters: dotted key -> (field name, checker).
@@ -369,7 +345,7 @@ class RankingConfig:
             given = getattr(self, fname)
             if not isinstance(given, Mapping):
                 raise ConfigError(
-                    f"{section} must be a table of {', '.join(allowed)}, got {_show(given)}", key=section
+                    f"{section} must be a table of {', '.join(allowed)}, got {show(given)}", key=section
                 )
             defaults = DEFAULT_MEASURES if fname == "measures" else DEFAULT_EDGE_WEIGHTS
             merged = dict(defaults) if fname == "edge_weights" else {}
@@ -399,8 +375,8 @@ class RankingConfig:
         Unknown keys are errors naming the key. Missing keys take their defaults.
         """
         if not isinstance(data, Mapping):
-            raise ConfigError(f"ranking must be a table, got {_show(data)}", key="")
-        return cls().with_values(_flatten(data))
+            raise ConfigError(f"ranking must be a table, got {show(data)}", key="")
+        return cls().with_values(flatten(data))
 
     def to_dict(self) -> dict[str, Any]:
         """Nested dict of every parameter (TOML-ready: unset values are left out)."""
@@ -448,7 +424,7 @@ class RankingConfig:
             key, sep, raw = item.partition("=")
             key = key.strip()
             if not sep or not key:
-                raise ConfigError(f"--set expects key=value, got {_show(item)}")
+                raise ConfigError(f"--set expects key=value, got {show(item)}")
             values[key] = parse_value(raw.strip())
         return self.with_values(values)
 
@@ -507,14 +483,13 @@ def load_toml(path) -> dict[str, Any]:
         return _tomllib().load(fh)
 
 
-def _check(key: str, check, value):
-    try:
-        return check(value)
-    except _Bad as bad:
-        raise ConfigError(f"{key} must be {bad}, got {_show(value)}", key=key) from None
+def _check(key: str, checker, value):
+    return check_value(key, checker, value)
 
 
-def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested table as dotted keys: ``{"pagerank": {"alpha": 0.9}}`` -> ``{"pagerank.alpha": 0.9}``
+    (the table of a scalar key, such as ``measures``, stays whole for its checker to refuse)."""
     out: dict[str, Any] = {}
     for k, v in data.items():
         key = f"{prefix}{k}"
@@ -522,7 +497,7 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
             if key in _SCALARS:
                 out[key] = v  # let the checker reject it by name
             else:
-                out.update(_flatten(v, key + "."))
+                out.update(flatten(v, key + "."))
         else:
             out[key] = v
     return out
@@ -534,3 +509,7 @@ def _assign(out: dict, key: str, value: Any) -> None:
     for p in parts[:-1]:
         node = node.setdefault(p, {})
     node[parts[-1]] = value
+
+
+#: The former private name, kept while the CLI (``cli/_common.py``) still imports it.
+_flatten = flatten

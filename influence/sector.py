@@ -41,11 +41,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import RankingConfig, _show, load_toml
+from ._storage import STORE_ENV, is_store_url, mask_url, open_store
+from .config import RankingConfig, load_toml
 from .errors import ConfigError, SectorFileError, StoreError
 from .records import actor_id, parse_actor_id
-from ._storage import STORE_ENV, is_store_url, mask_url, open_store
 from .store import Store, is_store_file
+from .validation import show
 
 __all__ = ["Competitor", "Sector", "load_sector", "open_sector", "SOURCE_TYPES"]
 
@@ -178,7 +179,7 @@ def _strings(path: Path, key: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _err(path, f"{key} must be a list of strings, got {_show(value)}")
+        raise _err(path, f"{key} must be a list of strings, got {show(value)}")
     return tuple(value)
 
 
@@ -210,14 +211,14 @@ def load_sector(path: str | os.PathLike) -> Sector:
         raise _err(p, f"unknown key {unknown[0]} (known: {', '.join(sorted(_TOP_KEYS))})")
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise _err(p, f"name must be a non-empty string, got {_show(name)}" if "name" in data
+        raise _err(p, f"name must be a non-empty string, got {show(name)}" if "name" in data
                    else "name is required (e.g. name = \"specialty-coffee\")")
     if not _NAME_RE.match(name):
-        raise _err(p, f"name must be letters, digits, spaces, '.', '_' or '-', got {_show(name)}")
+        raise _err(p, f"name must be letters, digits, spaces, '.', '_' or '-', got {show(name)}")
 
     store = data.get("store", f"{name}.db")
     if not isinstance(store, str) or not store:
-        raise _err(p, f"store must be a file path or postgresql:// URL string, got {_show(store)}")
+        raise _err(p, f"store must be a file path or postgresql:// URL string, got {show(store)}")
     store = os.environ.get(STORE_ENV, "").strip() or store  # docs/scale-out.md
     store_url = store if is_store_url(store) else None  # PostgreSQL: path shown masked
     store_path = store if store == ":memory:" else mask_url(store) if store_url else str((p.parent / store).resolve())
@@ -225,14 +226,14 @@ def load_sector(path: str | os.PathLike) -> Sector:
     languages = _strings(p, "languages", data.get("languages", []))
     for lang in languages:
         if not re.fullmatch(r"[a-z]{2,3}", lang):
-            raise _err(p, f"languages must be ISO 639-1 codes such as \"es\", got {_show(lang)}")
+            raise _err(p, f"languages must be ISO 639-1 codes such as \"es\", got {show(lang)}")
     keywords = _strings(p, "keywords", data.get("keywords", []))
     private = data.get("allow_private_addresses", False)
     if not isinstance(private, bool):
-        raise _err(p, f"allow_private_addresses must be true or false, got {_show(private)}")
+        raise _err(p, f"allow_private_addresses must be true or false, got {show(private)}")
     crawl = data.get("crawl", {})
     if not isinstance(crawl, Mapping):
-        raise _err(p, f"crawl must be a table ([crawl]), got {_show(crawl)}")
+        raise _err(p, f"crawl must be a table ([crawl]), got {show(crawl)}")
     from .crawl.http import HttpConfig  # light: requests and urllib3 only
 
     try:
@@ -265,7 +266,7 @@ def load_sector(path: str | os.PathLike) -> Sector:
             raise _err(p, f"sources[{i}] must be a table")
         typ = src.get("type")
         if typ not in SOURCE_TYPES:
-            raise _err(p, f"sources[{i}].type must be one of {', '.join(SOURCE_TYPES)}, got {_show(typ)}")
+            raise _err(p, f"sources[{i}].type must be one of {', '.join(SOURCE_TYPES)}, got {show(typ)}")
         sources.append(dict(src))
 
     comp_data = data.get("competitors", [])
@@ -281,15 +282,15 @@ def load_sector(path: str | os.PathLike) -> Sector:
             raise _err(p, f"unknown key competitors[{i}].{unknown[0]} (known: {', '.join(sorted(_COMPETITOR_KEYS))})")
         cname = comp.get("name")
         if not isinstance(cname, str) or not cname.strip():
-            raise _err(p, f"competitors[{i}].name must be a non-empty string, got {_show(cname)}")
+            raise _err(p, f"competitors[{i}].name must be a non-empty string, got {show(cname)}")
         if cname in seen:
-            raise _err(p, f"competitors[{i}].name {_show(cname)} is declared twice")
+            raise _err(p, f"competitors[{i}].name {show(cname)} is declared twice")
         seen.add(cname)
         handles = []
         for j, h in enumerate(_strings(p, f"competitors[{i}].handles", comp.get("handles", []))):
             if ":" not in h:
                 raise _err(p, f"competitors[{i}].handles[{j}] must be 'platform:handle' "
-                              f"(e.g. \"mastodon:@brand@host\"), got {_show(h)}")
+                              f"(e.g. \"mastodon:@brand@host\"), got {show(h)}")
             try:
                 handles.append(parse_actor_id(h))
             except ValueError as exc:
@@ -299,7 +300,7 @@ def load_sector(path: str | os.PathLike) -> Sector:
             try:
                 domains.append(actor_id("web", d).split(":", 1)[1])
             except ValueError:
-                raise _err(p, f"competitors[{i}].domains[{j}] must be a domain name, got {_show(d)}") from None
+                raise _err(p, f"competitors[{i}].domains[{j}] must be a domain name, got {show(d)}") from None
         competitors.append(
             Competitor(
                 name=cname.strip(),

@@ -142,9 +142,11 @@ def number(lo: float | None = None, hi: float | None = None, *, open_lo: bool = 
     return checker
 
 
-def whole(minimum: int | None = 0, maximum: int | None = None, *, phrase: str | None = None) -> Checker:
-    """A whole number (an int or numpy integer, not a bool; ``2.0`` is refused) within the
-    bounds, returned as an int: ``a whole number >= 1``, ``a whole number between 1 and 40``."""
+def whole(minimum: int | None = 0, maximum: int | None = None, *, phrase: str | None = None,
+          floats: bool = False) -> Checker:
+    """A whole number (an int or numpy integer, not a bool; ``2.0`` only with ``floats=True``)
+    within the bounds, returned as an int: ``a whole number >= 1``, ``a whole number between 1
+    and 40``."""
     if phrase is None:
         if minimum is not None and maximum is not None:
             phrase = f"a whole number between {minimum} and {maximum}"
@@ -158,6 +160,8 @@ def whole(minimum: int | None = 0, maximum: int | None = None, *, phrase: str | 
     def checker(v: Any) -> int:
         import numbers
 
+        if floats and isinstance(v, float) and v.is_integer():
+            v = int(v)
         if isinstance(v, bool) or not isinstance(v, numbers.Integral):
             raise Invalid(phrase)
         if (minimum is not None and v < minimum) or (maximum is not None and v > maximum):

@@ -34,9 +34,11 @@ from urllib.parse import urlsplit
 
 import requests
 
+from .. import validation
 from .._version import __version__
 from ..errors import ConfigError, InfluenceError
 from ..records import Actor, Interaction, Post, SameAs, parse_timestamp
+from ..validation import invalid
 from .http import PoliteSession
 
 if TYPE_CHECKING:
@@ -260,10 +262,6 @@ def remaining_requests(headers: Any) -> float | None:
 # -- configuration helpers ---------------------------------------------------------------------
 
 
-def _show(value: Any) -> str:
-    return repr(value) if not isinstance(value, str) else f'"{value}"'
-
-
 def check_keys(source: dict, known: Iterable[str], where: str) -> None:
     """Refuse keys a source does not define (a typo must not be silently ignored)."""
     known = set(known) | {"type", "name"}
@@ -283,42 +281,32 @@ def check_strings(source: dict, key: str, where: str, *, pattern: re.Pattern | N
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ConfigError(f"{where}.{key} must be a list of non-empty strings, got {_show(value)}",
-                          key=f"{where}.{key}")
+        raise invalid(f"{where}.{key}", "a list of non-empty strings", value)
     if pattern is not None:
         for j, v in enumerate(value):
             if not pattern.match(v.strip()):
-                hint = f" (e.g. {example})" if example else ""
-                raise ConfigError(f"{where}.{key}[{j}] is not valid{hint}, got {_show(v)}",
-                                  key=f"{where}.{key}")
+                what = f"like {example}" if example else "valid"
+                raise invalid(f"{where}.{key}[{j}]", what, v, error_key=f"{where}.{key}")
     return [v.strip() for v in value]
 
 
 def check_bool(source: dict, key: str, where: str, default: bool) -> bool:
-    value = source.get(key, default)
-    if not isinstance(value, bool):
-        raise ConfigError(f"{where}.{key} must be true or false, got {_show(value)}", key=f"{where}.{key}")
-    return value
+    """``source[key]`` (default ``default``) if it is true or false."""
+    return validation.check_bool(f"{where}.{key}", source.get(key, default))
 
 
 def check_int(source: dict, key: str, where: str, default: int | None, *, lo: int = 1,
               hi: int | None = None) -> int | None:
+    """``source[key]`` (default ``default``) as a whole number in [lo, hi], or None if unset."""
     value = source.get(key, default)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < lo or (hi is not None and value > hi):
-        rng = f">= {lo}" if hi is None else f"between {lo} and {hi}"
-        raise ConfigError(f"{where}.{key} must be a whole number {rng}, got {_show(value)}",
-                          key=f"{where}.{key}")
-    return value
+    return validation.check_whole(f"{where}.{key}", value, lo, hi)
 
 
 def check_choice(source: dict, key: str, where: str, choices: tuple[str, ...], default: str) -> str:
-    value = source.get(key, default)
-    if value not in choices:
-        raise ConfigError(f"{where}.{key} must be one of {', '.join(choices)}, got {_show(value)}",
-                          key=f"{where}.{key}")
-    return value
+    """``source[key]`` (default ``default``) if it is one of ``choices``."""
+    return validation.check_choice(f"{where}.{key}", source.get(key, default), choices)
 
 
 def check_url(source: dict, key: str, where: str, default: str | None) -> str | None:
@@ -327,15 +315,14 @@ def check_url(source: dict, key: str, where: str, default: str | None) -> str | 
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ConfigError(f"{where}.{key} must be an http(s) URL, got {_show(value)}", key=f"{where}.{key}")
+        raise invalid(f"{where}.{key}", "an http(s) URL", value)
     try:
         parts = urlsplit(value.strip())
         ok = parts.scheme in ("http", "https") and bool(parts.hostname)
     except ValueError:
         ok = False
     if not ok or parts.query or parts.fragment:
-        raise ConfigError(f"{where}.{key} must be an http(s) URL such as \"https://example.org\", "
-                          f"got {_show(value)}", key=f"{where}.{key}")
+        raise invalid(f"{where}.{key}", 'an http(s) URL such as "https://example.org"', value)
     if parts.username or parts.password:
         raise ConfigError(f"{where}.{key} must not hold credentials: name an environment variable "
                           f"in a *_env key instead", key=f"{where}.{key}")

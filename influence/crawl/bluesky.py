@@ -97,7 +97,7 @@ def validate(source: dict, where: str = "source") -> None:
     >>> validate({"type": "bluesky", "actors": ["not a handle"]}, "sources[1]")
     Traceback (most recent call last):
     ...
-    influence.errors.ConfigError: sources[1].actors[0] is not valid (e.g. "ana.bsky.social" or a did:plc:...), got "not a handle"
+    influence.errors.ConfigError: sources[1].actors[0] must be like "ana.bsky.social" or a did:plc:..., got "not a handle"
     """
     _config(source, where)
 

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
 from ..records import Actor, Interaction, Post, actor_id
+from ..validation import invalid
 from . import _api
 from ._api import ApiClient, Emitter, Page, html_to_text, paginate, web_actor
 
@@ -67,7 +68,7 @@ def validate(source: dict, where: str = "source") -> None:
     >>> validate({"type": "hackernews", "tree": "api"}, "sources[4]")
     Traceback (most recent call last):
     ...
-    influence.errors.ConfigError: sources[4].tree must be one of algolia, firebase, got "api"
+    influence.errors.ConfigError: sources[4].tree must be one of "algolia", "firebase", got "api"
     """
     _config(source, where)
 
@@ -80,12 +81,10 @@ def _config(source: dict, where: str) -> dict:
     if not isinstance(items, list) or not all(
             (isinstance(i, int) and not isinstance(i, bool) and i > 0) or (isinstance(i, str) and _ITEM.match(i.strip()))
             for i in items):
-        raise ConfigError(f"{where}.items must be a list of item ids or news.ycombinator.com/item?id= URLs, "
-                          f"got {items!r}", key=f"{where}.items")
+        raise invalid(f"{where}.items", "a list of item ids or news.ycombinator.com/item?id= URLs", items)
     tags = source.get("tags", "story")
     if not isinstance(tags, str) or not tags.strip():
-        raise ConfigError(f"{where}.tags must be an Algolia tags string such as \"story\", got {tags!r}",
-                          key=f"{where}.tags")
+        raise invalid(f"{where}.tags", 'an Algolia tags string such as "story"', tags)
     return {
         "queries": _api.check_strings(source, "queries", where) if "queries" in source else None,
         "tags": tags.strip(),

@@ -70,6 +70,7 @@ from urllib3.util.retry import Retry
 
 from .._version import __version__
 from ..errors import ConfigError
+from ..validation import Invalid, boolean, check, number, optional, whole
 from .errors import (
     BlockedURLError,
     ContentTypeError,
@@ -186,30 +187,8 @@ class HttpConfig:
     respect_robots: bool = True
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            kind, lo, open_lo = _RULES[f.name]
-            if kind == "str":
-                ok = isinstance(value, str) and value.strip() != "" and "\n" not in value
-                if f.name == "contact" and value is None:
-                    continue
-                if not ok:
-                    raise ConfigError(f"{f.name} must be a non-empty one-line string, got {_show(value)}",
-                                      key=f.name)
-            elif kind == "bool":
-                if not isinstance(value, bool):
-                    raise ConfigError(f"{f.name} must be true or false, got {_show(value)}", key=f.name)
-            else:
-                bad = isinstance(value, bool) or not isinstance(value, (int, float))
-                if not bad:
-                    bad = not math.isfinite(value) or (value <= lo if open_lo else value < lo)
-                    if kind == "int" and not bad:
-                        bad = value != int(value)
-                if bad:
-                    what = "a whole number" if kind == "int" else "a number"
-                    raise ConfigError(f"{f.name} must be {what} {'>' if open_lo else '>='} {lo:g}, "
-                                      f"got {_show(value)}", key=f.name)
-                object.__setattr__(self, f.name, int(value) if kind == "int" else float(value))
+        for name, checker in _CONSTRAINTS.items():
+            object.__setattr__(self, name, check(name, checker, getattr(self, name)))
 
     @property
     def user_agent_header(self) -> str:
@@ -239,29 +218,29 @@ class HttpConfig:
         return d
 
 
-# (kind, lower bound, bound is exclusive)
-_RULES: dict[str, tuple[str, float, bool]] = {
-    "user_agent": ("str", 0, False),
-    "contact": ("str", 0, False),
-    "timeout": ("float", 0, True),
-    "connect_timeout": ("float", 0, True),
-    "total_timeout": ("float", 0, True),
-    "retries": ("int", 0, False),
-    "backoff": ("float", 0, False),
-    "max_retry_after": ("float", 0, False),
-    "delay": ("float", 0, False),
-    "max_concurrency": ("int", 1, False),
-    "per_host_concurrency": ("int", 1, False),
-    "max_bytes": ("int", 1, False),
-    "max_redirects": ("int", 0, False),
-    "respect_robots": ("bool", 0, False),
+def _one_line(value: Any) -> str:
+    if not (isinstance(value, str) and value.strip() != "" and "\n" not in value):
+        raise Invalid("a non-empty one-line string")
+    return value
+
+
+#: What each ``[crawl]`` key may be (checked in ``__post_init__``; integral floats become ints).
+_CONSTRAINTS: dict[str, Any] = {
+    "user_agent": _one_line,
+    "contact": optional(_one_line),
+    "timeout": number(0, open_lo=True),
+    "connect_timeout": number(0, open_lo=True),
+    "total_timeout": number(0, open_lo=True),
+    "retries": whole(0, floats=True),
+    "backoff": number(0),
+    "max_retry_after": number(0),
+    "delay": number(0),
+    "max_concurrency": whole(1, floats=True),
+    "per_host_concurrency": whole(1, floats=True),
+    "max_bytes": whole(1, floats=True),
+    "max_redirects": whole(0, floats=True),
+    "respect_robots": boolean,
 }
-
-
-def _show(value: Any) -> str:
-    from ..config import _show as show
-
-    return show(value)
 
 
 # -- address guard --------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from ..records import Actor, Interaction, Post, SameAs, actor_id
+from ..validation import invalid
 from . import _api
 from ._api import (
     ApiClient,
@@ -143,8 +144,7 @@ def _config(source: dict, where: str) -> dict:
     }
     domain = source.get("domain")
     if domain is not None and (not isinstance(domain, str) or not re.match(r"^[A-Za-z0-9.-]+(:\d+)?$", domain)):
-        raise ConfigError(f"{where}.domain must be a domain name such as \"mastodon.social\", got {domain!r}",
-                          key=f"{where}.domain")
+        raise invalid(f"{where}.domain", 'a domain name such as "mastodon.social"', domain)
     cfg["domain"] = domain.lower() if domain else None
     if not (cfg["hashtags"] or cfg["accounts"] or cfg["statuses"]):
         raise ConfigError(f"{where}: give at least one of hashtags, accounts or statuses",

@@ -53,6 +53,7 @@ from urllib.parse import quote, urlsplit
 
 from ..errors import ConfigError
 from ..records import Actor, Interaction, Post, actor_id
+from ..validation import invalid
 from . import _api
 from ._api import ApiClient, Emitter, Page, paginate, web_actor
 
@@ -90,7 +91,7 @@ def validate(source: dict, where: str = "source") -> None:
     >>> validate({"type": "reddit", "subreddits": ["coffee"], "sort": "best"}, "sources[3]")
     Traceback (most recent call last):
     ...
-    influence.errors.ConfigError: sources[3].sort must be one of hot, new, top, rising, controversial, got "best"
+    influence.errors.ConfigError: sources[3].sort must be one of "hot", "new", "top", "rising", "controversial", got "best"
     """
     _config(source, where)
 
@@ -118,7 +119,7 @@ def _config(source: dict, where: str) -> dict:
     }
     ua = source.get("user_agent", _api.USER_AGENT)
     if not isinstance(ua, str) or not ua.strip() or "\n" in ua:
-        raise ConfigError(f"{where}.user_agent must be a one-line string, got {ua!r}", key=f"{where}.user_agent")
+        raise invalid(f"{where}.user_agent", "a one-line string", ua)
     cfg["user_agent"] = ua.strip()
     for key in ("client_id_env", "client_secret_env", "token_env"):
         cfg[key] = _api.check_env_name(source, key, where)

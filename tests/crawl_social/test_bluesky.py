@@ -404,10 +404,10 @@ def test_malformed_followers_page_counted(replay, ctx_factory):
 
 @pytest.mark.parametrize("table,message", [
     ({}, "sources[1]: give at least one of actors, queries or posts"),
-    ({"actors": ["not a handle"]}, "sources[1].actors[0] is not valid"),
-    ({"actors": ["a.bsky.social"], "search_sort": "new"}, "sources[1].search_sort must be one of latest, top"),
+    ({"actors": ["not a handle"]}, "sources[1].actors[0] must be like \"ana.bsky.social\" or a did:plc:..., got \"not a handle\""),
+    ({"actors": ["a.bsky.social"], "search_sort": "new"}, 'sources[1].search_sort must be one of "latest", "top", got "new"'),
     ({"actors": ["a.bsky.social"], "identifier_env": "X"}, "identifier_env and password_env go together"),
-    ({"posts": ["https://example.org/post/1"]}, "sources[1].posts[0] is not valid"),
+    ({"posts": ["https://example.org/post/1"]}, "sources[1].posts[0] must be like"),
 ])
 def test_validate_names_the_key(table, message):
     with pytest.raises(ConfigError, match=re.escape(message)):

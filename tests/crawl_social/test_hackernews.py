@@ -175,9 +175,9 @@ def test_429_then_malformed_json(replay, ctx_factory, fake_clock):
 
 
 @pytest.mark.parametrize("table,message", [
-    ({"tree": "api"}, "sources[4].tree must be one of algolia, firebase"),
+    ({"tree": "api"}, 'sources[4].tree must be one of "algolia", "firebase", got "api"'),
     ({"items": ["abc"]}, "sources[4].items must be a list of item ids"),
-    ({"sort": "new"}, "sources[4].sort must be one of date, relevance"),
+    ({"sort": "new"}, 'sources[4].sort must be one of "date", "relevance", got "new"'),
     ({"queries": "x", "page_size": 5000}, "sources[4].page_size must be a whole number between 1 and 1000"),
 ])
 def test_validate_names_the_key(table, message):

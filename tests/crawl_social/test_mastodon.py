@@ -416,7 +416,7 @@ def test_archive_receives_the_raw_responses(replay, ctx_factory, fx):
     ({"hashtags": ["x"]}, "sources[0].instance is required"),
     ({"instance": "ftp://h.example", "hashtags": ["x"]}, "sources[0].instance must be an http(s) URL"),
     ({"instance": "https://h.example"}, "give at least one of hashtags, accounts or statuses"),
-    ({"instance": "https://h.example", "accounts": ["not an account!"]}, "sources[0].accounts[0] is not valid"),
+    ({"instance": "https://h.example", "accounts": ["not an account!"]}, "sources[0].accounts[0] must be like \"@ana@mastodon.social\", got \"not an account!\""),
     ({"instance": "https://h.example", "hashtags": ["x"], "page_size": 100}, "sources[0].page_size must be"),
     ({"instance": "https://h.example", "hashtags": ["x"], "token": "abc"}, "unknown key 'token'"),
     ({"instance": "https://h.example", "hashtags": ["x"], "token_env": "abc def"}, "must name an environment variable"),

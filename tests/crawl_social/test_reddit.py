@@ -260,8 +260,8 @@ def test_search_request_shape(replay, ctx_factory):
 
 @pytest.mark.parametrize("table,message", [
     ({}, "sources[2]: give at least one of subreddits, queries or threads"),
-    ({"subreddits": ["no spaces allowed"]}, "sources[2].subreddits[0] is not valid"),
-    ({"subreddits": ["coffee"], "sort": "best"}, "sources[2].sort must be one of hot, new, top"),
+    ({"subreddits": ["no spaces allowed"]}, "sources[2].subreddits[0] must be like \"coffee\", got \"no spaces allowed\""),
+    ({"subreddits": ["coffee"], "sort": "best"}, 'sources[2].sort must be one of "hot", "new", "top"'),
     ({"subreddits": ["coffee"], "client_id_env": "X"}, "client_id_env and client_secret_env go together"),
     ({"subreddits": ["coffee"], "comment_limit": 0}, "sources[2].comment_limit must be a whole number"),
 ])
