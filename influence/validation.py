@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -130,7 +131,7 @@ def number(lo: float | None = None, hi: float | None = None, *, open_lo: bool = 
             phrase = "a number"
 
     def checker(v: Any) -> float:
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
             raise Invalid(phrase)
         x = float(v)
         if lo is not None and (x < lo or (open_lo and x == lo)):
@@ -158,8 +159,6 @@ def whole(minimum: int | None = 0, maximum: int | None = None, *, phrase: str | 
             phrase = "a whole number"
 
     def checker(v: Any) -> int:
-        import numbers
-
         if floats and isinstance(v, float) and v.is_integer():
             v = int(v)
         if isinstance(v, bool) or not isinstance(v, numbers.Integral):

@@ -1,14 +1,15 @@
 """Implementation of :func:`influence.datasets.make_sector`.
 
 The docstring of :mod:`influence.datasets` describes the sector and what is planted in it. This
-module holds the vocabulary (names, topics, post templates, brands) and the generator, which draws
-every random number from one :func:`numpy.random.default_rng` seeded by the caller.
+module holds the generator, which draws every random number from one
+:func:`numpy.random.default_rng` seeded by the caller; the vocabulary it draws from (names, topics,
+post templates, brands) is the data file ``demo_vocabulary.json`` next to it, read once at import.
 """
 
 from __future__ import annotations
 
+import json
 import math
-import numbers
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,64 +17,15 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from ..errors import ConfigError
 from ..records import Actor, Interaction, Kind, Post, actor_id
+from ..validation import check_number, check_whole
 
 __all__ = ["DemoSector", "GroundTruth", "make_sector"]
 
 
 # ==================================================================================================
-# Vocabulary: names, topics, templates (all invented)
+# Vocabulary: names, topics, templates (all invented), read from demo_vocabulary.json
 # ==================================================================================================
-# fmt: off
-
-# --------------------------------------------------------------------------------------------------
-# People
-# --------------------------------------------------------------------------------------------------
-
-FIRST_NAMES = {
-    "es": (
-        "Ana", "Lucía", "María", "Carmen", "Laura", "Marta", "Elena", "Paula", "Sara", "Irene",
-        "Nuria", "Alba", "Claudia", "Julia", "Rocío", "Pilar", "Javier", "Carlos", "David", "Daniel",
-        "Pablo", "Jorge", "Alberto", "Sergio", "Álvaro", "Diego", "Raúl", "Iván", "Rubén", "Manuel",
-        "Andrés", "Hugo", "Marcos", "Adrián", "Óscar", "Nacho", "Inés", "Noelia", "Gonzalo", "Teresa",
-    ),
-    "en": (
-        "Emma", "Olivia", "Sophie", "Grace", "Chloe", "Lucy", "Hannah", "Amelia", "Ella", "Mia",
-        "Ruby", "Alice", "Isla", "Zoe", "Jack", "Oliver", "Harry", "George", "Noah", "Leo",
-        "Oscar", "Charlie", "Jacob", "Thomas", "Liam", "Ethan", "Samuel", "Henry", "Max", "Luke",
-        "Nora", "Freya", "Owen", "Isaac", "Maya", "Rosa", "Felix", "Ivy", "Adam", "Nina",
-    ),
-}
-
-LAST_NAMES = {
-    "es": (
-        "García", "Fernández", "López", "Martínez", "Sánchez", "Pérez", "Gómez", "Martín",
-        "Jiménez", "Ruiz", "Hernández", "Díaz", "Moreno", "Muñoz", "Álvarez", "Romero", "Navarro",
-        "Torres", "Domínguez", "Vázquez", "Ramos", "Gil", "Serrano", "Blanco", "Molina", "Castro",
-        "Ortega", "Rubio", "Marín", "Sanz", "Iglesias", "Medina", "Cortés", "Garrido", "Santos",
-        "Lozano",
-    ),
-    "en": (
-        "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Robinson",
-        "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood",
-        "Jackson", "Clarke", "Baker", "Turner", "Hill", "Cooper", "Ward", "Morris", "Moore",
-        "Parker", "Bennett", "Carter", "Hughes", "Price", "Bell", "Murphy", "Kelly", "Reed",
-    ),
-}
-
-#: Mastodon instances of the demo (all under .example, so no real server is ever named).
-MASTODON_INSTANCES = {
-    "es": ("cafes.example", "mastodon-es.example", "social.example", "tostado.example"),
-    "en": ("brew.example", "mastodon.example", "social.example", "toot.example"),
-}
-
-#: Suffix of the demo's Bluesky handles (``name.bsky.example``).
-BLUESKY_SUFFIX = "bsky.example"
-
-# --------------------------------------------------------------------------------------------------
-# Communities
-# --------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -89,244 +41,6 @@ class CommunitySpec:
     hashtags: dict  # language -> hashtags
     roles: dict  # language -> bio roles
     site_words: dict  # language -> words for web site names
-
-
-COMMUNITIES: tuple[CommunitySpec, ...] = (
-    CommunitySpec(
-        name="baristas",
-        title="Baristas y cafeterías",
-        size_share=0.20,
-        es_share=0.88,
-        platform_mix=(0.66, 0.14, 0.05, 0.15),
-        topics={
-            "es": (
-                "la calibración del molino antes de abrir", "el espresso de temporada en barra",
-                "cómo texturizar leche para un flat white",
-                "abrir una cafetería de especialidad en el barrio",
-                "el precio justo de un café en barra", "la formación de baristas nuevos",
-                "el agua y su efecto en la extracción", "los turnos de fin de semana en cafetería",
-            ),
-            "en": (
-                "dialing in the grinder before opening", "the seasonal espresso on bar",
-                "steaming milk for a flat white", "opening a specialty café in the neighbourhood",
-                "what a fair price for a café coffee is", "training new baristas",
-                "water chemistry and extraction", "busy weekend shifts behind the bar",
-            ),
-        },
-        hashtags={
-            "es": ("#cafedeespecialidad", "#barista", "#cafeteria", "#espresso"),
-            "en": ("#specialtycoffee", "#barista", "#espresso", "#cafe"),
-        },
-        roles={
-            "es": ("Barista", "Cafetería de especialidad", "Café y barra", "Barista y formación"),
-            "en": ("Barista", "Café owner", "Head barista", "Barista trainer"),
-        },
-        site_words={"es": ("Barra", "Barista", "Espresso"), "en": ("Barista", "Espresso", "Bar")},
-    ),
-    CommunitySpec(
-        name="homebrew",
-        title="Home brewing",
-        size_share=0.20,
-        es_share=0.15,
-        platform_mix=(0.50, 0.10, 0.30, 0.10),
-        topics={
-            "en": (
-                "my V60 recipe for light roasts", "inverted AeroPress tweaks",
-                "grind size for a French press", "choosing a hand grinder on a budget",
-                "water recipes for home brewing", "cold brew ratios for summer",
-                "bloom time experiments with pour-over", "scales and kettles for a home setup",
-            ),
-            "es": (
-                "mi receta de V60 para tuestes claros", "trucos de AeroPress invertida",
-                "la molienda para prensa francesa", "elegir un molino manual barato",
-                "recetas de agua para preparar en casa", "proporciones de cold brew para verano",
-                "experimentos con el bloom en filtro", "básculas y hervidores para casa",
-            ),
-        },
-        hashtags={
-            "en": ("#homebrew", "#pourover", "#v60", "#aeropress"),
-            "es": ("#cafeencasa", "#metodosdefiltrado", "#v60"),
-        },
-        roles={
-            "en": ("Home brewer", "Pour-over nerd", "Coffee hobbyist", "Weekend brewer"),
-            "es": ("Café en casa", "Fan del V60", "Filtro y métodos"),
-        },
-        site_words={"en": ("Brew", "Pour", "Grind"), "es": ("Filtro", "Molienda", "Taza")},
-    ),
-    CommunitySpec(
-        name="roasters",
-        title="Tostadores y comercio de café verde",
-        size_share=0.17,
-        es_share=0.55,
-        platform_mix=(0.55, 0.10, 0.05, 0.30),
-        topics={
-            "es": (
-                "los precios del café verde esta cosecha", "el perfil de tueste para un Etiopía lavado",
-                "la logística de importar lotes pequeños", "catas de lotes de Colombia y Perú",
-                "el control de humedad del café verde", "las subastas de microlotes",
-                "curvas de tueste y tiempo de desarrollo",
-            ),
-            "en": (
-                "green coffee prices this harvest", "a roast profile for a washed Ethiopia",
-                "the logistics of importing small lots", "cupping lots from Colombia and Peru",
-                "moisture control in green coffee", "microlot auctions",
-                "roast curves and development time",
-            ),
-        },
-        hashtags={
-            "es": ("#tueste", "#cafeverde", "#cata", "#cafedeespecialidad"),
-            "en": ("#coffeeroasting", "#greencoffee", "#cupping"),
-        },
-        roles={
-            "es": ("Tueste y cata", "Importación de café verde", "Q-grader", "Cata de cafés"),
-            "en": ("Roaster", "Green coffee buyer", "Q-grader", "Cupper"),
-        },
-        site_words={"es": ("Tueste", "Grano", "Cosecha"), "en": ("Roast", "Green", "Harvest")},
-    ),
-    CommunitySpec(
-        name="latte-art",
-        title="Latte art",
-        size_share=0.14,
-        es_share=0.25,
-        platform_mix=(0.55, 0.30, 0.10, 0.05),
-        topics={
-            "en": (
-                "pouring a six-layer tulip", "the rosetta wiggle explained",
-                "milk pitchers for latte art", "practising etching on cappuccinos",
-                "latte art throwdown results", "oat milk that actually pours well",
-                "swan pours for beginners",
-            ),
-            "es": (
-                "cómo hacer un tulipán de seis capas", "el movimiento de la roseta",
-                "jarras para latte art", "practicar etching en capuchinos",
-                "resultados del campeonato de latte art", "bebidas vegetales que texturizan bien",
-                "cisnes para principiantes",
-            ),
-        },
-        hashtags={
-            "en": ("#latteart", "#coffeeart", "#baristalife"),
-            "es": ("#latteart", "#arteenlatte", "#barista"),
-        },
-        roles={
-            "en": ("Latte artist", "Barista and pourer", "Throwdown judge"),
-            "es": ("Latte art", "Barista y competición", "Jurado de latte art"),
-        },
-        site_words={"en": ("Pour", "Rosetta", "Tulip"), "es": ("Roseta", "Tulipán", "Jarra")},
-    ),
-    CommunitySpec(
-        name="health-science",
-        title="Café, salud y ciencia",
-        size_share=0.13,
-        es_share=0.85,
-        platform_mix=(0.60, 0.10, 0.10, 0.20),
-        topics={
-            "es": (
-                "la cafeína y la calidad del sueño",
-                "café y salud cardiovascular según la evidencia", "los antioxidantes del café",
-                "cuántas tazas al día son razonables", "el descafeinado por proceso de agua",
-                "la acrilamida en el tueste", "el café durante el embarazo",
-            ),
-            "en": (
-                "caffeine and sleep quality", "coffee and heart health: what the evidence says",
-                "antioxidants in coffee", "how many cups a day are reasonable",
-                "water-process decaf", "acrylamide in roasting", "coffee during pregnancy",
-            ),
-        },
-        hashtags={
-            "es": ("#cafeysalud", "#ciencia", "#nutricion"),
-            "en": ("#coffeescience", "#health", "#nutrition"),
-        },
-        roles={
-            "es": ("Nutrición", "Divulgación científica", "Medicina", "Investigación"),
-            "en": ("Nutritionist", "Science writer", "Researcher"),
-        },
-        site_words={"es": ("Ciencia", "Salud", "Evidencia"), "en": ("Science", "Health", "Lab")},
-    ),
-    CommunitySpec(
-        name="sustainability",
-        title="Sostenibilidad y comercio justo",
-        size_share=0.16,
-        es_share=0.50,
-        platform_mix=(0.62, 0.15, 0.05, 0.18),
-        topics={
-            "es": (
-                "el precio mínimo del comercio justo", "las cooperativas de mujeres caficultoras",
-                "la trazabilidad del grano a la taza", "el cambio climático en las zonas cafeteras",
-                "el reglamento europeo contra la deforestación", "los envases compostables",
-                "los ingresos dignos en origen",
-            ),
-            "en": (
-                "the fair trade minimum price", "women-led coffee cooperatives",
-                "traceability from farm to cup", "climate change in coffee regions",
-                "the EU deforestation regulation", "compostable coffee packaging",
-                "living incomes at origin",
-            ),
-        },
-        hashtags={
-            "es": ("#comerciojusto", "#sostenibilidad", "#cafedeespecialidad"),
-            "en": ("#fairtrade", "#sustainability", "#directtrade"),
-        },
-        roles={
-            "es": ("Activismo cafetero", "Cooperativas de café", "Periodismo ambiental"),
-            "en": ("Campaigner", "Co-op field officer", "Climate journalist"),
-        },
-        site_words={"es": ("Origen", "Justo", "Tierra"), "en": ("Origin", "Fair", "Roots")},
-    ),
-)
-
-SITE_PREFIXES = {
-    "es": ("El Rincón del", "Cuaderno de", "Diario del", "Notas de", "La Taza del"),
-    "en": ("The", "Daily", "Notes on", "Field Guide to"),
-}
-SITE_SUFFIXES = {"es": ("", "", " Digital"), "en": (" Journal", " Weekly", " Lab", "")}
-
-OPENERS = {
-    "es": ("Hoy hablamos de", "Pensando en", "Mi opinión sobre", "Hilo sobre", "Apuntes sobre",
-           "Nuevo artículo:"),
-    "en": ("Today's topic:", "Thinking about", "My take on", "Thread on", "Notes on", "New post:"),
-}
-CLOSERS = {
-    "es": ("¿Qué opináis?", "Os leo.", "", "Más en el blog.", "Seguimos."),
-    "en": ("Thoughts?", "Curious what you think.", "", "More on the blog.", "Cheers."),
-}
-REPLIES = {
-    "es": ("Totalmente de acuerdo.", "Gracias por compartir.", "¿Qué molino usas?",
-           "Muy interesante, lo pruebo mañana.", "No lo veo tan claro.", "¡Qué buena pinta!"),
-    "en": ("Totally agree.", "Thanks for sharing!", "Which grinder do you use?",
-           "Interesting, will try it tomorrow.", "Not so sure about that.", "Looks great!"),
-}
-COMMENTS = {
-    "es": ("Buen artículo, gracias.", "Muy útil, lo guardo.", "Echo en falta datos de origen.",
-           "Justo lo que buscaba."),
-    "en": ("Great article, thanks.", "Very useful, bookmarked.", "I'd like more data on this.",
-           "Exactly what I was looking for."),
-}
-MENTIONS = {
-    "es": ("Charlando sobre {topic} con {h}", "Muy recomendable lo que cuenta {h} sobre {topic}",
-           "{h} ¿qué opinas de {topic}?", "Aprendiendo de {h}: {topic}"),
-    "en": ("Chatting about {topic} with {h}", "Great thread by {h} on {topic}",
-           "{h} what do you think about {topic}?", "Learning from {h}: {topic}"),
-}
-QUOTES = {
-    "es": ("Muy bien explicado 👇 {topic}", "Esto 👇 sobre {topic}"),
-    "en": ("Well put 👇 {topic}", "This 👇 on {topic}"),
-}
-LINKS = {
-    "es": ("Recomiendo este artículo de {h} sobre {topic}", "Vía {h}: {topic}"),
-    "en": ("Worth reading: {h} on {topic}", "Via {h}: {topic}"),
-}
-BROADCASTS = {
-    "es": ("Noticias del café: {topic}", "Resumen del día: {topic}", "Nueva entrada: {topic}"),
-    "en": ("Coffee news: {topic}", "Daily roundup: {topic}", "New entry: {topic}"),
-}
-BROADCASTER_NAMES = {
-    "es": ("Noticias Cafeteras", "Agenda del Café", "Café al Día", "Boletín Cafetero"),
-    "en": ("Coffee News Daily", "Brew Digest", "Bean Bulletin", "Cup Feed"),
-}
-
-# --------------------------------------------------------------------------------------------------
-# Brands
-# --------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -347,173 +61,60 @@ class BrandSpec:
     bio: str
 
 
-BRANDS: tuple[BrandSpec, ...] = (
-    BrandSpec(
-        name="Café Aurora",
-        accounts=(("mastodon", "cafeaurora@cafes.example"), ("web", "cafeaurora.example"),
-                  ("bluesky", "cafeaurora.bsky.example")),
-        followers=(18400, None, 6200),
-        posts_per_week=5,
-        weekday_weights=(1.0, 4.0, 1.0, 4.0, 1.0, 0.3, 0.2),
-        hour_mean=9.5,
-        hour_sd=1.0,
-        es_share=0.6,
-        topics={"sustainability": 0.50, "origin": 0.30, "events": 0.10, "promotions": 0.10},
-        popularity=1.0,
-        sentiment=(0.65, 0.10, 0.25),
-        bio="Tostadores de café de especialidad con comercio directo. Specialty roasters.",
-    ),
-    BrandSpec(
-        name="Tostadores del Sur",
-        accounts=(("mastodon", "tostadoresdelsur@cafes.example"),
-                  ("web", "tostadoresdelsur.example")),
-        followers=(7300, None),
-        posts_per_week=3,
-        weekday_weights=(4.0, 0.5, 4.0, 0.5, 4.0, 0.3, 0.2),
-        hour_mean=18.0,
-        hour_sd=1.5,
-        es_share=0.85,
-        topics={"origin": 0.40, "stores": 0.30, "promotions": 0.20, "events": 0.10},
-        popularity=0.7,
-        sentiment=(0.45, 0.25, 0.30),
-        bio="Tostamos en Sevilla desde 1998. Cafeterías en Andalucía.",
-    ),
-    BrandSpec(
-        name="Bean Theory",
-        accounts=(("mastodon", "beantheory@brew.example"), ("web", "beantheory.example"),
-                  ("bluesky", "beantheory.bsky.example")),
-        followers=(25100, None, 9800),
-        posts_per_week=8,
-        weekday_weights=(1.0, 1.0, 1.0, 1.0, 1.5, 3.0, 3.0),
-        hour_mean=12.0,
-        hour_sd=3.0,
-        es_share=0.3,
-        topics={"brewing gear": 0.50, "recipes": 0.30, "promotions": 0.12, "stores": 0.08},
-        popularity=1.2,
-        sentiment=(0.35, 0.40, 0.25),
-        bio="Brewing gear, recipes and fresh beans delivered. Cafés in Madrid and Valencia.",
-    ),
-    BrandSpec(
-        name="Molienda Norte",
-        accounts=(("mastodon", "moliendanorte@cafes.example"), ("web", "moliendanorte.example")),
-        followers=(900, None),
-        posts_per_week=2,
-        weekday_weights=(0.5, 0.5, 0.5, 0.5, 1.0, 4.0, 4.0),
-        hour_mean=20.0,
-        hour_sd=0.5,
-        es_share=0.9,
-        topics={"promotions": 0.60, "stores": 0.25, "recipes": 0.15},
-        popularity=0.35,
-        sentiment=(0.30, 0.30, 0.40),
-        bio="Café molido y en grano al mejor precio. Envíos a toda España.",
-    ),
-)
+def _frozen(value):
+    """JSON lists as tuples (the vocabulary is immutable and was written as tuples)."""
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _frozen(v) for k, v in value.items()}
+    return value
 
+
+def _vocabulary() -> dict:
+    from importlib.resources import files
+
+    text = files(__package__).joinpath("demo_vocabulary.json").read_text(encoding="utf-8")
+    return {k: _frozen(v) for k, v in json.loads(text).items() if not k.startswith("_")}
+
+
+_V = _vocabulary()
+
+#: First and last names per language.
+FIRST_NAMES: dict = _V["FIRST_NAMES"]
+LAST_NAMES: dict = _V["LAST_NAMES"]
+#: Mastodon instances of the demo (all under .example, so no real server is ever named).
+MASTODON_INSTANCES: dict = _V["MASTODON_INSTANCES"]
+#: Suffix of the demo's Bluesky handles (``name.bsky.example``).
+BLUESKY_SUFFIX: str = _V["BLUESKY_SUFFIX"]
+#: The planted conversations.
+COMMUNITIES: tuple[CommunitySpec, ...] = tuple(CommunitySpec(**c) for c in _V["COMMUNITIES"])
+SITE_PREFIXES: dict = _V["SITE_PREFIXES"]
+SITE_SUFFIXES: dict = _V["SITE_SUFFIXES"]
+#: Post templates per language (``{topic}``, ``{h}``: a handle).
+OPENERS: dict = _V["OPENERS"]
+CLOSERS: dict = _V["CLOSERS"]
+REPLIES: dict = _V["REPLIES"]
+COMMENTS: dict = _V["COMMENTS"]
+MENTIONS: dict = _V["MENTIONS"]
+QUOTES: dict = _V["QUOTES"]
+LINKS: dict = _V["LINKS"]
+BROADCASTS: dict = _V["BROADCASTS"]
+BROADCASTER_NAMES: dict = _V["BROADCASTER_NAMES"]
+#: The fictional competitors.
+BRANDS: tuple[BrandSpec, ...] = tuple(BrandSpec(**b) for b in _V["BRANDS"])
 #: The brand whose attention the bot network inflates.
-INFLATED_BRAND = "Molienda Norte"
-
-BRAND_TOPICS = {
-    "sustainability": {
-        "es": ("Nuestro compromiso: pagamos por encima del precio mínimo del comercio justo",
-               "Bolsas 100% compostables desde este mes",
-               "Visitamos la cooperativa que cultiva nuestro café"),
-        "en": ("Our commitment: we pay above the fair trade minimum price",
-               "Fully compostable bags from this month",
-               "Visiting the cooperative that grows our coffee"),
-    },
-    "origin": {
-        "es": ("Nuevo lote de Huila, Colombia: panela y naranja",
-               "Llega el Etiopía Guji lavado de esta cosecha",
-               "Microlote de Cajamarca, Perú, ya disponible"),
-        "en": ("New lot from Huila, Colombia: panela and orange",
-               "This harvest's washed Ethiopia Guji has landed",
-               "Microlot from Cajamarca, Peru, now available"),
-    },
-    "brewing gear": {
-        "es": ("Probamos el nuevo molino manual de la tienda",
-               "Guía para elegir hervidor de cuello de cisne",
-               "Vuelven las básculas con temporizador"),
-        "en": ("We tested the new hand grinder in the shop", "How to pick a gooseneck kettle",
-               "Timer scales are back in stock"),
-    },
-    "recipes": {
-        "es": ("Receta de V60: 15 g, 250 ml, 3 minutos", "Cold brew en casa paso a paso",
-               "Nuestra receta de AeroPress para tuestes claros"),
-        "en": ("V60 recipe: 15 g, 250 ml, 3 minutes", "Cold brew at home, step by step",
-               "Our AeroPress recipe for light roasts"),
-    },
-    "promotions": {
-        "es": ("Envío gratis este fin de semana", "20% de descuento en la suscripción mensual",
-               "2x1 en cafés de filtro hasta el domingo"),
-        "en": ("Free shipping this weekend", "20% off the monthly subscription",
-               "Buy one, get one free on filter coffee until Sunday"),
-    },
-    "stores": {
-        "es": ("Abrimos nueva cafetería en el centro", "Horario especial en festivos",
-               "Te esperamos en barra con el espresso de temporada"),
-        "en": ("New café opening downtown", "Holiday opening hours",
-               "Come and try the seasonal espresso at the bar"),
-    },
-    "events": {
-        "es": ("Cata abierta este jueves en el tostadero", "Taller de latte art para principiantes",
-               "Estaremos en la feria del café de Madrid"),
-        "en": ("Open cupping this Thursday at the roastery", "Latte art workshop for beginners",
-               "See you at the coffee fair in Madrid"),
-    },
-}
-BRAND_HASHTAGS = {
-    "es": ("#cafedeespecialidad", "#cafe", "#tueste"),
-    "en": ("#specialtycoffee", "#coffee", "#freshroast"),
-}
-
+INFLATED_BRAND: str = _V["INFLATED_BRAND"]
+BRAND_TOPICS: dict = _V["BRAND_TOPICS"]
+BRAND_HASHTAGS: dict = _V["BRAND_HASHTAGS"]
 #: Brand-mention templates by sentiment and language; ``{b}`` is the brand (name or @handle).
-SENTIMENT_TEMPLATES = {
-    "positive": {
-        "es": ("Me encanta el nuevo tueste de {b}", "Qué buen espresso el de {b} esta mañana",
-               "{b} nunca falla: gran café y mejor trato",
-               "Recomiendo muchísimo el filtro etíope de {b}"),
-        "en": ("Loving the new roast from {b}", "{b} makes the best flat white in town",
-               "Great customer service from {b}, highly recommend",
-               "The Ethiopia filter from {b} is amazing"),
-    },
-    "negative": {
-        "es": ("Terrible servicio de {b}, el pedido llegó tarde",
-               "Muy decepcionado con {b}: el café llegó rancio",
-               "{b} ha subido precios y la calidad ha bajado. Una pena",
-               "Pésima atención al cliente de {b}"),
-        "en": ("Terrible service from {b}, my order arrived late",
-               "Really disappointed with {b}: stale beans again",
-               "{b} raised prices and the quality dropped. Awful",
-               "Worst customer support ever at {b}"),
-    },
-    "neutral": {
-        "es": ("{b} abre tienda en Valencia", "{b} anuncia nuevo horario de verano",
-               "¿Alguien ha probado el nuevo blend de {b}?",
-               "{b} estará en la feria del café de Madrid"),
-        "en": ("{b} opens a shop in Valencia", "{b} announces new summer opening hours",
-               "Has anyone tried the new blend from {b}?",
-               "{b} will be at the coffee fair in Madrid"),
-    },
-}
+SENTIMENT_TEMPLATES: dict = _V["SENTIMENT_TEMPLATES"]
+BOT_INSTANCES: tuple[str, ...] = _V["BOT_INSTANCES"]
+BOT_WORDS: tuple[str, ...] = _V["BOT_WORDS"]
+BOT_POSTS: tuple[str, ...] = _V["BOT_POSTS"]
+BOT_MENTIONS: tuple[str, ...] = _V["BOT_MENTIONS"]
+#: The sector file's keywords.
+KEYWORDS: tuple[str, ...] = _V["KEYWORDS"]
 
-# --------------------------------------------------------------------------------------------------
-# Bots
-# --------------------------------------------------------------------------------------------------
-
-BOT_INSTANCES = ("promo.example", "ofertas.example")
-BOT_WORDS = ("cafe_ofertas", "descuentos_cafe", "mejor_cafe", "cafe_chollos", "super_cafe")
-BOT_POSTS = (
-    "🔥🔥 ¡OFERTA! El mejor café al mejor precio 🔥🔥 #oferta #cafe",
-    "☕☕ Sorteo de café gratis, comparte y participa ☕☕ #sorteo #cafe",
-    "💥 Descuentos increíbles en café 💥 #chollos #cafe",
-)
-BOT_MENTIONS = (
-    "🔥 {h} 🔥 ¡El mejor café de España! Pide ya #oferta #cafe",
-    "☕ {h} ☕ ¡Increíble! Me encanta, lo recomiendo #cafe",
-    "💯 {h} 💯 ¡Calidad top! #oferta",
-)
-
-# fmt: on
 
 # ==================================================================================================
 # Generator
@@ -622,27 +223,11 @@ def _pick(seq, u: float):
 
 
 def _check_scale(scale: object) -> float:
-    if isinstance(scale, bool) or not isinstance(scale, numbers.Real):
-        raise ConfigError(
-            f"The 'scale' parameter of make_sector must be a finite number > 0. Got {scale!r} instead.",
-            key="scale",
-        )
-    value = float(scale)
-    if not math.isfinite(value) or value <= 0:
-        raise ConfigError(
-            f"The 'scale' parameter of make_sector must be a finite number > 0. Got {scale!r} instead.",
-            key="scale",
-        )
-    return value
+    return check_number("scale", scale, 0.0, open_lo=True)
 
 
 def _check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or int(seed) < 0:
-        raise ConfigError(
-            f"The 'seed' parameter of make_sector must be an int >= 0. Got {seed!r} instead.",
-            key="seed",
-        )
-    return int(seed)
+    return check_whole("seed", seed, 0)
 
 
 class _Builder:
@@ -1449,20 +1034,6 @@ class _Builder:
         return tuple(out)
 
 
-KEYWORDS: tuple[str, ...] = (
-    "café de especialidad",
-    "specialty coffee",
-    "barista",
-    "espresso",
-    "tueste",
-    "coffee roasting",
-    "latte art",
-    "home brewing",
-    "V60",
-    "comercio justo",
-    "fair trade",
-    "cafetería",
-)
 
 
 # ==================================================================================================
