@@ -94,6 +94,7 @@ import networkx as nx
 import numpy as np
 
 from .errors import ConfigError, EmptyGraphError
+from .validation import check, check_choice, check_whole, invalid, optional, show, whole
 
 __all__ = ["FEATURES", "ROLES", "ROLE_SCORES", "RULES", "RoleAssignment", "structural_features", "rule_features",
            "assign_roles"]
@@ -420,30 +421,17 @@ def assign_roles(
     >>> r.why("star")
     'hub: attention from 30 actors (hub: >= 3, the larger of 3 and the 95th percentile of the 31 actors who receive any)'
     """
-    if method not in ("rules", "kmeans"):
-        raise ConfigError(f"The 'method' parameter of assign_roles must be 'rules' or 'kmeans'. "
-                          f"Got {method!r} instead.", key="method")
+    check_choice("method", method, ("rules", "kmeans"))
     names = list(features)
     unknown = [f for f in names if f not in FEATURES]
     if unknown or not names:
-        raise ConfigError(
-            f"The 'features' parameter of assign_roles must be a non-empty subset of {list(FEATURES)}. "
-            f"Got {list(features)!r} instead.",
-            key="features",
-        )
-    if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1):
-        raise ConfigError(f"The 'k' parameter of assign_roles must be an int >= 1 or None. Got {k!r} instead.",
-                          key="k")
+        raise invalid("features", "a non-empty list of " + ", ".join(show(f) for f in FEATURES),
+                      list(features))
+    check("k", optional(whole(1)), k)
     lo, hi = k_range
     if not (isinstance(lo, int) and isinstance(hi, int) and 2 <= lo <= hi):
-        raise ConfigError(
-            f"The 'k_range' parameter of assign_roles must be (low, high) with 2 <= low <= high. "
-            f"Got {k_range!r} instead.",
-            key="k_range",
-        )
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ConfigError(f"The 'seed' parameter of assign_roles must be an int >= 0. Got {seed!r} instead.",
-                          key="seed")
+        raise invalid("k_range", "(low, high) with 2 <= low <= high", k_range)
+    check_whole("seed", seed, 0)
     if G.number_of_nodes() < 3:
         raise EmptyGraphError("assign_roles needs at least 3 actors")
     if method == "rules":

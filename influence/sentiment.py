@@ -67,6 +67,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from .errors import ConfigError, InputDataError
 from .text import fold, stop_words
+from .validation import check_number, check_whole
 
 __all__ = [
     "ENGLISH_SUPPLEMENT",
@@ -354,10 +355,7 @@ class LexiconAnalyzer:
             v = getattr(self, key)
             if v is None:
                 continue
-            if isinstance(v, bool) or not (isinstance(v, (int, float)) and 0 <= v < 1):
-                raise ConfigError(
-                    f"The {key!r} parameter of LexiconAnalyzer must be a float in [0, 1). "
-                    f"Got {v!r} instead.", key=key)
+            check_number(key, v, 0.0, 1.0, open_hi=True)
         if self.threshold is not None:
             object.__setattr__(self, "positive_threshold", self.threshold)
             object.__setattr__(self, "negative_threshold", self.threshold)
@@ -722,9 +720,7 @@ def train_classifier(texts: Sequence[str], labels: Sequence[str], *, C: float = 
     ['positive', 'negative', 'neutral']
     """
     clean = _check_training(texts, labels)
-    if not C > 0:
-        raise ConfigError(f"The 'C' parameter of train_classifier must be > 0. Got {C!r} instead.",
-                          key="C")
+    check_number("C", C, 0.0, open_lo=True)
     pipe = _pipeline(C, seed)
     pipe.fit(list(texts), clean)
     return TrainedClassifier(pipeline=pipe, labels=tuple(sorted(set(clean))),
@@ -767,9 +763,7 @@ def cross_validate(texts: Sequence[str], labels: Sequence[str], *, folds: int = 
     from sklearn.model_selection import StratifiedKFold
 
     clean = _check_training(texts, labels)
-    if not (isinstance(folds, int) and folds >= 2):
-        raise ConfigError(f"The 'folds' parameter of cross_validate must be an int >= 2. "
-                          f"Got {folds!r} instead.", key="folds")
+    check_whole("folds", folds, 2)
     texts = list(texts)
     f1s, accs = [], []
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, clean):

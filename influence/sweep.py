@@ -67,6 +67,7 @@ from .evaluate import (
     evaluate_ranking,
     measure_table,
 )
+from .validation import check_number, check_whole
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -200,8 +201,7 @@ def grid_points(grid: Mapping[str, Any], *, random: int | None = None, seed: int
                 key=ranged[0],
             )
         return [dict(zip(keys, combo)) for combo in itertools.product(*(flat[k] for k in keys))]
-    if isinstance(random, bool) or not isinstance(random, int) or random < 1:
-        raise ConfigError(f"random must be a whole number >= 1, got {random!r}", key="random")
+    check_whole("random", random, 1)
     rng = np.random.default_rng(seed)
     points = []
     for _ in range(random):
@@ -504,10 +504,8 @@ def tune(
     base = config if config is not None else RankingConfig()
     metric = _check_metric(metric)
     k = check_k(k)
-    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 0:
-        raise ConfigError(f"trials must be a whole number >= 0, got {trials!r}", key="trials")
-    if isinstance(holdout, bool) or not isinstance(holdout, (int, float)) or not (0.0 <= holdout <= 0.9):
-        raise ConfigError(f"holdout must be a number in [0, 0.9], got {holdout!r}", key="holdout")
+    check_whole("trials", trials, 0)
+    check_number("holdout", holdout, 0.0, 0.9)
     names = list(MEASURE_NAMES if measures is None else measures)
     for m in names:
         if m not in MEASURE_NAMES:

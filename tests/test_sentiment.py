@@ -147,7 +147,7 @@ def test_neutral_band_parameters():
         ["This is fair"]) == ["positive"]
     with pytest.raises(ConfigError, match="positive_threshold"):
         LexiconAnalyzer(positive_threshold=1.5)
-    with pytest.raises(ConfigError, match="'threshold'"):
+    with pytest.raises(ConfigError, match=r"^threshold must be a number in \[0, 1\), got -0.1"):
         LexiconAnalyzer(threshold=-0.1)
 
 
