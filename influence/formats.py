@@ -750,12 +750,12 @@ def _csv_tweet(row: dict[str, str]) -> tuple[dict, dict, dict]:
 def _twarc_csv(path: str, on_bad_row, rep, refs: _Refs, fields: _Fields) -> Iterator:
     import csv
 
-    from .importers import MAX_LINE_BYTES, _bad_row, _CsvRecords, _lines, _open_binary, _refuse
+    from .importers import MAX_LINE_BYTES, CsvRecords, bad_row, open_binary, refuse, text_lines
 
     if csv.field_size_limit() < MAX_LINE_BYTES:
         csv.field_size_limit(MAX_LINE_BYTES)
-    with _open_binary(path) as fh:
-        records = _CsvRecords(_lines(fh, path), path, ",")
+    with open_binary(path) as fh:
+        records = CsvRecords(text_lines(fh, path), path, ",")
         try:
             _, header = next(records)
         except StopIteration:
@@ -773,7 +773,7 @@ def _twarc_csv(path: str, on_bad_row, rep, refs: _Refs, fields: _Fields) -> Iter
         for start, cells in records:
             if isinstance(cells, InputDataError):
                 rep.rows += 1
-                _refuse(cells, on_bad_row)
+                refuse(cells, on_bad_row)
                 continue
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
@@ -795,7 +795,7 @@ def _twarc_csv(path: str, on_bad_row, rep, refs: _Refs, fields: _Fields) -> Iter
             except MemoryError:
                 raise
             except Exception as exc:
-                _refuse(_bad_row(exc, path, start), on_bad_row)
+                refuse(bad_row(exc, path, start), on_bad_row)
                 continue
             yield from recs
 
@@ -831,12 +831,12 @@ def _ap_actor(uri: str | None) -> str | None:
 
 
 def _outbox(path: str, on_bad_row, rep, refs: _Refs, fields: _Fields) -> Iterator:
-    from .importers import _bad_row, _open_text, _refuse
+    from .importers import bad_row, open_text, refuse
 
     if os.path.getsize(path) > MAX_OUTBOX_BYTES:
         raise InputDataError(f"an outbox over {MAX_OUTBOX_BYTES >> 20} MiB is read whole; split it into pages",
                              path=path)
-    with _open_text(path) as fh:
+    with open_text(path) as fh:
         text = fh.read(MAX_OUTBOX_BYTES + 1)  # characters: a compressed file is bounded too
     if len(text) > MAX_OUTBOX_BYTES:
         raise InputDataError(f"an outbox over {MAX_OUTBOX_BYTES >> 20} MiB is read whole; split it into pages",
@@ -867,7 +867,7 @@ def _outbox(path: str, on_bad_row, rep, refs: _Refs, fields: _Fields) -> Iterato
         except MemoryError:
             raise
         except Exception as exc:
-            _refuse(_bad_row(exc, path, None, f"orderedItems item {i}: "), on_bad_row)
+            refuse(bad_row(exc, path, None, f"orderedItems item {i}: "), on_bad_row)
             continue
         yield from recs
 
@@ -1088,7 +1088,7 @@ def _did_of(uri: Any) -> str | None:
 def _car(path: str, on_bad_row, rep, refs: _Refs, fields: _Fields) -> Iterator:
     import mmap
 
-    from .importers import _bad_row, _refuse
+    from .importers import bad_row, refuse
 
     size = os.path.getsize(path)
     if size > MAX_CAR_BYTES:
@@ -1144,7 +1144,7 @@ def _car(path: str, on_bad_row, rep, refs: _Refs, fields: _Fields) -> Iterator:
             except MemoryError:
                 raise
             except Exception as exc:
-                _refuse(_bad_row(exc, path, None, f"record {key}: "), on_bad_row)
+                refuse(bad_row(exc, path, None, f"record {key}: "), on_bad_row)
                 continue
             yield from recs
 

@@ -54,17 +54,33 @@ import csv
 import gzip
 import io
 import json
+import math
 import os
 import re
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 from .errors import InputDataError
-from .records import _PLATFORM_RE, KINDS, Actor, Interaction, Kind, Post, parse_actor_id
+from .records import (
+    KINDS,
+    PLATFORM_RE,
+    TIMESTAMP_MAX,
+    TIMESTAMP_MIN,
+    WEIGHT_MAX,
+    Actor,
+    Interaction,
+    Kind,
+    Post,
+    check_id,
+    clean_text,
+    parse_actor_id,
+)
 
 __all__ = ["import_file", "read_records", "mentions_in", "ImportReport", "FORMATS", "RECORD_TYPES"]
 
@@ -130,30 +146,31 @@ def detect_format(path: str | os.PathLike) -> str:
     return fmt
 
 
-def _open_text(path: str) -> io.TextIOBase:
+def open_text(path: str) -> io.TextIOBase:
     if path.lower().endswith(".gz"):
         return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
     return open(path, encoding="utf-8-sig", newline="")
 
 
-def _open_binary(path: str):
+def open_binary(path: str):
     return gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")
 
 
 _LINE_ENDS = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
-def _lines(fh, path: str) -> Iterator[tuple[int, str | InputDataError, int]]:
+def text_lines(fh, path: str, start: int = 0, bom: bool = True) -> Iterator[tuple[int, str | InputDataError, int]]:
     """The physical lines of a binary file: ``(line number, text or error, size in bytes)``.
 
     A line ends at ``\n``, ``\r\n`` or a lone ``\r`` (as Python's universal newlines) and keeps
     its line end. At most :data:`MAX_LINE_BYTES` + 1 bytes are read per line, so memory stays
     bounded whatever the file holds: a longer line, or one that is not UTF-8, comes as an
     :class:`InputDataError` naming its line number instead of its text (the reader then goes on
-    at the next line). A byte-order mark opening the file is dropped.
+    at the next line). A byte-order mark opening the file is dropped (``bom``). Lines are numbered
+    from ``start + 1``.
     """
-    lineno = 0
-    first = True
+    lineno = start
+    first = bom
     while True:
         chunk = fh.readline(MAX_LINE_BYTES + 1)
         if not chunk:
@@ -240,33 +257,8 @@ def read_records(
     ------
     Actor, Post or Interaction
     """
-    p = os.fspath(path)
-    if not os.path.exists(p):
-        raise InputDataError("no such file", path=p)
-    if os.path.isdir(p):
-        raise InputDataError("is a folder, not a file", path=p)
-    if fmt is None and record_type is None and columns is None and mentions_from is None:
-        from . import formats as _formats
-
-        fmt = _formats.sniff(p)
-    fmt = fmt or detect_format(p)
-    if fmt not in FORMATS:
-        raise InputDataError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})", path=p)
-    if record_type is not None and record_type not in RECORD_TYPES:
-        raise InputDataError(f"unknown record type {record_type!r} (expected one of {', '.join(RECORD_TYPES)})", path=p)
-    if kind is not None:
-        try:
-            kind = Kind.parse(kind).value
-        except ValueError as exc:
-            raise InputDataError(str(exc), path=p) from None
-    if not _PLATFORM_RE.match(str(platform).strip().lower()):
-        raise InputDataError(f"invalid platform name {platform!r}", path=p)
-    rep = report if report is not None else ImportReport(p, fmt, record_type or "")
-    rep.format = fmt
-    mapping = _mapping(columns, mentions_from, p)
-    if mapping is not None and (fmt not in ("csv", "tsv", "jsonl", "json") or (fmt == "json" and _is_json_graph(p))):
-        raise InputDataError("column mappings and --mentions-from apply to CSV, TSV and JSON Lines files only",
-                             path=p)
+    p, fmt, kind, rep, mapping = _prepare(path, fmt, record_type, platform, kind, report, columns,
+                                          mentions_from)
     try:
         if fmt in FORMATS[8:]:
             from . import formats as _formats
@@ -293,6 +285,39 @@ def read_records(
         raise InputDataError(f"bad gzip file: {exc}", path=p) from None
     except OSError as exc:  # unreadable: permissions, I/O error
         raise InputDataError(f"cannot read the file: {exc.strerror or exc}", path=p) from None
+
+
+def _prepare(path, fmt, record_type, platform, kind, report, columns, mentions_from):
+    """The checks :func:`read_records` makes before reading: ``(path, format, kind, report,
+    mapping)``, or an :class:`InputDataError`."""
+    p = os.fspath(path)
+    if not os.path.exists(p):
+        raise InputDataError("no such file", path=p)
+    if os.path.isdir(p):
+        raise InputDataError("is a folder, not a file", path=p)
+    if fmt is None and record_type is None and columns is None and mentions_from is None:
+        from . import formats as _formats
+
+        fmt = _formats.sniff(p)
+    fmt = fmt or detect_format(p)
+    if fmt not in FORMATS:
+        raise InputDataError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})", path=p)
+    if record_type is not None and record_type not in RECORD_TYPES:
+        raise InputDataError(f"unknown record type {record_type!r} (expected one of {', '.join(RECORD_TYPES)})", path=p)
+    if kind is not None:
+        try:
+            kind = Kind.parse(kind).value
+        except ValueError as exc:
+            raise InputDataError(str(exc), path=p) from None
+    if not PLATFORM_RE.match(str(platform).strip().lower()):
+        raise InputDataError(f"invalid platform name {platform!r}", path=p)
+    rep = report if report is not None else ImportReport(p, fmt, record_type or "")
+    rep.format = fmt
+    mapping = _mapping(columns, mentions_from, p)
+    if mapping is not None and (fmt not in ("csv", "tsv", "jsonl", "json") or (fmt == "json" and _is_json_graph(p))):
+        raise InputDataError("column mappings and --mentions-from apply to CSV, TSV and JSON Lines files only",
+                             path=p)
+    return p, fmt, kind, rep, mapping
 
 
 def import_file(store, path: str | os.PathLike, *, skip_bad_rows: bool = False, max_errors: int = 20,
@@ -325,11 +350,29 @@ def import_file(store, path: str | os.PathLike, *, skip_bad_rows: bool = False, 
             rep.errors.append(str(err))
 
     options.setdefault("post_author", getattr(store, "post_author", None))
-    records = read_records(path, on_bad_row=skip if skip_bad_rows else None, report=rep, **options)
+    on_bad_row = skip if skip_bad_rows else None
+    if hasattr(store, "write_interaction_columns"):
+        batches = _interaction_columns(path, on_bad_row, rep, **options)
+        if batches is not None:  # a CSV/TSV of interactions: the columnar path
+            if progress is not None:
+                batches = _batches_with_progress(batches, rep, progress)
+            rep.new = store.write_interaction_columns(batches)
+            return rep
+    records = read_records(path, on_bad_row=on_bad_row, report=rep, **options)
     if progress is not None:
         records = _with_progress(records, rep, progress)
     rep.new = store.write(records)
     return rep
+
+
+def _batches_with_progress(batches, rep: ImportReport, progress: Callable[[int], None]):
+    last = 0
+    for batch in batches:
+        if rep.rows - last >= 10_000:
+            last = rep.rows
+            progress(last)
+        yield batch
+    progress(rep.rows)
 
 
 def _with_progress(records, rep: ImportReport, progress: Callable[[int], None]):
@@ -457,7 +500,7 @@ def _check_columns(path: str, columns: list[str], record_type: str | None, kind:
     return rtype
 
 
-def _bad_row(exc: BaseException, path: str, line: int | None, where: str = "") -> InputDataError:
+def bad_row(exc: BaseException, path: str, line: int | None, where: str = "") -> InputDataError:
     """The :class:`InputDataError` for a row that raised ``exc``.
 
     Our own errors keep their message; anything else a parser or a record raised (a
@@ -475,14 +518,14 @@ def _bad_row(exc: BaseException, path: str, line: int | None, where: str = "") -
     return InputDataError(where + msg, path=path, line=line)
 
 
-def _refuse(err: InputDataError, on_bad_row) -> None:
+def refuse(err: InputDataError, on_bad_row) -> None:
     """Skip a bad row (``on_bad_row``) or stop the import with it."""
     if on_bad_row is None:
         raise err
     on_bad_row(err)
 
 
-class _CsvRecords:
+class CsvRecords:
     """CSV records with their first line numbers, resynchronising after a malformed record.
 
     A quoted value may span lines, but a record may span at most :data:`MAX_RECORD_LINES`
@@ -571,8 +614,8 @@ class _Resync(Exception):
 def _read_table(path, fmt, record_type, platform, kind, on_bad_row, rep, mapping=None) -> Iterator:
     if csv.field_size_limit() < MAX_LINE_BYTES:
         csv.field_size_limit(MAX_LINE_BYTES)  # a field may be as long as a line (default 128 KiB)
-    with _open_binary(path) as fh:
-        records = _CsvRecords(_lines(fh, path), path, "\t" if fmt == "tsv" else ",")
+    with open_binary(path) as fh:
+        records = CsvRecords(text_lines(fh, path), path, "\t" if fmt == "tsv" else ",")
         try:
             line, header = next(records)
         except StopIteration:
@@ -587,7 +630,7 @@ def _read_table(path, fmt, record_type, platform, kind, on_bad_row, rep, mapping
         for start, fields in records:
             if isinstance(fields, InputDataError):
                 rep.rows += 1
-                _refuse(fields, on_bad_row)
+                refuse(fields, on_bad_row)
                 continue
             if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue  # blank line
@@ -599,7 +642,7 @@ def _read_table(path, fmt, record_type, platform, kind, on_bad_row, rep, mapping
             except MemoryError:
                 raise
             except Exception as exc:
-                _refuse(_bad_row(exc, path, start), on_bad_row)
+                refuse(bad_row(exc, path, start), on_bad_row)
                 continue
             yield rec
 
@@ -624,11 +667,11 @@ def json_lines(path: str, on_bad_row, rep, handle: Callable[[dict, int], Any]) -
     """Each JSON object of a JSON Lines file given to ``handle(obj, lineno)``, whose records
     (an iterable) are yielded. A line that is not a JSON object, or whose ``handle`` raises, is a
     line-numbered :class:`InputDataError` (skipped with ``on_bad_row``, else raised)."""
-    with _open_binary(path) as fh:
-        for lineno, line, _ in _lines(fh, path):
+    with open_binary(path) as fh:
+        for lineno, line, _ in text_lines(fh, path):
             if isinstance(line, InputDataError):
                 rep.rows += 1
-                _refuse(line, on_bad_row)
+                refuse(line, on_bad_row)
                 continue
             if not line.strip():
                 continue
@@ -641,7 +684,7 @@ def json_lines(path: str, on_bad_row, rep, handle: Callable[[dict, int], Any]) -
             except MemoryError:
                 raise
             except Exception as exc:
-                _refuse(_bad_row(exc, path, lineno), on_bad_row)
+                refuse(bad_row(exc, path, lineno), on_bad_row)
                 continue
             yield from recs
 
@@ -747,11 +790,11 @@ def _mentions(records: Iterator, field_name: str | None, platform: str, rep) -> 
 
 
 def _read_edgelist(path, platform, kind, on_bad_row, rep) -> Iterator:
-    with _open_binary(path) as fh:
-        for lineno, line, _ in _lines(fh, path):
+    with open_binary(path) as fh:
+        for lineno, line, _ in text_lines(fh, path):
             if isinstance(line, InputDataError):
                 rep.rows += 1
-                _refuse(line, on_bad_row)
+                refuse(line, on_bad_row)
                 continue
             text = line.split("#", 1)[0].strip()
             if not text:
@@ -772,7 +815,7 @@ def _read_edgelist(path, platform, kind, on_bad_row, rep) -> Iterator:
             except MemoryError:
                 raise
             except Exception as exc:
-                _refuse(_bad_row(exc, path, lineno), on_bad_row)
+                refuse(bad_row(exc, path, lineno), on_bad_row)
                 continue
             yield rec
 
@@ -781,7 +824,7 @@ def _is_json_graph(path: str) -> bool:
     """Whether a ``.json`` file is one JSON document holding a node-link graph (``influence export
     --format json``, networkx ``node_link_data``, d3) rather than JSON Lines: its first line does
     not parse on its own (a pretty-printed document), or parses to an object with ``nodes``."""
-    with _open_binary(path) as fh:
+    with open_binary(path) as fh:
         first = fh.readline(MAX_LINE_BYTES + 1)
     try:
         obj = json.loads(first)
@@ -796,7 +839,7 @@ def _read_node_link(path: str):
     if os.path.getsize(path) > MAX_JSON_GRAPH_BYTES:
         raise InputDataError(f"cannot read JSON: a JSON graph document over {MAX_JSON_GRAPH_BYTES >> 20} MiB "
                              f"is read whole; export it as GraphML or an edge list instead", path=path)
-    with _open_text(path) as fh:
+    with open_text(path) as fh:
         data = json.load(fh)
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         raise ValueError("a JSON document must be a node-link graph (an object with 'nodes' and 'edges' or "
@@ -841,7 +884,7 @@ def _read_graph(path, fmt, platform, kind, on_bad_row, rep) -> Iterator:
         except MemoryError:
             raise
         except Exception as exc:
-            _refuse(_bad_row(exc, path, None, f"node {_short_repr(node)}: "), on_bad_row)
+            refuse(bad_row(exc, path, None, f"node {_short_repr(node)}: "), on_bad_row)
             continue
         ids[node] = aid
         yield actor
@@ -865,7 +908,7 @@ def _read_graph(path, fmt, platform, kind, on_bad_row, rep) -> Iterator:
             raise
         except Exception as exc:
             where = f"edge {i} ({_short_repr(u)} -> {_short_repr(v)}): "
-            _refuse(_bad_row(exc, path, None, where), on_bad_row)
+            refuse(bad_row(exc, path, None, where), on_bad_row)
             continue
         yield from recs
 
@@ -897,7 +940,7 @@ def _short_repr(v: Any) -> str:
 def _read_gml(path):
     import networkx as nx
 
-    with _open_text(path) as fh:
+    with open_text(path) as fh:
         text = fh.read()
     try:
         return nx.parse_gml(text)
@@ -909,3 +952,408 @@ def _read_gml(path):
         if not n:
             raise
         return nx.parse_gml(patched)
+
+
+# -- the columnar path: CSV/TSV files of interactions -------------------------------------------
+#
+# import_file reads a plain CSV/TSV of interactions a block of lines at a time into columns and
+# writes them with Store.write_interaction_columns: no record object per row. Every value gets the
+# checks Interaction makes (most of them once per distinct value: actor ids, kinds); a row that
+# fails one, or that the block's cheap checks cannot vouch for, is read again by the per-record
+# code (_build), which gives the same line-numbered error or the same record. Anything unusual in
+# the file (a quote, a lone carriage return, a NUL, bytes that are not UTF-8, a very long line)
+# hands the rest of the file, from that block on, to the per-record reader (CsvRecords).
+
+#: Bytes read per block by the columnar path (then completed to the end of its last line).
+_BLOCK_BYTES = 1 << 21
+#: A block whose last line is longer than this goes to the per-record reader (it checks the
+#: MAX_LINE_BYTES limit).
+_FAST_LINE_BYTES = 1 << 20
+#: Platforms whose handles actor_id normalises (lower case, prefixes); others are kept as given.
+_NORMALISED = frozenset({"web", "mastodon", "bluesky", "twitter", "reddit"})
+#: What str.strip() may remove from an ASCII text, line ends aside.
+_SPACE = re.compile("[ \t\x0b\x0c\x1c-\x1f]")
+
+
+def _interaction_columns(path, on_bad_row, rep: ImportReport, *, fmt=None, record_type=None, platform="import",
+                         kind=None, columns=None, mentions_from=None, post_author=None):
+    """Batches of interaction columns for :meth:`Store.write_interaction_columns`, or ``None``
+    when the file is not a CSV/TSV of interactions with a plain header (read it record by record)."""
+    del post_author  # export formats only
+    p, fmt, kind, rep, mapping = _prepare(path, fmt, record_type, platform, kind, rep, columns, mentions_from)
+    if fmt not in ("csv", "tsv") or mentions_from is not None:
+        return None
+    delim = "\t" if fmt == "tsv" else ","
+    try:
+        fh = open_binary(p)
+        first = fh.readline(MAX_LINE_BYTES + 1)
+    except (OSError, EOFError, zlib.error):
+        return None  # the per-record reader reports it
+    first = first[3:] if first.startswith(b"\xef\xbb\xbf") else first
+    try:
+        text = first.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if (text is None or not text.endswith("\n") or '"' in text or "\x00" in text or not text.strip()
+            or "\r" in text[:-2]):
+        fh.close()
+        return None
+    header = [h.strip() for h in text.rstrip("\r\n").split(delim)]
+    try:
+        if mapping is not None:
+            header = _map_header(header, mapping, p, 1)
+        rtype = _check_columns(p, header, record_type, kind, rep, 1)
+    except BaseException:
+        fh.close()
+        raise
+    if rtype != "interactions":
+        fh.close()
+        return None
+    return _ColumnReader(fh, p, header, delim, platform, kind, on_bad_row, rep).batches()
+
+
+class _ColumnReader:
+    """Reads the rows of an interactions CSV/TSV after its header as column batches."""
+
+    def __init__(self, fh, path: str, header: list[str], delim: str, platform: str, kind: str | None,
+                 on_bad_row, rep: ImportReport) -> None:
+        self.fh, self.path, self.header, self.delim = fh, path, header, delim
+        self.platform, self.kind, self.on_bad_row, self.rep = platform, kind, on_bad_row, rep
+        self.at = {name: i for i, name in enumerate(header)}  # the last of equal names, as dict(zip())
+        self.ids: dict = {}  # raw value (or (raw, platform)) -> canonical id, "" when refused
+        self.kinds: dict[str, str] = {}
+        self.rels: dict[str, str | None] = {}
+        self.trusted = True  # false once the columns disagreed with the per-record code
+
+    def batches(self) -> Iterator[tuple]:
+        p = self.path
+        try:
+            with self.fh:
+                yield from self._batches()
+        except UnicodeDecodeError:
+            raise InputDataError("not UTF-8 text", path=p) from None
+        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+            raise InputDataError(f"bad gzip file: {exc}", path=p) from None
+        except OSError as exc:
+            raise InputDataError(f"cannot read the file: {exc.strerror or exc}", path=p) from None
+
+    def _batches(self) -> Iterator[tuple]:
+        fh, lineno = self.fh, 1
+        while True:
+            block = fh.read(_BLOCK_BYTES)
+            if not block:
+                return
+            if not block.endswith(b"\n"):
+                block += fh.readline(MAX_LINE_BYTES + 1)
+            unusual = (b'"' in block or b"\x00" in block
+                       or (b"\r" in block and block.count(b"\r") != block.count(b"\r\n"))
+                       or len(block) - block.rfind(b"\n", 0, len(block) - 1) > _FAST_LINE_BYTES)
+            text = None
+            if not unusual:
+                try:
+                    text = block.decode("utf-8")
+                except UnicodeDecodeError:
+                    pass
+            if text is None or not self.trusted:
+                yield from self._records_from(block, lineno)
+                return
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")
+            lines = text.split("\n")
+            if lines[-1] == "":
+                lines.pop()
+            batch = self._block(text, lines, lineno + 1)
+            lineno += len(lines)
+            if batch is not None:
+                yield batch
+
+    # -- one block ---------------------------------------------------------------------------
+
+    def _block(self, text: str, lines: list[str], first: int) -> tuple | None:
+        n, delim, rep = len(self.header), self.delim, self.rep
+        counts = list(map(str.count, lines, repeat(delim, len(lines))))
+        special: list[int] = []  # lines read again by the per-record code, by index in ``lines``
+        if counts.count(n - 1) == len(lines):
+            good = None
+            rows = lines
+        else:
+            good = [j for j, c in enumerate(counts) if c == n - 1]
+            special = [j for j, c in enumerate(counts) if c != n - 1 and lines[j].strip()]
+            rows = [lines[j] for j in good]
+        rep.rows += len(rows) + len(special)
+        k = len(rows)
+        flat = delim.join(rows).split(delim) if k else []
+        at = self.at
+
+        # str.strip on every value, unless the block holds no character it could remove
+        strip = not text.isascii() or _SPACE.search(text) is not None
+
+        def column(name: str) -> list[str] | None:
+            i = at.get(name)
+            if i is None:
+                return None
+            return list(map(str.strip, flat[i::n])) if strip else flat[i::n]
+
+        bad: set[int] = set()
+        plats = column("platform")
+        src = self._canonical(column("source"), plats, bad)
+        dst = self._canonical(column("target"), plats, bad)
+        kinds = column("kind")
+        kinds = self._kinds(kinds, bad) if kinds is not None else [self.kind] * k
+        ts = column("timestamp")
+        ts = _timestamps(ts, bad) if ts is not None else [None] * k
+        weight = column("weight")
+        if weight is not None:
+            weight = _weights(weight, bad)
+        post = _posts(column("post_id"), column("post"), bad)
+        rel = column("rel")
+        if rel is not None:
+            rel = self._rels(rel)
+        cols = [src, dst, kinds, ts, post, weight, rel]
+        index = good if good is not None else range(k)
+        # The first row of every block is read by the per-record code too, which is the
+        # reference: the columns must give the same values (and whatever that code raises on
+        # the row is its line-numbered error). Should they ever differ, the rest of the file is
+        # read record by record.
+        sample = None
+        if k and 0 not in bad:
+            sample = tuple(None if c is None else c[0] for c in cols)
+            bad.add(0)
+        if not bad and not special:
+            return tuple(cols) if k else None
+        # rows the checks could not vouch for, in line order: the per-record code decides
+        redo = sorted([index[j] for j in bad] + special)
+        got: dict[int, Interaction | None] = {j: self._row(lines[j], first + j) for j in redo}
+        if sample is not None and got[index[0]] is not None:
+            rec = got[index[0]]
+            values = (rec.source, rec.target, rec.kind.value, rec.timestamp, rec.post, rec.weight, rec.rel)
+            if sample != tuple(v if c is not None else None for v, c in zip(values, cols)):
+                self.trusted = False
+        out: list[list] = [[] for _ in cols]
+        pos = {index[j]: j for j in range(k)}
+        for j in sorted(set(pos) | set(got)):
+            if j in got:
+                rec = got[j]
+                if rec is None:
+                    continue
+                values = (rec.source, rec.target, rec.kind.value, rec.timestamp, rec.post, rec.weight, rec.rel)
+            elif not self.trusted:
+                rec = self._row(lines[j], first + j)
+                if rec is None:
+                    continue
+                values = (rec.source, rec.target, rec.kind.value, rec.timestamp, rec.post, rec.weight, rec.rel)
+            else:
+                r = pos[j]
+                values = tuple(None if c is None else c[r] for c in cols)
+            for c, v in zip(out, values):
+                c.append(v)
+        src, dst, kinds, ts, post, weight, rel = out
+        if not src:
+            return None
+        if not self.trusted:  # every value from records
+            return tuple(out)
+        return (src, dst, kinds, ts, post if any(v is not None for v in post) else None,
+                weight if cols[5] is not None else None, rel if cols[6] is not None else None)
+
+    def _row(self, line: str, lineno: int) -> Interaction | None:
+        """One row through the per-record code: its Interaction, or None when refused (skipped)."""
+        fields = line.split(self.delim)
+        n = len(self.header)
+        try:
+            if len(fields) != n:
+                raise ValueError(f"expected {n} fields as in the header, got {len(fields)}")
+            return _build("interactions", dict(zip(self.header, fields)), self.platform, self.kind)
+        except MemoryError:
+            raise
+        except Exception as exc:
+            refuse(bad_row(exc, self.path, lineno), self.on_bad_row)
+            return None
+
+    def _canonical(self, raws: list[str], plats: list[str] | None, bad: set[int]) -> list[str]:
+        """Canonical actor ids of a column (as parse_actor_id and Interaction make and check
+        them); rows whose value is refused go to ``bad``."""
+        ids = self.ids
+        keys = raws if plats is None else list(zip(raws, plats))
+        missing = set(keys).difference(ids)
+        if missing:
+            if plats is None:
+                self._new_ids(missing)
+            else:
+                for key in missing:
+                    ids[key] = self._actor(key[0], key[1] or self.platform)
+        out = list(map(ids.__getitem__, keys))
+        if "" in out:
+            bad.update(j for j, v in enumerate(out) if not v)
+        return out
+
+    def _new_ids(self, raws: set[str]) -> None:
+        ids, plat = self.ids, self.platform
+        lp = plat.strip().lower()
+        if lp not in _NORMALISED and PLATFORM_RE.match(lp):
+            # what actor_id makes of a plain handle on such a platform: "platform:handle"
+            simple = [r for r in raws if r and ":" not in r and r != "@"]
+            try:
+                check_id(" ".join(simple))  # no control character in any (a space is not one)
+            except ValueError:
+                pass
+            else:
+                prefix = lp + ":"
+                ids.update(zip(simple, [prefix + r for r in simple]))
+                raws = raws.difference(simple)
+        for raw in raws:
+            ids[raw] = self._actor(raw, plat)
+
+    @staticmethod
+    def _actor(raw: str, plat: str) -> str:
+        """parse_actor_id and Interaction's check of one value; "" when refused."""
+        if not raw:
+            return ""
+        try:
+            return check_id(parse_actor_id(raw, plat), "actor id")
+        except ValueError:
+            return ""
+
+    def _kinds(self, raws: list[str], bad: set[int]) -> list[str]:
+        cache = self.kinds
+        for raw in set(raws).difference(cache):
+            try:
+                cache[raw] = Kind.parse(raw).value if raw else (self.kind or "")
+            except ValueError:
+                cache[raw] = ""
+        out = list(map(cache.__getitem__, raws))
+        if "" in out:
+            bad.update(j for j, v in enumerate(out) if not v)
+        return out
+
+    def _rels(self, raws: list[str]) -> list[str | None]:
+        cache = self.rels
+        out = []
+        for raw in raws:
+            if raw not in cache:
+                rel = clean_text(raw) if raw else None
+                cache[raw] = " ".join(sorted(set(rel.lower().split()))) or None if rel else None
+            out.append(cache[raw])
+        return out
+
+    def _records_from(self, block: bytes, lineno: int) -> Iterator[tuple]:
+        """The rest of the file, from ``block`` on, through the per-record reader, as batches."""
+        records = CsvRecords(text_lines(_Prefixed(block, self.fh), self.path, lineno, bom=False),
+                             self.path, self.delim)
+        records.fields = n = len(self.header)
+        batch: list[Interaction] = []
+        for start, fields in records:
+            if isinstance(fields, InputDataError):
+                self.rep.rows += 1
+                refuse(fields, self.on_bad_row)
+                continue
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue
+            self.rep.rows += 1
+            try:
+                if len(fields) != n:
+                    raise ValueError(f"expected {n} fields as in the header, got {len(fields)}")
+                batch.append(_build("interactions", dict(zip(self.header, fields)), self.platform, self.kind))
+            except MemoryError:
+                raise
+            except Exception as exc:
+                refuse(bad_row(exc, self.path, start), self.on_bad_row)
+            if len(batch) >= 10_000:
+                yield _columns_of(batch)
+                batch = []
+        if batch:
+            yield _columns_of(batch)
+
+
+def _columns_of(recs: list[Interaction]) -> tuple:
+    return ([r.source for r in recs], [r.target for r in recs], [r.kind.value for r in recs],
+            [r.timestamp for r in recs], [r.post for r in recs], [r.weight for r in recs], [r.rel for r in recs])
+
+
+class _Prefixed:
+    """``readline`` over some bytes already read, then the rest of a file."""
+
+    def __init__(self, head: bytes, fh) -> None:
+        self.head = io.BytesIO(head)
+        self.fh = fh
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self.head.readline(limit)
+        if line.endswith(b"\n") or (limit >= 0 and len(line) >= limit):
+            return line
+        return line + self.fh.readline(limit - len(line) if limit >= 0 else -1)
+
+
+def _timestamp(text: str) -> float | None:
+    """parse_timestamp for a stripped text (ValueError or any other error when refused)."""
+    if not text:
+        return None
+    try:
+        x = float(text)
+    except ValueError:
+        iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+        dt = datetime.fromisoformat(iso)
+        if dt.tzinfo is None:
+            dt = dt.replace(tzinfo=timezone.utc)
+        t = dt.timestamp()
+    else:
+        if not math.isfinite(x):
+            raise ValueError(text)
+        t = x / 1000.0 if abs(x) > 1e11 else x
+    if not TIMESTAMP_MIN <= t < TIMESTAMP_MAX:
+        raise ValueError(text)
+    return t
+
+
+def _timestamps(raws: list[str], bad: set[int]) -> list[float | None]:
+    """A timestamp column as parse_timestamp reads it; refused rows go to ``bad``."""
+    import numpy as np
+
+    try:
+        x = np.array(list(map(float, raws)), dtype=np.float64)
+    except ValueError:  # an empty value, an ISO 8601 time, or a bad one: one at a time
+        out: list[float | None] = []
+        for j, v in enumerate(raws):
+            try:
+                out.append(_timestamp(v))
+            except Exception:
+                out.append(None)
+                bad.add(j)
+        return out
+    # numbers: epoch seconds, milliseconds above 1e11, as parse_timestamp
+    with np.errstate(invalid="ignore", over="ignore"):
+        t = np.where(np.abs(x) > 1e11, x / 1000.0, x)
+        ok = (t >= TIMESTAMP_MIN) & (t < TIMESTAMP_MAX)  # NaN and infinities are not
+    if not ok.all():
+        bad.update(np.flatnonzero(~ok).tolist())
+    return t.tolist()
+
+
+def _weights(raws: list[str], bad: set[int]) -> list[float]:
+    out: list[float] = []
+    for j, v in enumerate(raws):
+        try:
+            w = float(v) if v else 1.0
+        except ValueError:
+            w = 1.0
+            bad.add(j)
+        if not 0 < w <= WEIGHT_MAX:  # NaN fails too
+            bad.add(j)
+        out.append(w)
+    return out
+
+
+def _posts(post_id: list[str] | None, post: list[str] | None, bad: set[int]) -> list[str | None] | None:
+    """The ``post_id`` column, else ``post`` (as ``row.get("post_id") or row.get("post")``)."""
+    if post_id is None and post is None:
+        return None
+    if post_id is not None and post is not None:
+        out = [a or b or None for a, b in zip(post_id, post)]
+    else:
+        out = [v or None for v in (post_id if post_id is not None else post)]
+    for j, v in enumerate(out):
+        if v:
+            try:
+                check_id(v)
+            except ValueError:
+                bad.add(j)
+    return out

@@ -55,11 +55,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-
 __all__ = [
     "Kind",
     "KINDS",
     "PLATFORMS",
+    "PLATFORM_RE",
     "Actor",
     "Post",
     "Interaction",
@@ -179,8 +179,9 @@ KINDS: tuple[str, ...] = tuple(k.value for k in Kind)
 #: Platforms with a known id normalisation. Other platform names are accepted as given.
 PLATFORMS: tuple[str, ...] = ("web", "mastodon", "bluesky", "reddit", "hackernews", "twitter", "import")
 
-# No dots: a platform name never looks like a host, so "blog.example:8080" stays a host with a port.
-_PLATFORM_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+#: What a platform name may be: a lower-case letter, then up to 31 letters, digits, ``_`` or ``-``.
+#: No dots: a platform name never looks like a host, so "blog.example:8080" stays a host with a port.
+PLATFORM_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
 def _web_id(handle: str) -> str:
@@ -236,7 +237,7 @@ def actor_id(platform: str, handle: str) -> str:
     'bluesky:ana.bsky.social'
     """
     p = str(platform).strip().lower()
-    if not _PLATFORM_RE.match(p):
+    if not PLATFORM_RE.match(p):
         raise ValueError(f"invalid platform name {platform!r}")
     h = str(handle).strip()
     if p == "web":
@@ -293,7 +294,7 @@ def parse_actor_id(value: str, default_platform: str = "import") -> str:
     prefix, sep, rest = text.partition(":")
     if sep and prefix.lower() in ("http", "https") and rest.startswith("//"):
         return actor_id("web", text)
-    if sep and _PLATFORM_RE.match(prefix.lower()) and not rest.startswith("//"):
+    if sep and PLATFORM_RE.match(prefix.lower()) and not rest.startswith("//"):
         return actor_id(prefix, rest)
     return actor_id(default_platform, text)
 

@@ -56,8 +56,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import ConfigError, SchemaVersionError, StoreBusyError, StoreError
-from .records import (TIMESTAMP_MAX, TIMESTAMP_MIN, Actor, Interaction, Post, SameAs, StoredDataWarning,
-                      split_actor_id)
+from .records import (
+    TIMESTAMP_MAX,
+    TIMESTAMP_MIN,
+    Actor,
+    Interaction,
+    Post,
+    SameAs,
+    StoredDataWarning,
+)
 
 __all__ = ["Store", "SCHEMA_VERSION", "is_store_file", "busy_timeout", "DEFAULT_BUSY_TIMEOUT", "open_store"]
 
@@ -73,6 +80,9 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Records :meth:`Store.write` holds in memory before it hands them to SQLite (inside the same
 #: transaction): a million-actor import holds 10,000 at a time, not a million.
 WRITE_BATCH = 10_000
+
+#: Page cache of a write transaction, in KiB (``PRAGMA cache_size``): 64 MiB.
+_BULK_CACHE_KIB = 65_536
 
 _UPSERT_ACTOR = """
     INSERT INTO actors(id, platform, name, url, followers, competitor, language, bio)
@@ -286,6 +296,190 @@ def is_store_file(path: str | os.PathLike) -> bool:
         return False
 
 
+def _records_of_columns(batches: Iterable[tuple]) -> Iterator[Interaction]:
+    for src, dst, kind, ts, post, weight, rel in batches:
+        n = len(src)
+        for i in range(n):
+            yield Interaction(src[i], dst[i], kind[i], ts[i], None if post is None else post[i],
+                              1.0 if weight is None else weight[i], None if rel is None else rel[i])
+
+
+# The interactions' unique key, as in the schema's interactions_key index.
+_KEY = "src, dst, kind, ifnull(ts, -1.0e300), ifnull(post, '')"
+
+
+class _InteractionLoader:
+    """Writes the interactions of one write transaction, in bulk.
+
+    Actors are numbered as they are first met (a dict id -> number spares a lookup per row). With
+    no interaction in the store when the transaction starts, rows go straight into the
+    ``interactions`` table with its indexes dropped; the indexes are built again at the end, by
+    one sort each instead of a random B-tree insertion per row (an inserted row never conflicts
+    then, except with the call's own duplicates, merged before the unique index is built).
+    Otherwise rows go to a temporary table, merged into ``interactions`` at the end with one
+    ``INSERT ... ON CONFLICT`` in key order.
+
+    Duplicates within the call (same key): weights summed in the order given, capped at 1e12
+    (``sum_duplicates``), or the last row kept; ``rel`` is the largest non-null of them. A row
+    that already was in the store is replaced: its weight becomes the call's, its ``rel`` the
+    call's when it gives one. So writing the same rows again changes nothing.
+    """
+
+    #: Most actor ids kept in the id -> number dict (then it starts again, asking SQLite).
+    MAX_CACHED_ACTORS = 4_000_000
+
+    def __init__(self, conn: sqlite3.Connection, sum_duplicates: bool) -> None:
+        self.conn = conn
+        self.sum_duplicates = sum_duplicates
+        self.new: dict[str, int] = {}
+        self.num: dict[str, int] = {}
+        # with no actor in the store yet, an id the dict does not know is new
+        self.all_known = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM actors)").fetchone()[0] == 1
+        self.table: str | None = None  # where rows go; chosen at the first rows
+        self.indexes: list[tuple[str, str]] = []
+        self._insert: dict[tuple, str] = {}
+
+    # -- actors --------------------------------------------------------------------------------
+
+    def actor_nums(self, ids: list[str]) -> list[int]:
+        """The actor numbers of ``ids`` (canonical ids), inserting bare rows for new actors."""
+        num = self.num
+        missing = set(ids).difference(num)
+        if missing:
+            if len(num) + len(missing) > self.MAX_CACHED_ACTORS:
+                num.clear()
+                self.all_known = False
+                missing = set(ids)
+            self._add_actors(sorted(missing))
+        return list(map(num.__getitem__, ids))
+
+    def _add_actors(self, ids: list[str]) -> None:
+        conn, num = self.conn, self.num
+        if not self.all_known:
+            for i in range(0, len(ids), 500):
+                part = ids[i:i + 500]
+                num.update(conn.execute(
+                    f"SELECT id, num FROM actors WHERE id IN ({','.join('?' * len(part))})", part))
+            ids = [a for a in ids if a not in num]
+        if not ids:
+            return
+        # numbered as SQLite would (the largest number + 1, in order); explicit numbers spare
+        # reading them back
+        first = (conn.execute("SELECT max(num) FROM actors").fetchone()[0] or 0) + 1
+        rows = [(first + i, a, a.partition(":")[0] if ":" in a else "") for i, a in enumerate(ids)]
+        conn.executemany("INSERT INTO actors(num, id, platform) VALUES (?, ?, ?)", rows)
+        num.update(zip(ids, range(first, first + len(ids))))
+
+    # -- interactions --------------------------------------------------------------------------
+
+    def add(self, src: list[str], dst: list[str], kind: list[str], ts: list, post: list | None,
+            weight: list | None, rel: list | None) -> None:
+        """Write one batch of interaction columns (see :meth:`Store.write_interaction_columns`)."""
+        if not src:
+            return
+        if self.table is None:
+            self._start()
+        cols = ["src", "dst", "kind", "ts"]
+        values = [self.actor_nums(src), self.actor_nums(dst), kind, ts]
+        for name, col in (("post", post), ("weight", weight), ("rel", rel)):
+            if col is not None:
+                cols.append(name)
+                values.append(col)
+        key = tuple(cols)
+        sql = self._insert.get(key)
+        if sql is None:
+            sql = self._insert[key] = (f"INSERT INTO {self.table}({', '.join(cols)}) "
+                                       f"VALUES ({', '.join('?' * len(cols))})")
+        self.conn.executemany(sql, zip(*values))
+
+    def _start(self) -> None:
+        conn = self.conn
+        if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM interactions)").fetchone()[0]:
+            self._drop_indexes()
+            self.table = "interactions"
+        else:
+            self._create_stage()
+            self.table = "temp._bulk_interactions"
+
+    def _drop_indexes(self) -> None:
+        # kept as written in the schema, to be created again the same way in finish()
+        self.indexes = self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'interactions' "
+            "AND sql IS NOT NULL ORDER BY name DESC"  # interactions_key (unique) first
+        ).fetchall()
+        for name, _sql in self.indexes:
+            self.conn.execute(f'DROP INDEX "{name}"')
+
+    def _create_stage(self) -> None:
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS _bulk_interactions (src INTEGER NOT NULL, dst INTEGER NOT NULL, "
+            "kind TEXT NOT NULL, ts REAL, post TEXT, weight REAL NOT NULL DEFAULT 1.0, rel TEXT)"
+        )
+        self.conn.execute("DELETE FROM temp._bulk_interactions")
+
+    def finish(self) -> None:
+        """Merge the call's duplicates and build the indexes (new store) or merge the staged rows."""
+        if self.table is None:
+            return
+        conn = self.conn
+        if self.table == "interactions":
+            for name, sql in self.indexes:
+                self._create_index(sql, "interactions")
+            return
+        self._create_index(f"CREATE UNIQUE INDEX temp._bulk_key ON _bulk_interactions({_KEY})",
+                           "temp._bulk_interactions")
+        # "WHERE true" is required: without it SQLite parses ON CONFLICT as a join constraint.
+        conn.execute(
+            f"""
+            INSERT INTO interactions(src, dst, kind, ts, post, weight, rel)
+            SELECT src, dst, kind, ts, post, weight, rel FROM temp._bulk_interactions
+            WHERE true ORDER BY {_KEY}
+            ON CONFLICT({_KEY}) DO UPDATE SET weight = excluded.weight, rel = coalesce(excluded.rel, rel)
+            """
+        )
+        conn.execute("DROP TABLE temp._bulk_interactions")
+
+    def _create_index(self, sql: str, table: str) -> None:
+        """Create an index; a unique one that finds duplicates first merges them."""
+        try:
+            self.conn.execute(sql)
+        except sqlite3.IntegrityError:
+            self._merge_duplicates(table)
+            self.conn.execute(sql)
+
+    def _merge_duplicates(self, table: str) -> None:
+        """Rows of ``table`` with the same key become one: the first (by rowid, that is in the
+        order written) with the summed weight (or the last row's weight and rel, when
+        ``sum_duplicates`` is false) and the largest non-null ``rel``; the others are deleted."""
+        conn = self.conn
+        rows = conn.execute(
+            f"""
+            SELECT rowid, {_KEY}, weight, rel FROM {table}
+            WHERE ({_KEY}) IN (SELECT {_KEY} FROM {table} GROUP BY {_KEY} HAVING count(*) > 1)
+            ORDER BY rowid
+            """
+        )
+        import array
+
+        groups: dict[tuple, list] = {}
+        gone = array.array("q")
+        for rowid, s, d, k, t, p, w, r in rows:
+            g = groups.get((s, d, k, t, p))
+            if g is None:
+                groups[(s, d, k, t, p)] = [rowid, w, r]
+                continue
+            gone.append(rowid)
+            if self.sum_duplicates:
+                g[1] = min(g[1] + w, 1e12)
+                if r is not None and (g[2] is None or r > g[2]):
+                    g[2] = r
+            else:
+                g[1], g[2] = w, r
+        conn.executemany(f"UPDATE {table} SET weight = ?, rel = ? WHERE rowid = ?",
+                         ((w, r, rowid) for rowid, w, r in groups.values()))
+        conn.executemany(f"DELETE FROM {table} WHERE rowid = ?", ((x,) for x in gone))
+
+
 class Store:
     """A sector's SQLite store.
 
@@ -493,14 +687,13 @@ class Store:
         ----------
         records : iterable of Actor, Post, Interaction or SameAs
             Consumed lazily inside the transaction and written in batches of
-            :data:`WRITE_BATCH` records, so memory does not grow with their number (except for
-            interactions when ``sum_duplicates=False``, which are kept until the end to keep the
-            last of duplicates). If iterating raises (for instance an
-            :class:`~influence.errors.InputDataError` from a file reader), nothing is written.
+            :data:`WRITE_BATCH` records, so memory does not grow with their number. If iterating
+            raises (for instance an :class:`~influence.errors.InputDataError` from a file
+            reader), nothing is written.
         sum_duplicates : bool, default=True
-            Interactions with the same key within this call: True sums their weights (a file that
-            lists an edge three times means weight 3); False keeps the last one, as crawlers want,
-            since seeing the same event twice is not two events.
+            Interactions with the same key within this call: True sums their weights, added in
+            the order given (a file that lists an edge three times means weight 3); False keeps
+            the last one, as crawlers want, since seeing the same event twice is not two events.
 
         Returns
         -------
@@ -512,16 +705,10 @@ class Store:
         Actors: a later write fills in fields that are ``None`` and updates those it gives
         (``followers`` changes over time). Posts: likewise, so a re-crawl refreshes the metrics.
         Actors referenced by posts or interactions but never described get a bare row.
+        Interactions go through the same bulk loader as :meth:`write_interaction_columns`.
         """
-        with self.transaction() as conn:
-            # counted inside the transaction, which holds the write lock: the difference is the
-            # rows this call wrote, whatever other processes wrote before or after
-            before = self.counts()
-            conn.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS _stage "
-                "(src TEXT, dst TEXT, kind TEXT, ts REAL, post TEXT, weight REAL, rel TEXT)"
-            )
-            conn.execute("DELETE FROM _stage")
+        with self._bulk_transaction(sum_duplicates) as loader:
+            conn = self._conn
             actors: list[tuple] = []
             posts: list[Post] = []
             stage: list[tuple] = []
@@ -531,15 +718,13 @@ class Store:
             def flush() -> None:
                 # Records go to SQLite in batches, in the order given, so memory stays bounded
                 # whatever the number of records; the transaction still makes them all or nothing.
-                # Order: described actors, then bare ones (no field overwritten), then posts
-                # (their authors exist by then), then interactions to the staging table.
+                # Order: every actor referenced gets its row (bare, numbered by the loader), then
+                # described actors fill in their fields, then posts (their authors exist by then),
+                # then interactions go to the loader.
+                loader.actor_nums(sorted(bare.union(a[0] for a in actors)))
+                bare.clear()
                 conn.executemany(_UPSERT_ACTOR, actors)
                 actors.clear()
-                conn.executemany(
-                    "INSERT OR IGNORE INTO actors(id, platform) VALUES (?, ?)",
-                    ((a, split_actor_id(a)[0]) for a in sorted(bare)),
-                )
-                bare.clear()
                 conn.executemany(
                     _UPSERT_POST,
                     (
@@ -550,8 +735,9 @@ class Store:
                     ),
                 )
                 posts.clear()
-                if sum_duplicates:  # keeping the last of duplicates needs them all (crawls: small)
-                    conn.executemany("INSERT INTO _stage VALUES (?, ?, ?, ?, ?, ?, ?)", stage)
+                if stage:
+                    src, dst, kind, ts, post, weight, rel = (list(c) for c in zip(*stage))
+                    loader.add(src, dst, kind, ts, post, weight, rel)
                     stage.clear()
 
             for rec in records:
@@ -576,8 +762,7 @@ class Store:
                     raise TypeError(
                         f"cannot store {type(rec).__name__}: expected Actor, Post, Interaction or SameAs"
                     )
-                held = len(actors) + len(posts) + len(bare) + (len(stage) if sum_duplicates else 0)
-                if held >= WRITE_BATCH:
+                if len(actors) + len(posts) + len(bare) + len(stage) >= WRITE_BATCH:
                     flush()
             flush()
             conn.executemany(
@@ -589,28 +774,71 @@ class Store:
                 """,
                 ((a, b, ev) for (a, b), ev in links.items()),
             )
-            if not sum_duplicates:
-                stage = list({(r[0], r[1], r[2], r[3], r[4]): r for r in stage}.values())
-            conn.executemany("INSERT INTO _stage VALUES (?, ?, ?, ?, ?, ?, ?)", stage)
-            # "WHERE true" is required: without it SQLite parses ON CONFLICT as a join constraint.
-            conn.execute(
-                """
-                INSERT INTO interactions(src, dst, kind, ts, post, weight, rel)
-                SELECT a.num, b.num, s.kind, s.ts, s.post, min(sum(s.weight), 1e12), max(s.rel)
-                FROM _stage s JOIN actors a ON a.id = s.src JOIN actors b ON b.id = s.dst
-                WHERE true
-                GROUP BY a.num, b.num, s.kind, ifnull(s.ts, -1.0e300), ifnull(s.post, '')
-                ON CONFLICT(src, dst, kind, ifnull(ts, -1.0e300), ifnull(post, ''))
-                DO UPDATE SET weight = excluded.weight, rel = coalesce(excluded.rel, rel)
-                """
-            )
-            conn.execute("DELETE FROM _stage")
-            conn.execute(
-                "INSERT INTO meta(key, value) VALUES ('generation', '1') ON CONFLICT(key) "
-                "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-            )
-            after = self.counts()
-        return {k: after[k] - before.get(k, 0) for k in after}
+        return loader.new
+
+    def write_interaction_columns(self, batches: Iterable[tuple], *, sum_duplicates: bool = True) -> dict[str, int]:
+        """Write interactions given as columns, in one transaction: the bulk path of file imports.
+
+        Same result as :meth:`write` of the :class:`~influence.records.Interaction` records the
+        columns describe, without a record object per row.
+
+        Parameters
+        ----------
+        batches : iterable of tuples
+            ``(source, target, kind, timestamp, post, weight, rel)``, each a list of one value per
+            interaction (canonical actor ids, kind names, epoch seconds or ``None``...), except
+            that ``post``, ``weight`` and ``rel`` may be ``None`` for "``None`` on every row"
+            (weight: 1.0). Prior validation is assumed: the values must be what the
+            corresponding ``Interaction`` records hold. Consumed lazily inside the transaction.
+        sum_duplicates : bool, default=True
+            As for :meth:`write`.
+
+        Returns
+        -------
+        dict
+            New actors, posts (0) and interactions, as :meth:`write` returns.
+        """
+        if type(self).write is not Store.write:  # a back end with its own write (PostgreSQL)
+            return self.write(_records_of_columns(batches), sum_duplicates=sum_duplicates)
+        with self._bulk_transaction(sum_duplicates) as loader:
+            for src, dst, kind, ts, post, weight, rel in batches:
+                loader.add(src, dst, kind, ts, post, weight, rel)
+        return loader.new
+
+    @contextmanager
+    def _bulk_transaction(self, sum_duplicates: bool) -> Iterator[_InteractionLoader]:
+        """One write transaction with an :class:`_InteractionLoader`; afterwards ``loader.new``
+        holds the new rows (counted under the write lock, so other processes' writes are not
+        included).
+
+        Foreign-key checks are off for this transaction (``PRAGMA foreign_keys`` cannot change
+        inside one): every row it writes takes its actor numbers from the actors table in the
+        same transaction (:meth:`_InteractionLoader.actor_nums`, the post and identity-link
+        statements' ``SELECT num``), so the per-row lookups would check what is already true,
+        and they were half of a bulk load's SQLite time. ``PRAGMA foreign_key_check`` stays
+        empty (tests check it).
+        """
+        conn = self._conn
+        conn.execute("PRAGMA foreign_keys = OFF")
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        # a larger page cache for this transaction: the index builds sort in it (SQLite's
+        # default, 2 MB, makes them spill to temporary files)
+        conn.execute(f"PRAGMA cache_size = {-_BULK_CACHE_KIB}")
+        try:
+            with self.transaction() as conn:
+                before = self.counts()
+                loader = _InteractionLoader(conn, sum_duplicates)
+                yield loader
+                loader.finish()
+                conn.execute(
+                    "INSERT INTO meta(key, value) VALUES ('generation', '1') ON CONFLICT(key) "
+                    "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+                )
+                after = self.counts()
+                loader.new = {k: after[k] - before.get(k, 0) for k in after}
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
     def set_meta(self, key: str, value: str) -> None:
         """Set a metadata value (sector name, creator version...)."""

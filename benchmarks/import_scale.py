@@ -1,0 +1,201 @@
+"""Import at scale: ``influence import`` of a large interactions CSV, beside the physical reference.
+
+Usage::
+
+    python benchmarks/import_scale.py                 # 5,000,000 rows (issue 17 goal 4)
+    python benchmarks/import_scale.py --rows 1000000  # smaller runs while developing
+
+What it does: writes a seeded interactions CSV under /tmp (``source,target,kind,timestamp``: a
+directed power-law graph over ``rows / 5`` actors, the generator of ``rank_scale.py``; epoch-second
+timestamps, four kinds), then times, each in its own process so peak memory (``ru_maxrss``) is
+measured separately:
+
+- ``influence import STORE FILE -q`` (the CLI, a fresh store);
+- the library call, ``influence.import_file(Store(path), FILE)`` (a fresh store);
+- the same library call into the store it just filled (every row already there: the merge path);
+- the physical reference: Python's ``csv.reader`` over the same file, then one ``sqlite3``
+  ``executemany`` of its rows into a bare table (no index, no constraint, no validation) in one
+  transaction, with the store's PRAGMAs (WAL, ``synchronous = NORMAL``); its insert alone is
+  also shown.
+
+It prints seconds, rows per second, the ratio to the reference measured in the same run, and the
+peak memory of each process. The machine's load moves absolute figures; the ratio is what to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+KINDS = ("mention", "reply", "reshare", "like")
+
+
+def write_csv(path: str, rows: int, seed: int) -> None:
+    """A seeded power-law interaction list (as benchmarks/rank_scale.py draws its graphs)."""
+    n = max(rows // 5, 2)
+    rng = np.random.default_rng(seed)
+    ranks = np.arange(1, n + 1, dtype=float)
+    p_in = ranks ** -0.9
+    p_in /= p_in.sum()
+    p_out = ranks ** -0.6
+    p_out /= p_out.sum()
+    dst = rng.permutation(n)[rng.choice(n, size=rows, p=p_in)]
+    src = rng.permutation(n)[rng.choice(n, size=rows, p=p_out)]
+    kind = rng.integers(0, len(KINDS), size=rows)
+    ts = 1_600_000_000 + rng.integers(0, 100_000_000, size=rows)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("source,target,kind,timestamp\n")
+        step = 200_000
+        for i in range(0, rows, step):
+            fh.write("".join(f"u{a},u{b},{KINDS[k]},{t}\n" for a, b, k, t in zip(
+                src[i:i + step].tolist(), dst[i:i + step].tolist(), kind[i:i + step].tolist(),
+                ts[i:i + step].tolist())))
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def part_reference(csv_path: str, db: str) -> dict:
+    import csv
+    import sqlite3
+
+    t0 = time.perf_counter()
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("CREATE TABLE t (source TEXT, target TEXT, kind TEXT, timestamp TEXT)")
+    with open(csv_path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        rows = list(reader)
+    t1 = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", rows)
+    conn.execute("COMMIT")
+    t2 = time.perf_counter()
+    conn.close()
+    return {"seconds": t2 - t0, "insert": t2 - t1, "rows": len(rows), "peak_mb": peak_mb()}
+
+
+def part_library(csv_path: str, db: str, again: bool = False) -> dict:
+    from influence import Store, import_file
+
+    store = Store(db)
+    if again:
+        store.close()
+        store = Store(db)
+    t0 = time.perf_counter()
+    rep = import_file(store, csv_path)
+    t = time.perf_counter() - t0
+    counts = store.counts()
+    store.close()
+    return {"seconds": t, "rows": rep.rows, "new": rep.new, "counts": counts, "peak_mb": peak_mb()}
+
+
+_CLI = """
+import resource, sys, time
+t0 = time.perf_counter()
+from influence_cli import cli
+try:
+    cli.main(sys.argv[1:], standalone_mode=True)
+except SystemExit as exc:
+    code = exc.code or 0
+else:
+    code = 0
+print(f"PEAK {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} EXIT {code} SECONDS {time.perf_counter() - t0}",
+      file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def run_cli(csv_path: str, db: str) -> dict:
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, "-c", _CLI, "import", db, csv_path, "-q"], capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    out = {"seconds": wall, "exit": r.returncode}
+    for line in r.stderr.splitlines():
+        if line.startswith("PEAK "):
+            parts = line.split()
+            out["peak_mb"] = int(parts[1]) / 1024.0
+    if r.returncode:
+        out["error"] = r.stderr[-400:]
+    return out
+
+
+def run_part(part: str, csv_path: str, db: str) -> dict:
+    r = subprocess.run([sys.executable, __file__, "--part", part, "--csv", csv_path, "--db", db],
+                       capture_output=True, text=True)
+    if r.returncode:
+        return {"error": r.stderr[-400:]}
+    return json.loads(r.stdout)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=5_000_000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--keep", action="store_true", help="keep the CSV in /tmp for the next run")
+    ap.add_argument("--part", choices=["reference", "library", "again"], help=argparse.SUPPRESS)
+    ap.add_argument("--csv", help=argparse.SUPPRESS)
+    ap.add_argument("--db", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.part:
+        fn = {"reference": part_reference, "library": part_library,
+              "again": lambda c, d: part_library(c, d, again=True)}[args.part]
+        print(json.dumps(fn(args.csv, args.db)))
+        return 0
+
+    csv_path = os.path.join(tempfile.gettempdir(), f"influence_import_scale_{args.rows}_{args.seed}.csv")
+    if not os.path.exists(csv_path):
+        t = time.perf_counter()
+        write_csv(csv_path + ".part", args.rows, args.seed)
+        os.replace(csv_path + ".part", csv_path)
+        print(f"# wrote {csv_path} ({os.path.getsize(csv_path) / 2**20:.0f} MB) in {time.perf_counter() - t:.1f} s")
+    load = os.getloadavg()[0]
+    print(f"# import_scale --rows {args.rows:,} --seed {args.seed}; load average {load:.1f} on "
+          f"{os.cpu_count()} cores")
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        results["reference"] = ref = run_part("reference", csv_path, os.path.join(tmp, "ref.db"))
+        results["cli"] = run_cli(csv_path, os.path.join(tmp, "cli.db"))
+        lib_db = os.path.join(tmp, "lib.db")
+        results["library"] = run_part("library", csv_path, lib_db)
+        results["again"] = run_part("again", csv_path, lib_db)
+    rows = args.rows
+    base = ref.get("seconds")
+    print(f"{'step':<58}{'s':>8}{'rows/s':>11}{'ratio':>7}{'peak MB':>9}")
+    labels = {
+        "reference": "reference: csv.reader + sqlite3 executemany, bare table",
+        "cli": "influence import (CLI), fresh store",
+        "library": "import_file (library), fresh store",
+        "again": "import_file again into that store (all rows present)",
+    }
+    for key, label in labels.items():
+        r = results[key]
+        if "error" in r:
+            print(f"{label:<58} failed: {r['error']}")
+            continue
+        s = r["seconds"]
+        ratio = f"{s / base:.2f}" if base else "-"
+        print(f"{label:<58}{s:>8.2f}{rows / s:>11,.0f}{ratio:>7}{r.get('peak_mb', 0):>9.0f}")
+    if "insert" in ref:
+        print(f"{'  of which the executemany alone':<58}{ref['insert']:>8.2f}{rows / ref['insert']:>11,.0f}")
+    lib = results.get("library", {})
+    if "counts" in lib:
+        print(f"# store: {lib['counts']}; again: new {results['again'].get('new')}")
+    if not args.keep:
+        os.remove(csv_path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
