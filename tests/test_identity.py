@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from influence import identity
-from influence.crawl import _api, web
+from influence.crawl import api, web
 from influence.importers import read_records
 from influence.records import parse_actor_id
 
@@ -33,7 +33,7 @@ def test_a_site_has_one_id_from_every_source(url, expected, tmp_path):
     assert identity.site_actor(url) == expected
     assert web.site_actor(url) == expected  # the web and feed crawlers
     assert web.link_target(url) == expected  # a link found on a crawled page
-    assert _api.web_actor(url) == expected  # Mastodon, Bluesky, Reddit, Hacker News
+    assert api.web_actor(url) == expected  # Mastodon, Bluesky, Reddit, Hacker News
     assert parse_actor_id(url, "import") == expected  # a URL given as an id in an imported file
     f = tmp_path / "e.csv"
     f.write_text(f"source,target,kind\nweb:reader.example,{url},link\n", encoding="utf-8")
@@ -45,11 +45,11 @@ def test_a_site_has_one_id_from_every_source(url, expected, tmp_path):
 def test_a_profile_has_one_id_from_every_source(url, expected):
     assert identity.profile_actor(url) == expected
     assert web.profile_actor(url) == expected
-    assert _api.profile_actor(url) == expected
+    assert api.profile_actor(url) == expected
     assert web.link_target(url) == expected
 
 
 def test_the_functions_are_the_same_objects():
     # no second copy of the rules can drift: the crawlers re-export influence.identity's functions
-    assert web.profile_actor is _api.profile_actor is identity.profile_actor
-    assert _api.web_actor is identity.web_actor and web.site_actor is identity.site_actor
+    assert web.profile_actor is api.profile_actor is identity.profile_actor
+    assert api.web_actor is identity.web_actor and web.site_actor is identity.site_actor

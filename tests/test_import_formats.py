@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from influence_cli import cli
 
-from influence.crawl._api import web_actor
+from influence.crawl.api import web_actor
 from influence.errors import InputDataError
 from influence.formats import sniff
 from influence.importers import import_file

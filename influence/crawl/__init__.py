@@ -9,7 +9,7 @@ import importlib
 from typing import Any
 
 # the public modules, reachable as ``influence.crawl.<name>`` (imported on first use)
-_SUBMODULES = {"archive", "base", "bluesky", "errors", "feeds", "hackernews", "http", "mastodon",
+_SUBMODULES = {"api", "archive", "base", "bluesky", "errors", "feeds", "hackernews", "http", "mastodon",
                "reddit", "runner", "state", "web"}
 
 

@@ -54,8 +54,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
 from ..records import Actor, Interaction, Post, SameAs, actor_id, parse_timestamp
-from . import _api
-from ._api import ApiClient, Emitter, Page, paginate, profile_actor, web_actor
+from . import api
+from .api import ApiClient, Emitter, Page, paginate, profile_actor, web_actor
 
 if TYPE_CHECKING:
     from .base import CrawlContext
@@ -103,26 +103,26 @@ def validate(source: dict, where: str = "source") -> None:
 
 
 def _config(source: dict, where: str) -> dict:
-    _api.check_keys(source, KEYS, where)
+    api.check_keys(source, KEYS, where)
     cfg = {
-        "appview": _api.check_url(source, "appview", where, APPVIEW),
-        "pds": _api.check_url(source, "pds", where, PDS),
-        "actors": [a.lstrip("@") for a in _api.check_strings(
+        "appview": api.check_url(source, "appview", where, APPVIEW),
+        "pds": api.check_url(source, "pds", where, PDS),
+        "actors": [a.lstrip("@") for a in api.check_strings(
             source, "actors", where, pattern=_ACTOR, example='"ana.bsky.social" or a did:plc:...')],
-        "queries": _api.check_strings(source, "queries", where),
-        "posts": _api.check_strings(source, "posts", where, pattern=_POST_REF,
+        "queries": api.check_strings(source, "queries", where),
+        "posts": api.check_strings(source, "posts", where, pattern=_POST_REF,
                                     example='"at://did:plc:.../app.bsky.feed.post/3jukz..."'),
-        "threads": _api.check_bool(source, "threads", where, True),
-        "likes": _api.check_bool(source, "likes", where, True),
-        "reposts": _api.check_bool(source, "reposts", where, True),
-        "followers": _api.check_int(source, "followers", where, 0, lo=0),
-        "search_sort": _api.check_choice(source, "search_sort", where, ("latest", "top"), "latest"),
-        "page_size": _api.check_int(source, "page_size", where, 100, hi=100),
-        "max_pages": _api.check_int(source, "max_pages", where, None),
-        "max_posts": _api.check_int(source, "max_posts", where, None),
+        "threads": api.check_bool(source, "threads", where, True),
+        "likes": api.check_bool(source, "likes", where, True),
+        "reposts": api.check_bool(source, "reposts", where, True),
+        "followers": api.check_int(source, "followers", where, 0, lo=0),
+        "search_sort": api.check_choice(source, "search_sort", where, ("latest", "top"), "latest"),
+        "page_size": api.check_int(source, "page_size", where, 100, hi=100),
+        "max_pages": api.check_int(source, "max_pages", where, None),
+        "max_posts": api.check_int(source, "max_posts", where, None),
     }
     for key in ("token_env", "identifier_env", "password_env"):
-        cfg[key] = _api.check_env_name(source, key, where)
+        cfg[key] = api.check_env_name(source, key, where)
     if bool(cfg["identifier_env"]) != bool(cfg["password_env"]):
         raise ConfigError(f"{where}: identifier_env and password_env go together (an app-password session)",
                           key=f"{where}.password_env")
@@ -459,13 +459,13 @@ def crawl(source: dict, ctx: CrawlContext, *, sleep=None, clock=None) -> Iterato
     """
     where = ctx.name or "source"
     cfg = _config(source, where)
-    max_pages, max_posts = _api.budgets(source, ctx)
+    max_pages, max_posts = api.budgets(source, ctx)
     client = ApiClient(ctx, sleep=sleep, clock=clock, max_pages=max_pages)
     base = cfg["appview"]
-    token = _api.read_token(source, "token_env", where)
+    token = api.read_token(source, "token_env", where)
     if token is None and cfg["identifier_env"]:
-        ident = _api.read_token(source, "identifier_env", where)
-        password = _api.read_token(source, "password_env", where)
+        ident = api.read_token(source, "identifier_env", where)
+        password = api.read_token(source, "password_env", where)
         session = client.post_form(f"{cfg['pds']}/xrpc/com.atproto.server.createSession",
                                    json={"identifier": ident, "password": password},
                                    what="app-password session", archive=False)

@@ -43,8 +43,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ConfigError
 from ..records import Actor, Interaction, Post, actor_id
 from ..validation import invalid
-from . import _api
-from ._api import ApiClient, Emitter, Page, html_to_text, paginate, web_actor
+from . import api
+from .api import ApiClient, Emitter, Page, html_to_text, paginate, web_actor
 
 if TYPE_CHECKING:
     from .base import CrawlContext
@@ -74,7 +74,7 @@ def validate(source: dict, where: str = "source") -> None:
 
 
 def _config(source: dict, where: str) -> dict:
-    _api.check_keys(source, KEYS, where)
+    api.check_keys(source, KEYS, where)
     items = source.get("items", [])
     if isinstance(items, (str, int)) and not isinstance(items, bool):
         items = [items]
@@ -86,18 +86,18 @@ def _config(source: dict, where: str) -> dict:
     if not isinstance(tags, str) or not tags.strip():
         raise invalid(f"{where}.tags", 'an Algolia tags string such as "story"', tags)
     return {
-        "queries": _api.check_strings(source, "queries", where) if "queries" in source else None,
+        "queries": api.check_strings(source, "queries", where) if "queries" in source else None,
         "tags": tags.strip(),
-        "sort": _api.check_choice(source, "sort", where, ("date", "relevance"), "date"),
+        "sort": api.check_choice(source, "sort", where, ("date", "relevance"), "date"),
         "items": [int(str(i).rsplit("=", 1)[-1]) for i in items],
-        "comments": _api.check_bool(source, "comments", where, True),
-        "tree": _api.check_choice(source, "tree", where, ("algolia", "firebase"), "algolia"),
-        "profiles": _api.check_bool(source, "profiles", where, False),
-        "algolia_url": _api.check_url(source, "algolia_url", where, ALGOLIA),
-        "firebase_url": _api.check_url(source, "firebase_url", where, FIREBASE),
-        "page_size": _api.check_int(source, "page_size", where, 100, hi=1000),
-        "max_pages": _api.check_int(source, "max_pages", where, None),
-        "max_posts": _api.check_int(source, "max_posts", where, None),
+        "comments": api.check_bool(source, "comments", where, True),
+        "tree": api.check_choice(source, "tree", where, ("algolia", "firebase"), "algolia"),
+        "profiles": api.check_bool(source, "profiles", where, False),
+        "algolia_url": api.check_url(source, "algolia_url", where, ALGOLIA),
+        "firebase_url": api.check_url(source, "firebase_url", where, FIREBASE),
+        "page_size": api.check_int(source, "page_size", where, 100, hi=1000),
+        "max_pages": api.check_int(source, "max_pages", where, None),
+        "max_posts": api.check_int(source, "max_posts", where, None),
     }
 
 
@@ -274,7 +274,7 @@ def crawl(source: dict, ctx: CrawlContext, *, sleep=None, clock=None) -> Iterato
     if not (cfg["queries"] or cfg["items"]):
         raise ConfigError(f"{where}: give queries or items (or keywords in the sector file)",
                           key=f"{where}.queries")
-    max_pages, max_posts = _api.budgets(source, ctx)
+    max_pages, max_posts = api.budgets(source, ctx)
     client = ApiClient(ctx, sleep=sleep, clock=clock, max_pages=max_pages)
     yield from _Crawler(cfg, ctx, client, Emitter(ctx, max_posts), max_pages).run()
 

@@ -567,7 +567,7 @@ class PoliteSession(requests.Session):
         Override ``config.max_bytes`` for this request.
     retry_429 : bool, default=True
         Retry a 429 here (``Retry-After`` honoured up to ``max_retry_after``). API clients
-        (:class:`influence.crawl._api.ApiClient`) pass ``False`` and retry it themselves after the
+        (:class:`influence.crawl.api.ApiClient`) pass ``False`` and retry it themselves after the
         API's reset headers, so a rate-limited call is retried by one layer only.
 
     Thread-safe for concurrent requests (one session is shared by a crawler's workers).

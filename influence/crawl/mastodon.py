@@ -57,8 +57,8 @@ from urllib.parse import quote, urlsplit
 
 from ..records import Actor, Interaction, Post, SameAs, actor_id
 from ..validation import invalid
-from . import _api
-from ._api import (
+from . import api
+from .api import (
     ApiClient,
     Emitter,
     Page,
@@ -121,26 +121,26 @@ def validate(source: dict, where: str = "source") -> None:
 def _config(source: dict, where: str) -> dict:
     from ..errors import ConfigError
 
-    _api.check_keys(source, KEYS, where)
+    api.check_keys(source, KEYS, where)
     if "instance" not in source:
         raise ConfigError(f'{where}.instance is required (e.g. "https://mastodon.social")',
                           key=f"{where}.instance")
     cfg = {
-        "instance": _api.check_url(source, "instance", where, None),
-        "hashtags": [t.lstrip("#") for t in _api.check_strings(source, "hashtags", where, pattern=_TAG,
+        "instance": api.check_url(source, "instance", where, None),
+        "hashtags": [t.lstrip("#") for t in api.check_strings(source, "hashtags", where, pattern=_TAG,
                                                                 example='"coffee"')],
-        "accounts": _api.check_strings(source, "accounts", where, pattern=_ACCT,
+        "accounts": api.check_strings(source, "accounts", where, pattern=_ACCT,
                                        example='"@ana@mastodon.social"'),
-        "statuses": _api.check_strings(source, "statuses", where, pattern=_STATUS,
+        "statuses": api.check_strings(source, "statuses", where, pattern=_STATUS,
                                        example='"https://mastodon.social/@ana/109294719267373593"'),
-        "context": _api.check_bool(source, "context", where, True),
-        "reblogs": _api.check_bool(source, "reblogs", where, True),
-        "favourites": _api.check_bool(source, "favourites", where, True),
-        "followers": _api.check_int(source, "followers", where, 0, lo=0),
-        "page_size": _api.check_int(source, "page_size", where, 40, hi=40),
-        "max_pages": _api.check_int(source, "max_pages", where, None),
-        "max_posts": _api.check_int(source, "max_posts", where, None),
-        "token_env": _api.check_env_name(source, "token_env", where),
+        "context": api.check_bool(source, "context", where, True),
+        "reblogs": api.check_bool(source, "reblogs", where, True),
+        "favourites": api.check_bool(source, "favourites", where, True),
+        "followers": api.check_int(source, "followers", where, 0, lo=0),
+        "page_size": api.check_int(source, "page_size", where, 40, hi=40),
+        "max_pages": api.check_int(source, "max_pages", where, None),
+        "max_posts": api.check_int(source, "max_posts", where, None),
+        "token_env": api.check_env_name(source, "token_env", where),
     }
     domain = source.get("domain")
     if domain is not None and (not isinstance(domain, str) or not re.match(r"^[A-Za-z0-9.-]+(:\d+)?$", domain)):
@@ -433,7 +433,7 @@ def crawl(source: dict, ctx: CrawlContext, *, sleep=None, clock=None) -> Iterato
         The source table (see the module docstring for its keys).
     ctx : CrawlContext
     sleep, clock : callable, optional
-        Injected into :class:`~influence.crawl._api.ApiClient` (tests wait out rate limits
+        Injected into :class:`~influence.crawl.api.ApiClient` (tests wait out rate limits
         instantly).
 
     Yields
@@ -449,9 +449,9 @@ def crawl(source: dict, ctx: CrawlContext, *, sleep=None, clock=None) -> Iterato
     """
     where = ctx.name or "source"
     cfg = _config(source, where)
-    token = _api.read_token(source, "token_env", where)
+    token = api.read_token(source, "token_env", where)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    max_pages, max_posts = _api.budgets(source, ctx)
+    max_pages, max_posts = api.budgets(source, ctx)
     client = ApiClient(ctx, headers=headers, sleep=sleep, clock=clock, max_pages=max_pages)
     yield from _Crawler(cfg, ctx, client, Emitter(ctx, max_posts), max_pages).run()
 
@@ -525,7 +525,7 @@ class _Crawler:
             self.ctx.error("malformed json", url, f"{what}: expected a list")
             return None
         nxt = self.client.last_response.links.get("next", {}).get("url")
-        if nxt and not _api.same_origin(nxt, self.base):
+        if nxt and not api.same_origin(nxt, self.base):
             self.ctx.error("pagination", nxt, "the next page is not on the instance; stopped")
             nxt = None
         return Page(data, nxt)

@@ -54,8 +54,8 @@ from urllib.parse import quote, urlsplit
 from ..errors import ConfigError
 from ..records import Actor, Interaction, Post, actor_id
 from ..validation import invalid
-from . import _api
-from ._api import ApiClient, Emitter, Page, paginate, web_actor
+from . import api
+from .api import ApiClient, Emitter, Page, paginate, web_actor
 
 if TYPE_CHECKING:
     from .base import CrawlContext
@@ -97,32 +97,32 @@ def validate(source: dict, where: str = "source") -> None:
 
 
 def _config(source: dict, where: str) -> dict:
-    _api.check_keys(source, KEYS, where)
+    api.check_keys(source, KEYS, where)
     cfg = {
         # subreddit names are case-insensitive: one spelling for URLs and state keys
-        "subreddits": [re.sub(r"^/?r/", "", s).lower() for s in _api.check_strings(
+        "subreddits": [re.sub(r"^/?r/", "", s).lower() for s in api.check_strings(
             source, "subreddits", where, pattern=_SUB, example='"coffee"')],
-        "sort": _api.check_choice(source, "sort", where, ("hot", "new", "top", "rising", "controversial"), "new"),
-        "time": _api.check_choice(source, "time", where, ("hour", "day", "week", "month", "year", "all"), "week"),
-        "queries": _api.check_strings(source, "queries", where),
-        "threads": _api.check_strings(source, "threads", where, pattern=_THREAD,
+        "sort": api.check_choice(source, "sort", where, ("hot", "new", "top", "rising", "controversial"), "new"),
+        "time": api.check_choice(source, "time", where, ("hour", "day", "week", "month", "year", "all"), "week"),
+        "queries": api.check_strings(source, "queries", where),
+        "threads": api.check_strings(source, "threads", where, pattern=_THREAD,
                                       example='"3hahrw" or a post URL'),
-        "latest_comments": _api.check_bool(source, "latest_comments", where, False),
-        "comments": _api.check_bool(source, "comments", where, True),
-        "more": _api.check_bool(source, "more", where, True),
-        "comment_limit": _api.check_int(source, "comment_limit", where, 2048, hi=10000),
-        "base_url": _api.check_url(source, "base_url", where, "https://www.reddit.com"),
-        "oauth_url": _api.check_url(source, "oauth_url", where, "https://oauth.reddit.com"),
-        "auth_url": _api.check_url(source, "auth_url", where, "https://www.reddit.com/api/v1/access_token"),
-        "max_pages": _api.check_int(source, "max_pages", where, None),
-        "max_posts": _api.check_int(source, "max_posts", where, None),
+        "latest_comments": api.check_bool(source, "latest_comments", where, False),
+        "comments": api.check_bool(source, "comments", where, True),
+        "more": api.check_bool(source, "more", where, True),
+        "comment_limit": api.check_int(source, "comment_limit", where, 2048, hi=10000),
+        "base_url": api.check_url(source, "base_url", where, "https://www.reddit.com"),
+        "oauth_url": api.check_url(source, "oauth_url", where, "https://oauth.reddit.com"),
+        "auth_url": api.check_url(source, "auth_url", where, "https://www.reddit.com/api/v1/access_token"),
+        "max_pages": api.check_int(source, "max_pages", where, None),
+        "max_posts": api.check_int(source, "max_posts", where, None),
     }
-    ua = source.get("user_agent", _api.USER_AGENT)
+    ua = source.get("user_agent", api.USER_AGENT)
     if not isinstance(ua, str) or not ua.strip() or "\n" in ua:
         raise invalid(f"{where}.user_agent", "a one-line string", ua)
     cfg["user_agent"] = ua.strip()
     for key in ("client_id_env", "client_secret_env", "token_env"):
-        cfg[key] = _api.check_env_name(source, key, where)
+        cfg[key] = api.check_env_name(source, key, where)
     if bool(cfg["client_id_env"]) != bool(cfg["client_secret_env"]):
         raise ConfigError(f"{where}: client_id_env and client_secret_env go together (an OAuth app)",
                           key=f"{where}.client_secret_env")
@@ -351,14 +351,14 @@ def crawl(source: dict, ctx: CrawlContext, *, sleep=None, clock=None) -> Iterato
     """
     where = ctx.name or "source"
     cfg = _config(source, where)
-    max_pages, max_posts = _api.budgets(source, ctx)
+    max_pages, max_posts = api.budgets(source, ctx)
     client = ApiClient(ctx, headers={"User-Agent": cfg["user_agent"]}, sleep=sleep, clock=clock,
                        max_pages=max_pages)
     base, suffix = cfg["base_url"], ".json"
-    token = _api.read_token(source, "token_env", where)
+    token = api.read_token(source, "token_env", where)
     if token is None and cfg["client_id_env"]:
-        cid = _api.read_token(source, "client_id_env", where)
-        secret = _api.read_token(source, "client_secret_env", where)
+        cid = api.read_token(source, "client_id_env", where)
+        secret = api.read_token(source, "client_secret_env", where)
         answer = client.post_form(cfg["auth_url"], {"grant_type": "client_credentials"}, auth=(cid, secret),
                                   what="OAuth token", archive=False)
         token = answer.get("access_token") if isinstance(answer, dict) else None

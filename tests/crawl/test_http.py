@@ -252,7 +252,7 @@ def test_retry_after_is_capped(serve):
 def test_api_client_retries_a_429_in_one_layer(serve):
     """A rate-limited API call sends at most 1 + retries requests: the session hands the 429 back
     and only the ApiClient retries it (the two layers used to multiply: (1 + 3) * (1 + 3) = 16)."""
-    from influence.crawl._api import ApiClient
+    from influence.crawl.api import ApiClient
     from influence.crawl.base import CrawlContext
     from influence.sector import Sector
 

@@ -1,4 +1,4 @@
-"""The shared JSON-API layer of the social sources (influence.crawl._api)."""
+"""The shared JSON-API layer of the social sources (influence.crawl.api)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from influence.crawl import _api
+from influence.crawl import api
 from influence.crawl.errors import FetchTimeoutError, HttpStatusError
 from influence.errors import ConfigError
 from influence.records import Actor, Interaction, Post, SameAs
@@ -29,12 +29,12 @@ class Listing:
         self.fetched.append(cont)
         older = [x for x in self.items if cont is None or x < cont]
         page = older[:3]
-        return _api.Page(page, page[-1] if len(older) > 3 else None)
+        return api.Page(page, page[-1] if len(older) > 3 else None)
 
 
 def run(ctx, listing, max_pages=None, stop=None, chronological=True):
     out = []
-    for items in _api.paginate(ctx, "k", listing.fetch, item_key=lambda x: x, max_pages=max_pages,
+    for items in api.paginate(ctx, "k", listing.fetch, item_key=lambda x: x, max_pages=max_pages,
                                stop=stop, chronological=chronological):
         out.extend(items)
     return out
@@ -93,9 +93,9 @@ def test_a_repeated_cursor_ends_the_listing(ctx_factory):
 
     def fetch(cont, since):
         calls.append(cont)
-        return _api.Page([len(calls)], "same-cursor")
+        return api.Page([len(calls)], "same-cursor")
 
-    out = [x for items in _api.paginate(ctx, "k", fetch, item_key=lambda x: -x) for x in items]
+    out = [x for items in api.paginate(ctx, "k", fetch, item_key=lambda x: -x) for x in items]
     assert calls == [None, "same-cursor"] and out == [1, 2]
 
 
@@ -112,7 +112,7 @@ def test_a_repeated_cursor_ends_the_listing(ctx_factory):
     ({"x-ratelimit-reset": "soon"}, None),
 ])
 def test_reset_delay(headers, expected):
-    got = _api.reset_delay(CaseInsensitiveDict(headers), now=1_800_000_000.0)
+    got = api.reset_delay(CaseInsensitiveDict(headers), now=1_800_000_000.0)
     assert got == (pytest.approx(expected) if expected is not None else None)
 
 
@@ -141,14 +141,14 @@ class FakeSession:
 def test_client_retries_429_after_each_reset_then_gives_up(ctx_factory, fake_clock):
     ctx = ctx_factory()
     ctx.session = FakeSession([(429, {"x-ratelimit-reset": "7"})] * 4)
-    client = _api.ApiClient(ctx, sleep=fake_clock.sleep, clock=fake_clock.clock, retries=3)
+    client = api.ApiClient(ctx, sleep=fake_clock.sleep, clock=fake_clock.clock, retries=3)
     assert client.get_json("https://api.example/x", what="thing") is None
     assert fake_clock.sleeps == [7.0, 7.0, 7.0]
     assert ctx.errors == {"rate limited": 1}
 
     ctx = ctx_factory()
     ctx.session = FakeSession([(429, {}), (429, {}), (200, {})])  # no reset given: backoff
-    client = _api.ApiClient(ctx, sleep=fake_clock.sleep, clock=fake_clock.clock)
+    client = api.ApiClient(ctx, sleep=fake_clock.sleep, clock=fake_clock.clock)
     assert client.get_json("https://api.example/x") == {"ok": True}
     assert fake_clock.sleeps[3:] == [2.0, 4.0]
 
@@ -158,7 +158,7 @@ def test_client_turns_http_layer_errors_into_counted_errors(ctx_factory, fake_cl
     ctx.session = FakeSession([FetchTimeoutError("read timed out", url="https://api.example/x"),
                                HttpStatusError(url="https://api.example/y", status=503),
                                requests.ConnectionError("refused")])
-    client = _api.ApiClient(ctx, sleep=fake_clock.sleep, clock=fake_clock.clock)
+    client = api.ApiClient(ctx, sleep=fake_clock.sleep, clock=fake_clock.clock)
     for path in ("x", "y", "z"):
         assert client.get_json(f"https://api.example/{path}") is None
     assert ctx.errors == {"timeout": 1, "http 503": 1, "connection": 1}
@@ -168,7 +168,7 @@ def test_client_sends_auth_per_request_never_on_the_shared_session(ctx_factory):
     ctx = ctx_factory()
     real = ctx.session
     ctx.session = FakeSession([(200, {})])
-    client = _api.ApiClient(ctx, headers={"Authorization": "Bearer t0k"})
+    client = api.ApiClient(ctx, headers={"Authorization": "Bearer t0k"})
     client.get_json("https://api.example/x")
     assert ctx.session.sent[0][2]["headers"]["Authorization"] == "Bearer t0k"
     assert "Authorization" not in real.headers
@@ -179,7 +179,7 @@ def test_client_sends_auth_per_request_never_on_the_shared_session(ctx_factory):
 
 def test_emitter_yields_each_record_once_and_stops_at_max_posts(ctx_factory):
     ctx = ctx_factory(competitors=())
-    emit = _api.Emitter(ctx, max_posts=2, competitors={"mastodon:@brand@h.example": "Brand"})
+    emit = api.Emitter(ctx, max_posts=2, competitors={"mastodon:@brand@h.example": "Brand"})
     recs = [Actor("mastodon:@brand@h.example"), Actor("mastodon:@brand@h.example"),
             Actor("mastodon:@brand@h.example", followers=9),
             Post("p1", "mastodon:@brand@h.example"), Post("p1", "mastodon:@brand@h.example"),
@@ -197,8 +197,8 @@ def test_emitter_yields_each_record_once_and_stops_at_max_posts(ctx_factory):
 def test_html_to_text_keeps_hidden_url_parts():
     html = ('<p>Read <a href="https://www.example.org/a" rel="nofollow noopener"><span class="invisible">'
             'https://www.</span><span class="">example.org/a</span></a><br>next&nbsp;line</p>')
-    assert _api.html_to_text(html) == "Read https://www.example.org/a\nnext line"
-    assert _api.html_links(html) == [("https://www.example.org/a", "nofollow noopener", "")]
+    assert api.html_to_text(html) == "Read https://www.example.org/a\nnext line"
+    assert api.html_links(html) == [("https://www.example.org/a", "nofollow noopener", "")]
 
 
 @pytest.mark.parametrize("url,expected", [
@@ -211,13 +211,13 @@ def test_html_to_text_keeps_hidden_url_parts():
     ("javascript:alert(1)", None),
 ])
 def test_profile_actor(url, expected):
-    assert _api.profile_actor(url) == expected
+    assert api.profile_actor(url) == expected
 
 
 def test_read_token_never_accepts_the_secret_itself(monkeypatch):
     monkeypatch.setenv("INFLUENCE_TEST_TOKEN", "abc")
-    assert _api.read_token({"token_env": "INFLUENCE_TEST_TOKEN"}, "token_env", "sources[0]") == "abc"
+    assert api.read_token({"token_env": "INFLUENCE_TEST_TOKEN"}, "token_env", "sources[0]") == "abc"
     with pytest.raises(ConfigError, match=r"sources\[0\]\.token_env must name an environment variable"):
-        _api.read_token({"token_env": "ghp_abc/123"}, "token_env", "sources[0]")
+        api.read_token({"token_env": "ghp_abc/123"}, "token_env", "sources[0]")
     with pytest.raises(ConfigError, match="must not hold credentials"):
-        _api.check_url({"instance": "https://user:pw@h.example"}, "instance", "sources[0]", None)
+        api.check_url({"instance": "https://user:pw@h.example"}, "instance", "sources[0]", None)
