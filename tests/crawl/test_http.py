@@ -8,7 +8,6 @@ import time
 
 import pytest
 import requests
-from .crawl_server import Reply
 
 from influence.crawl.errors import (
     BlockedURLError,
@@ -26,13 +25,15 @@ from influence.crawl.http import (
     HTML_TYPES,
     HttpConfig,
     PoliteSession,
-    _check_peer,
     check_url,
     fetch,
     get_json,
     make_session,
 )
+from influence.crawl.http._guard import _check_peer
 from influence.errors import ConfigError, InfluenceError
+
+from .crawl_server import Reply
 
 FAST = dict(delay=0.0, timeout=2.0, connect_timeout=2.0, retries=1, backoff=0.01)
 

@@ -1,62 +1,16 @@
-"""The HTTP layer every crawler uses: a polite, bounded, guarded ``requests.Session``.
-
-:func:`make_session` returns a :class:`PoliteSession`, a ``requests.Session`` that adds:
-
-- an identifying ``User-Agent`` with a contact URL (``user_agent``, ``contact``);
-- connect and read timeouts on every request, and a ``total_timeout`` per response (a server
-  that drips one byte per second cannot hold a worker forever);
-- retries with exponential backoff and jitter on connection errors, read timeouts, 429 and 5xx
-  (urllib3 ``Retry``), honouring ``Retry-After`` up to ``max_retry_after`` seconds; API clients
-  ask for a 429 back at once (``retry_429=False``) and retry it themselves after the API's reset
-  headers, so no status is retried by two layers;
-- per-host politeness: at least ``delay`` seconds between two requests to the same host (or the
-  host's robots.txt ``Crawl-delay``, if longer) and at most ``per_host_concurrency`` requests in
-  flight to it at once;
-- robots.txt (RFC 9309, parsed by `protego <https://github.com/scrapy/protego>`_, Scrapy's
-  parser: ``*`` and ``$`` wildcards, and the longest matching rule wins, ``Allow`` on a tie):
-  obeyed unless a request says ``robots=False`` (API sources, whose endpoints are meant for
-  programs);
-- a maximum body size (``max_bytes``, counted after decompression; reading stops there), a
-  content-type check and a binary-body sniff when the caller says what it accepts, and a
-  redirect limit (``max_redirects``);
-- a server-side request forgery guard: only ``http``/``https``, and hosts that resolve to
-  loopback, private, link-local, multicast or reserved addresses are refused, both before
-  connecting and on the connected socket, unless ``allow_private_addresses=True``.
-
-Every failure is raised as a :class:`~influence.crawl.errors.CrawlError` (see that module for the
-tree); the network ones also derive from ``requests.RequestException``. Messages never contain
-credentials: URLs are passed through :func:`~influence.crawl.errors.redact_url`.
-
-Sources should call :func:`fetch` (or :func:`get_json` for APIs) rather than ``session.get``:
-those accept any ``requests.Session``, so tests and library users can inject their own, and they
-turn error statuses into :class:`~influence.crawl.errors.HttpStatusError`.
-
-Examples
---------
->>> config = HttpConfig(contact="https://example.org/about-our-crawler", delay=0.5)
->>> config.user_agent_header
-'influence/0.1.0 (+https://example.org/about-our-crawler)'
->>> session = make_session(config)
->>> session.headers["User-Agent"] == config.user_agent_header
-True
->>> try:
-...     session.get("file:///etc/passwd")
-... except BlockedURLError as exc:
-...     print(exc.cause)
-blocked address
->>> session.close()
+"""The polite session: per-host delay and concurrency, robots.txt, retries, size and type limits;
+fetch and get_json.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import math
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -64,14 +18,9 @@ import requests
 import urllib3
 from protego import Protego
 from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
-from .._version import __version__
-from ..errors import ConfigError
-from ..validation import Invalid, boolean, check, number, optional, whole
-from .errors import (
+from ..errors import (
     BlockedURLError,
     ContentTypeError,
     CrawlError,
@@ -81,20 +30,9 @@ from .errors import (
     ResponseTooLargeError,
     RobotsDisallowedError,
     TooManyRedirectsError,
-    redact_url,
 )
-
-__all__ = [
-    "HttpConfig",
-    "PoliteSession",
-    "make_session",
-    "fetch",
-    "get_json",
-    "check_url",
-    "HTML_TYPES",
-    "FEED_TYPES",
-    "redact_url",
-]
+from ._config import HttpConfig
+from ._guard import GuardedHTTPPool, GuardedHTTPSPool, check_url
 
 #: Content types of web pages (for ``accept=``).
 HTML_TYPES: tuple[str, ...] = ("text/html", "application/xhtml+xml")
@@ -113,246 +51,6 @@ _ROBOTS_MAX_BYTES = 512_000
 # A robots.txt Crawl-delay above this is treated as this (some sites write 3600).
 _MAX_CRAWL_DELAY = 60.0
 _CHUNK = 16_384
-
-
-# -- configuration --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HttpConfig:
-    """How the crawlers talk HTTP. A sector file gives these keys in its ``[crawl]`` table.
-
-    Parameters
-    ----------
-    user_agent : str, default="influence/<version>"
-        Product token first (robots.txt rules are matched on the part before ``/``).
-    contact : str or None, default=None
-        A URL or e-mail address where site owners can reach whoever runs the crawl; appended to
-        the User-Agent as ``(+contact)``. Please set it.
-    timeout : float, default=20
-        Read timeout in seconds (the longest silence between two bytes).
-    connect_timeout : float, default=10
-        Seconds to open the TCP/TLS connection.
-    total_timeout : float, default=120
-        Seconds for one whole response, headers to last byte.
-    retries : int, default=3
-        Retries after the first attempt, on connection errors, read timeouts, 429 and 5xx.
-    backoff : float, default=0.5
-        Backoff factor: the n-th retry waits ``backoff * 2**(n-1)`` s plus up to ``backoff`` s
-        of random jitter (so a fleet of workers does not retry in lock-step).
-    max_retry_after : float, default=120
-        Longest ``Retry-After`` honoured, in seconds; longer requests wait this long.
-    delay : float, default=1
-        Minimum seconds between the starts of two requests to one host (a robots.txt
-        ``Crawl-delay`` raises it for that host, up to 60 s).
-    max_concurrency : int, default=4
-        Requests in flight at once, over all hosts (the crawlers' worker threads).
-    per_host_concurrency : int, default=1
-        Requests in flight at once to one host.
-    max_bytes : int, default=10_000_000
-        Largest body read, after decompression; a larger one raises
-        :class:`~influence.crawl.errors.ResponseTooLargeError`.
-    max_redirects : int, default=5
-    respect_robots : bool, default=True
-        Obey robots.txt for web pages. API sources opt out per request.
-
-    Raises
-    ------
-    ConfigError
-        If a value is out of range; ``key`` names the field.
-
-    Examples
-    --------
-    >>> HttpConfig.from_dict({"delay": 2, "contact": "mailto:crawl@example.org"}).delay
-    2.0
-    >>> HttpConfig(timeout=0)
-    Traceback (most recent call last):
-    ...
-    influence.errors.ConfigError: timeout must be a number > 0, got 0
-    """
-
-    user_agent: str = f"influence/{__version__}"
-    contact: str | None = None
-    timeout: float = 20.0
-    connect_timeout: float = 10.0
-    total_timeout: float = 120.0
-    retries: int = 3
-    backoff: float = 0.5
-    max_retry_after: float = 120.0
-    delay: float = 1.0
-    max_concurrency: int = 4
-    per_host_concurrency: int = 1
-    max_bytes: int = 10_000_000
-    max_redirects: int = 5
-    respect_robots: bool = True
-
-    def __post_init__(self) -> None:
-        for name, checker in _CONSTRAINTS.items():
-            object.__setattr__(self, name, check(name, checker, getattr(self, name)))
-
-    @property
-    def user_agent_header(self) -> str:
-        """The User-Agent sent: ``user_agent`` plus ``(+contact)`` when a contact is set."""
-        return f"{self.user_agent} (+{self.contact})" if self.contact else self.user_agent
-
-    @property
-    def robots_token(self) -> str:
-        """The product token matched against robots.txt ``User-agent`` lines."""
-        return self.user_agent.split("/", 1)[0].strip() or "influence"
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any] | None) -> HttpConfig:
-        """Build from a ``[crawl]`` table; unknown keys raise :class:`ConfigError` naming them."""
-        data = dict(data or {})
-        known = [f.name for f in fields(cls)]
-        for key in data:
-            if key not in known:
-                raise ConfigError(f"unknown key {key} (known: {', '.join(sorted(known))})", key=key)
-        return cls(**data)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict of the fields (``contact`` omitted when unset), as a ``[crawl]`` table."""
-        d = asdict(self)
-        if d["contact"] is None:
-            del d["contact"]
-        return d
-
-
-def _one_line(value: Any) -> str:
-    if not (isinstance(value, str) and value.strip() != "" and "\n" not in value):
-        raise Invalid("a non-empty one-line string")
-    return value
-
-
-#: What each ``[crawl]`` key may be (checked in ``__post_init__``; integral floats become ints).
-_CONSTRAINTS: dict[str, Any] = {
-    "user_agent": _one_line,
-    "contact": optional(_one_line),
-    "timeout": number(0, open_lo=True),
-    "connect_timeout": number(0, open_lo=True),
-    "total_timeout": number(0, open_lo=True),
-    "retries": whole(0, floats=True),
-    "backoff": number(0),
-    "max_retry_after": number(0),
-    "delay": number(0),
-    "max_concurrency": whole(1, floats=True),
-    "per_host_concurrency": whole(1, floats=True),
-    "max_bytes": whole(1, floats=True),
-    "max_redirects": whole(0, floats=True),
-    "respect_robots": boolean,
-}
-
-
-# -- address guard --------------------------------------------------------------------------------
-
-
-def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    # is_global excludes private, loopback, link-local, shared (100.64/10), reserved and
-    # unspecified ranges; multicast needs its own test (224.0.0.0/4 counts as "global").
-    return ip.is_global and not ip.is_multicast
-
-
-def check_url(url: str, *, allow_private_addresses: bool = False) -> None:
-    """Refuse a URL the crawler must not fetch.
-
-    Parameters
-    ----------
-    url : str
-    allow_private_addresses : bool, default=False
-        Skip the address check (the scheme is still checked).
-
-    Raises
-    ------
-    BlockedURLError
-        If the scheme is not http/https, there is no host, or the host is (or resolves to) an
-        address that is not public.
-    FetchError
-        If the host name does not resolve (``cause="dns"``).
-
-    Examples
-    --------
-    >>> check_url("http://127.0.0.1:8080/admin")
-    Traceback (most recent call last):
-    ...
-    influence.crawl.errors.BlockedURLError: http://127.0.0.1:8080/admin: host 127.0.0.1 is a private or reserved address (set allow_private_addresses = true to allow it)
-    >>> check_url("http://127.0.0.1:8080/", allow_private_addresses=True)
-    >>> check_url("ftp://example.org/file")
-    Traceback (most recent call last):
-    ...
-    influence.crawl.errors.BlockedURLError: ftp://example.org/file: only http and https URLs are fetched
-    """
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        port = parts.port
-    except ValueError as exc:
-        raise BlockedURLError(f"invalid URL: {exc}", url=url) from None
-    if parts.scheme not in ("http", "https"):
-        raise BlockedURLError("only http and https URLs are fetched", url=url)
-    if not host:
-        raise BlockedURLError("no host in URL", url=url)
-    if allow_private_addresses:
-        return
-    for address in _resolve(host, port or (443 if parts.scheme == "https" else 80), url):
-        if not _is_public(address):
-            shown = host if host == address else f"{host} ({address})"
-            raise BlockedURLError(
-                f"host {shown} is a private or reserved address "
-                "(set allow_private_addresses = true to allow it)",
-                url=url,
-            )
-
-
-def _resolve(host: str, port: int, url: str) -> list[str]:
-    try:
-        ipaddress.ip_address(host.split("%", 1)[0])
-        return [host]
-    except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(f"cannot resolve host {host}: {exc}", url=url, cause="dns") from None
-    return sorted({info[4][0] for info in infos})
-
-
-def _check_peer(sock: socket.socket, host: str) -> None:
-    """The connected socket's address must be public (catches DNS answers that changed after
-    :func:`check_url` looked, "DNS rebinding")."""
-    try:
-        peer = sock.getpeername()[0]
-    except OSError:
-        return
-    if not _is_public(peer):
-        sock.close()
-        raise BlockedURLError(f"host {host} connected to non-public address {peer}", url=f"//{host}")
-
-
-class _GuardedHTTPConnection(HTTPConnection):
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        if getattr(self, "proxy", None) is None:  # through a proxy, the peer is the user's proxy
-            _check_peer(sock, self.host)
-        return sock
-
-
-class _GuardedHTTPSConnection(HTTPSConnection):
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        if getattr(self, "proxy", None) is None:
-            _check_peer(sock, self.host)
-        return sock
-
-
-class _GuardedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _GuardedHTTPConnection
-
-
-class _GuardedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _GuardedHTTPSConnection
 
 
 # -- politeness -----------------------------------------------------------------------------------
@@ -443,7 +141,7 @@ class _PoliteAdapter(HTTPAdapter):
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         if not self._session.allow_private_addresses:
-            self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
+            self.poolmanager.pool_classes_by_scheme = {"http": GuardedHTTPPool, "https": GuardedHTTPSPool}
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
         s = self._session
@@ -874,4 +572,3 @@ def get_json(
         return resp.json()
     except ValueError as exc:
         raise CrawlError(f"malformed JSON: {_short(exc)}", url=resp.url or url, cause="malformed json") from None
-
