@@ -79,8 +79,13 @@ class _Display:
 @click.option("--archive", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Keep every raw API response under DIR/<source>/ (bodies + index.jsonl, credentials "
                    "removed), for reproducible research.")
+@click.option("--lease", type=click.FloatRange(min=1), default=120.0, show_default=True, metavar="SECONDS",
+              help="PostgreSQL store, several workers: how long a claimed page stays this worker's; a "
+                   "killed worker's pages go to the others after it.")
+@click.option("--status", "status", is_flag=True,
+              help="Show the crawl's progress (every worker's, with a PostgreSQL store) and exit.")
 @quiet_option
-def crawl_cmd(sector, max_pages, resume, source_names, fmt, verbose, archive, quiet):
+def crawl_cmd(sector, max_pages, resume, source_names, fmt, verbose, archive, lease, status, quiet):
     """Crawl SECTOR's [[sources]] (web pages, feeds, social APIs) into its store.
 
     Polite by default: an identifying User-Agent, robots.txt, one request at a time per host
@@ -90,11 +95,16 @@ def crawl_cmd(sector, max_pages, resume, source_names, fmt, verbose, archive, qu
     fetch failed (a 304 Not Modified is a success); a first crawl that fetched nothing leaves
     no store behind.
 
+    With a PostgreSQL store (store = "postgresql://..." or INFLUENCE_STORE), start this command
+    several times, on one or several machines: the workers share the frontier and each host's
+    delay (docs/scale-out.md); --status shows them all.
+
     \b
     Example:
       influence crawl coffee.toml --max-pages 200
       influence crawl coffee.toml --resume
       influence crawl coffee.toml --source "competitor feeds" --format json
+      influence crawl coffee.toml --status
     """
     from influence.crawl.runner import run_crawl
 
@@ -102,6 +112,9 @@ def crawl_cmd(sector, max_pages, resume, source_names, fmt, verbose, archive, qu
         raise UserError("the demo sector is built in memory and has no sources to crawl; give a sector file")
     if not sector.lower().endswith(".toml"):
         raise UserError(f"{sector}: crawling needs a sector file (.toml) with [[sources]]")
+    if status:
+        _show_status(sector, fmt)
+        return
     with open_sector_arg(sector, create=True) as sec:
         if not sec.sources:
             sec.discard_if_empty()
@@ -111,6 +124,7 @@ def crawl_cmd(sector, max_pages, resume, source_names, fmt, verbose, archive, qu
             summary = translate_errors(lambda: run_crawl(
                 sec, sources=source_names or None, max_pages=max_pages, resume=resume,
                 progress=display.progress, log=display.log, log_errors=verbose, archive=archive,
+                lease=lease,
             ))
         except BaseException:
             display.clear()
@@ -168,3 +182,36 @@ def _print_summary(summary, sec) -> None:
                  "--resume` goes on")
     counts = sec.store.counts()
     echo_err(f"Store {sec.store.path}: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+
+
+def _show_status(sector: str, fmt: str) -> None:
+    """``--status``: per source queued (leased) and visited URLs, last runs, and the workers."""
+    import json
+
+    with open_sector_arg(sector) as sec:
+        store = sec.store
+        if getattr(store, "shared_crawl", False):
+            status = store.crawl_status()
+        else:
+            status = {"sources": {k: {"queued": q, "leased": 0, "visited": v}
+                                  for k, (q, v) in store.crawl_sources().items()}, "workers": []}
+        for name, (first, last) in store.crawl_runs().items():
+            status["sources"].setdefault(name, {"queued": 0, "leased": 0, "visited": 0}).update(
+                first_run=first, last_run=last)
+        status["store"] = store.path
+        status["counts"] = store.counts()
+    if fmt == "json":
+        click.echo(json.dumps(status, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Store {status['store']}: " + ", ".join(f"{v:,} {k}" for k, v in status["counts"].items()))
+    if not status["sources"]:
+        click.echo("No crawl yet.")
+    for name, s in sorted(status["sources"].items()):
+        total = s["queued"] + s["visited"]
+        share = f" ({100 * s['visited'] / total:.0f}%)" if total else ""
+        click.echo(f"{name}: {s['visited']:,} visited{share}, {s['queued']:,} queued "
+                   f"({s['leased']:,} claimed by workers); last run {s.get('last_run') or 'not finished'}")
+    for w in status["workers"]:
+        beat = w["seconds_since_heartbeat"]
+        click.echo(f"  worker {w['worker']} [{w['source']}]: {w['status']}, {w['pages']:,} pages, "
+                   f"{w['records']:,} records, {w['errors']:,} errors, last seen {beat:g} s ago")

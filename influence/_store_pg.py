@@ -202,7 +202,156 @@ class _Conn:
         self.pg.close()
 
 
-class PgStore(Store):
+# -- shared crawling (influence.crawl.state.SharedFrontier, the runner, `influence crawl --status`) ----
+
+_NOW = "extract(epoch from clock_timestamp())::float8"
+
+
+def _lock_key(source: str) -> str:
+    return f"hashtext('influence.crawl:' || {_sql_literal(source)})"
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class _SharedCrawl:
+    """What :class:`PgStore` adds for crawl workers sharing a sector (methods mixed in below)."""
+
+    shared_crawl = True
+
+    def crawl_join(self: PgStore, source: str, worker: str, *, resume: bool, lease: float) -> str:
+        """Join the crawl of ``source`` as ``worker``; return ``"fresh"``, ``"resume"`` or ``"join"``.
+
+        With no other live worker (heartbeat within ``lease`` seconds), this worker starts the
+        crawl: afresh (frontier and visited forgotten, as a SQLite crawl without ``--resume``) or,
+        with ``resume``, from where the last run stopped. Otherwise it joins the running crawl.
+        The decision holds a lock on the source until :meth:`crawl_started` (after the seeds are
+        queued), so workers started together agree on it.
+        """
+        self._pg.execute(f"SELECT pg_advisory_lock({_lock_key(source)})")
+        self._start_locks = getattr(self, "_start_locks", set()) | {source}
+        with self._pg.transaction():
+            live = self._pg.execute(
+                f"SELECT count(*) FROM crawl_workers WHERE source = %s AND worker <> %s "
+                f"AND status = 'running' AND heartbeat > {_NOW} - %s", (source, worker, lease)).fetchone()[0]
+            mode = "join" if live else "resume" if resume else "fresh"
+            if mode == "fresh":
+                self._pg.execute("DELETE FROM crawl_frontier WHERE source = %s", (source,))
+                self._pg.execute("DELETE FROM crawl_visited WHERE source = %s", (source,))
+            self._pg.execute(
+                f"INSERT INTO crawl_workers(worker, source, host, pid, started, heartbeat, status) "
+                f"VALUES (%s, %s, %s, %s, {_NOW}, {_NOW}, 'running') ON CONFLICT (worker) DO UPDATE SET "
+                f"source = excluded.source, started = excluded.started, heartbeat = excluded.heartbeat, "
+                f"pages = 0, records = 0, errors = 0, status = 'running'",
+                (worker, source, worker.rsplit(":", 1)[0], os.getpid()))
+        return mode
+
+    def crawl_started(self: PgStore, source: str) -> None:
+        """Release the start lock of :meth:`crawl_join` (the seeds are in the frontier)."""
+        if source in getattr(self, "_start_locks", ()):
+            self._start_locks.discard(source)
+            self._pg.execute(f"SELECT pg_advisory_unlock({_lock_key(source)})")
+
+    def crawl_push_now(self: PgStore, source: str, push) -> None:
+        """Queue URLs at once, in their own transaction (they need no record to be durable)."""
+        push = list(push)
+        if push:
+            with self._pg.transaction(), self._pg.cursor() as cur:
+                self._push(cur, source, push)
+
+    def crawl_claim(self: PgStore, source: str, worker: str, n: int, lease: float):
+        """Claim up to ``n`` queued URLs of ``source`` for ``lease`` seconds (``FOR UPDATE SKIP
+        LOCKED``: workers never claim the same entry; an expired lease can be claimed again).
+        Also renews this worker's other leases and heartbeat. Returns ``(claimed, queued,
+        visited)``: ``[(url, depth)]`` and the source's counts."""
+        with self._pg.transaction():
+            self._pg.execute(f"UPDATE crawl_frontier SET lease_until = {_NOW} + %s "
+                             "WHERE source = %s AND claimed_by = %s", (lease, source, worker))
+            rows = self._pg.execute(
+                f"""UPDATE crawl_frontier f SET claimed_by = %s, lease_until = {_NOW} + %s
+                    FROM (SELECT source, url FROM crawl_frontier c
+                          WHERE c.source = %s AND (c.lease_until IS NULL OR c.lease_until < {_NOW})
+                          ORDER BY c.seq LIMIT %s FOR UPDATE SKIP LOCKED) AS pick
+                    WHERE f.source = pick.source AND f.url = pick.url
+                    RETURNING f.url, f.depth, f.seq""", (worker, lease, source, n)).fetchall()
+            # a URL visited meanwhile (queued again by a slower worker) is dropped, not fetched
+            urls = [r[0] for r in rows]
+            seen = set()
+            if urls:
+                seen = {r[0] for r in self._pg.execute(
+                    "SELECT url FROM crawl_visited WHERE source = %s AND url = ANY(%s)", (source, urls))}
+                if seen:
+                    self._pg.execute("DELETE FROM crawl_frontier WHERE source = %s AND url = ANY(%s)",
+                                     (source, list(seen)))
+            queued, visited = self._pg.execute(
+                "SELECT (SELECT count(*) FROM crawl_frontier WHERE source = %s), "
+                "(SELECT count(*) FROM crawl_visited WHERE source = %s)", (source, source)).fetchone()
+            self._pg.execute(f"UPDATE crawl_workers SET heartbeat = {_NOW} WHERE worker = %s", (worker,))
+        claimed = [(u, d) for u, d, _s in sorted(rows, key=lambda r: r[2]) if u not in seen]
+        return claimed, queued, visited
+
+    def crawl_release(self: PgStore, source: str, worker: str, urls=None) -> None:
+        """Give back this worker's leases (all, or those of ``urls``): claimable at once."""
+        sql = "UPDATE crawl_frontier SET claimed_by = NULL, lease_until = NULL WHERE source = %s AND claimed_by = %s"
+        params: list = [source, worker]
+        if urls is not None:
+            sql += " AND url = ANY(%s)"
+            params.append(list(urls))
+        self._pg.execute(sql, params)
+
+    def crawl_worker_update(self: PgStore, worker: str, *, pages: int, records: int, errors: int,
+                            status: str = "running") -> None:
+        self._pg.execute(f"UPDATE crawl_workers SET heartbeat = {_NOW}, pages = %s, records = %s, "
+                         "errors = %s, status = %s WHERE worker = %s", (pages, records, errors, status, worker))
+
+    def crawl_status(self: PgStore) -> dict:
+        """The whole crawl: per source ``{queued, leased, visited}`` and every worker's row."""
+        out: dict = {"sources": {}, "workers": []}
+        now = self._pg.execute(f"SELECT {_NOW}").fetchone()[0]
+        for src, queued, leased in self._pg.execute(
+                f"SELECT source, count(*), count(*) FILTER (WHERE lease_until > {_NOW}) "
+                "FROM crawl_frontier GROUP BY source"):
+            out["sources"].setdefault(src, {"queued": 0, "leased": 0, "visited": 0}).update(
+                queued=queued, leased=leased)
+        for src, n in self._pg.execute("SELECT source, count(*) FROM crawl_visited GROUP BY source"):
+            out["sources"].setdefault(src, {"queued": 0, "leased": 0, "visited": 0})["visited"] = n
+        for row in self._pg.execute("SELECT worker, source, status, pages, records, errors, started, "
+                                    "heartbeat FROM crawl_workers ORDER BY started, worker"):
+            worker, src, status, pages, records, errors, started, beat = row
+            out["workers"].append({"worker": worker, "source": src, "status": status, "pages": pages,
+                                   "records": records, "errors": errors,
+                                   "seconds_since_heartbeat": round(now - beat, 1) if beat else None})
+        return out
+
+    @contextmanager
+    def host_turn(self: PgStore, host: str, delay: float):
+        """Wait for ``host``'s turn and hold it for one request: one row per host, locked
+        (``SELECT ... FOR UPDATE``) from before the wait until the request has ended, when its end
+        time is written. So across all workers, a request to ``host`` starts at least ``delay``
+        seconds (by the database's clock) after the previous one ended. Runs on this store's
+        connection: give each thread its own store (:meth:`clone`)."""
+        pg = self._pg
+        with pg.transaction():
+            pg.execute("INSERT INTO crawl_hosts(host, last_start) VALUES (%s, 0) ON CONFLICT DO NOTHING", (host,))
+            last, now = pg.execute(f"SELECT last_start, {_NOW} FROM crawl_hosts WHERE host = %s FOR UPDATE",
+                                   (host,)).fetchone()
+            wait = last + delay - now
+            while wait > 0:  # re-read the database clock: a sleep may wake early
+                time.sleep(wait)
+                wait = last + delay - pg.execute(f"SELECT {_NOW}").fetchone()[0]
+            try:
+                yield
+            finally:
+                pg.execute(f"UPDATE crawl_hosts SET last_start = {_NOW} WHERE host = %s", (host,))
+
+    def clone(self: PgStore) -> PgStore:
+        """Another connection to the same store."""
+        return PgStore(self._url, readonly=self.readonly)
+
+
+
+class PgStore(_SharedCrawl, Store):
     """A sector's store in a PostgreSQL database; see the module docstring.
 
     Parameters
@@ -268,24 +417,31 @@ class PgStore(Store):
             elif readonly:
                 raise StoreError(f"{self.path}: store schema version {version} was written by an older "
                                  f"influence; `influence migrate` upgrades it to {PG_SCHEMA_VERSION}")
-            with self._pg.transaction():
-                # one migrating process at a time (crawl workers starting together)
-                self._pg.execute("SELECT pg_advisory_xact_lock(7261530019)")
-                version = self._version()
-                if version is None:
-                    self._pg.execute("CREATE TABLE influence_schema (version integer NOT NULL)")
-                    self._pg.execute("INSERT INTO influence_schema VALUES (0)")
-                    version = 0
-                    self.created = True
-                for step in range(version, PG_SCHEMA_VERSION):
-                    _MIGRATIONS[step](self._pg)
-                if version < PG_SCHEMA_VERSION:
-                    self._pg.execute("UPDATE influence_schema SET version = %s", (PG_SCHEMA_VERSION,))
-                    if version > 0:
-                        self._pg.execute("DELETE FROM meta WHERE key = 'fingerprint'")
-                        self.migrated_from = version
+            # one migrating process at a time (crawl workers starting together); taken before the
+            # transaction, whose first statement then sees what the previous holder created
+            self._pg.execute("SELECT pg_advisory_lock(7261530019)")
+            try:
+                self._create_or_migrate()
+            finally:
+                self._pg.execute("SELECT pg_advisory_unlock(7261530019)")
         except psycopg.Error as exc:
             raise StoreError(f"{self.path}: {_first_line(scrub(str(exc), self._url))}") from None
+
+    def _create_or_migrate(self) -> None:
+        with self._pg.transaction():
+            version = self._version()
+            if version is None:
+                self._pg.execute("CREATE TABLE influence_schema (version integer NOT NULL)")
+                self._pg.execute("INSERT INTO influence_schema VALUES (0)")
+                version = 0
+                self.created = True
+            for step in range(version, PG_SCHEMA_VERSION):
+                _MIGRATIONS[step](self._pg)
+            if version < PG_SCHEMA_VERSION:
+                self._pg.execute("UPDATE influence_schema SET version = %s", (PG_SCHEMA_VERSION,))
+                if version > 0:
+                    self._pg.execute("DELETE FROM meta WHERE key = 'fingerprint'")
+                    self.migrated_from = version
 
     @property
     def schema_version(self) -> int:
@@ -616,3 +772,4 @@ class PgStore(Store):
 def worker_name() -> str:
     """``host:pid``: names a crawl worker in ``crawl_workers`` and in frontier leases."""
     return f"{socket.gethostname()}:{os.getpid()}"
+

@@ -12,6 +12,15 @@ so a new source module plugs in with no change here. For every source it
 4. reports progress (pages, errors, queue, rate) to a callback and returns a
    :class:`CrawlSummary`: pages, records by kind, errors by cause.
 
+**Shared crawling.** With a PostgreSQL store (:mod:`influence._store_pg`), several runs of
+:func:`run_crawl` (``influence crawl SECTOR`` started N times, on one or several machines) share
+each web and feed source's frontier: each worker claims entries with a lease
+(:class:`~influence.crawl.state.SharedFrontier`), the first worker decides between a fresh crawl
+and a resumed one, later ones join it, and per-host politeness is shared (one row per host,
+locked for each request: :meth:`PgStore.host_turn <influence._store_pg.PgStore.host_turn>`).
+API sources keep cursors, not a frontier: the first worker runs them, the others skip them.
+See docs/scale-out.md.
+
 Errors of single URLs are counted, never fatal. Ctrl-C (SIGINT) stops at the next record: the
 batch in hand is committed with its state, so ``resume=True`` carries on from there; a second
 Ctrl-C quits at once (the open transaction rolls back, the store stays consistent). A kill
@@ -37,6 +46,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,7 +57,7 @@ from ..records import Actor, Interaction, Post, SameAs
 from .base import SOURCE_MODULES, CrawlContext
 from .errors import CrawlError
 from .http import HttpConfig, make_session
-from .state import SourceState
+from .state import DEFAULT_LEASE, SharedFrontier, SourceState
 
 if TYPE_CHECKING:
     import requests
@@ -256,6 +266,8 @@ def run_crawl(
     batch_size: int = BATCH_SIZE,
     commit_every: float = 2.0,
     archive: str | os.PathLike | None = None,
+    lease: float = DEFAULT_LEASE,
+    worker: str | None = None,
 ) -> CrawlSummary:
     """Crawl a sector's sources into its store.
 
@@ -285,6 +297,11 @@ def run_crawl(
     batch_size : int, default=500
     commit_every : float, default=2.0
         Seconds between commits when records come slowly.
+    lease : float, default=120
+        Shared crawls (PostgreSQL store): seconds a claimed frontier entry stays this worker's;
+        a killed worker's entries are taken by the others after it.
+    worker : str, optional
+        Shared crawls: this worker's name (default ``host:pid``).
 
     Returns
     -------
@@ -304,9 +321,15 @@ def run_crawl(
     if getattr(sector.store, "readonly", False):
         raise StoreError(f"sector {sector.name!r}: the store is open read-only; open it with "
                          "open_sector(..., create=True) or readonly=False to crawl")
+    shared = bool(getattr(sector.store, "shared_crawl", False))
+    if shared and worker is None:
+        from .._store_pg import worker_name
+
+        worker = worker_name()
     own_session = session is None
     if own_session:
         session = make_session(crawl_config(sector), allow_private_addresses=sector.allow_private_addresses)
+    gates = _SharedPoliteness(session, sector.store) if shared else None
     all_sources = list(enumerate(sector.sources))
     names = [source_name(s, i) for i, s in all_sources]
     if sources:
@@ -367,10 +390,13 @@ def run_crawl(
                     continue
                 _run_source(sector, session, src, name, module, report, resume=resume, budget=budget,
                             progress=progress, log=log if log_errors else None, stop=stop, batch_size=batch_size,
-                            commit_every=commit_every, start=start, archive=archive)
+                            commit_every=commit_every, start=start, archive=archive,
+                            worker=worker if shared else None, lease=lease)
                 if budget is not None:
                     budget -= report.pages
         finally:
+            if gates is not None:
+                gates.close()
             if own_session:
                 session.close()
     summary.elapsed = time.monotonic() - start
@@ -378,9 +404,19 @@ def run_crawl(
     return summary
 
 
+#: Source types whose work is a frontier of URLs, which shared-crawl workers split among them.
+SHARED_TYPES = ("web", "feed")
+
+
 def _run_source(sector, session, src, name, module, report, *, resume, budget, progress, log, stop,
-                batch_size, commit_every, start, archive=None) -> None:
-    state = SourceState(sector.store, name, fresh=not resume)
+                batch_size, commit_every, start, archive=None, worker=None, lease=DEFAULT_LEASE) -> None:
+    state = SourceState(sector.store, name, fresh=not resume, worker=worker, lease=lease)
+    shared = isinstance(state.frontier, SharedFrontier)
+    if shared and state.mode == "join" and report.type not in SHARED_TYPES:
+        state.close()
+        report.status = "skipped"
+        report.message = "another worker is crawling it (API sources are not split between workers)"
+        return
 
     def on_error(line: str) -> None:
         if log:
@@ -400,6 +436,14 @@ def _run_source(sector, session, src, name, module, report, *, resume, budget, p
         report.new.update({k: v for k, v in new.items() if v})
         batch = []
         last_commit = time.monotonic()
+        if shared:  # this worker's line of `influence crawl --status`
+            sector.store.crawl_worker_update(worker, pages=ctx.events["pages"], records=sum(report.records.values()),
+                                             errors=ctx.events["errors"])
+
+    if shared:
+        # a new claim first commits the pages done so far: a killed worker loses only its claims
+        state.frontier.before_claim = commit
+        state.frontier.should_stop = lambda: stop.set
 
     def snapshot() -> Progress:
         return Progress(source=name, pages=ctx.events["pages"], errors=ctx.events["errors"],
@@ -439,6 +483,7 @@ def _run_source(sector, session, src, name, module, report, *, resume, budget, p
     state.set(RUN_LAST, ran)
     # what was yielded, with the state changes made so far, in one transaction
     commit()
+    state.close()
     report.pages = ctx.events["pages"]
     report.errors.update(ctx.errors)
     report.error_examples = list(ctx.error_log[:20])
@@ -446,5 +491,76 @@ def _run_source(sector, session, src, name, module, report, *, resume, budget, p
     report.queued = len(state.frontier)
     if report.status == "done" and report.queued:
         report.status = "budget"
+    if shared:
+        sector.store.crawl_worker_update(worker, pages=report.pages, records=sum(report.records.values()),
+                                         errors=sum(report.errors.values()), status=report.status)
     if progress is not None:
         progress(snapshot())
+
+
+class _SharedPoliteness:
+    """Makes a session's per-host politeness shared by every worker of a PostgreSQL store: each
+    request to a host first takes the host's turn in the store
+    (:meth:`~influence._store_pg.PgStore.host_turn`), on a connection of the requesting thread.
+
+    Hooks the session's gate lookup (``PoliteSession._gate``); with ``delay = 0`` for a host the
+    local gate alone applies (no politeness to share, and no database round trip per request).
+    """
+
+    def __init__(self, session, store):
+        self._store = store
+        self._local = threading.local()
+        self._clones: list = []
+        self._lock = threading.Lock()
+        original = getattr(session, "_gate", None)
+        if original is None:  # not a PoliteSession: nothing to share
+            return
+        self._original = original
+        session._gate = self._gate
+
+    def _gate(self, url: str):
+        return _SharedGate(self._original(url), _host(url), self)
+
+    def store(self):
+        clone = getattr(self._local, "store", None)
+        if clone is None:
+            clone = self._local.store = self._store.clone()
+            with self._lock:
+                self._clones.append(clone)
+        return clone
+
+    def close(self) -> None:
+        with self._lock:
+            for clone in self._clones:
+                clone.close()
+            self._clones.clear()
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+class _SharedGate:
+    def __init__(self, local, host: str, owner: _SharedPoliteness):
+        self._gate, self._host, self._owner = local, host, owner
+
+    @property
+    def delay(self) -> float:
+        return self._gate.delay
+
+    @delay.setter
+    def delay(self, value: float) -> None:  # a robots.txt Crawl-delay
+        self._gate.delay = value
+
+    @contextmanager
+    def slot(self):
+        with self._gate.slot():
+            delay = self._gate.delay
+            if delay <= 0:
+                yield
+                return
+            with self._owner.store().host_turn(self._host, delay):
+                yield

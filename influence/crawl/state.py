@@ -36,11 +36,15 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from ..store import Store
 
-__all__ = ["SourceState", "Frontier"]
+__all__ = ["SourceState", "Frontier", "SharedFrontier", "DEFAULT_LEASE"]
+
+#: Seconds a shared-crawl worker holds a claimed frontier entry (renewed while it works); a killed
+#: worker's entries are claimed by the others once it expires.
+DEFAULT_LEASE = 120.0
 
 
 class Frontier:
@@ -108,6 +112,95 @@ class Frontier:
         return pushed, done
 
 
+class SharedFrontier(Frontier):
+    """The frontier of a crawl shared by several workers through a PostgreSQL store.
+
+    The queue lives in the store: :meth:`pop` claims entries (``FOR UPDATE SKIP LOCKED``, with a
+    lease of ``lease`` seconds), so no two workers fetch the same URL unless a lease expires (a
+    killed worker's claims come back after ``lease`` seconds). Pushed URLs go to the store at the
+    next :meth:`pop` (or commit); done URLs with the records of their page (:meth:`SourceState.commit`),
+    and before a new claim the worker commits what it has done (``before_claim``), so a worker
+    killed at any moment loses at most the pages it holds a claim on.
+
+    When nothing is claimable but other workers still hold entries, :meth:`pop` waits (polling)
+    for them: their pages may queue more URLs, and their leases may expire. It returns ``None``
+    when the source's frontier is empty, or at once while this worker has claims in flight.
+    """
+
+    #: seconds between two polls while waiting for other workers' entries
+    POLL = 0.2
+
+    def __init__(self, store: Store, source: str, worker: str, *, lease: float = DEFAULT_LEASE,
+                 claim_size: int = 1, visited: int = 0, queued: int = 0):
+        super().__init__()
+        self.store = store
+        self.source = source
+        self.worker = worker
+        self.lease = float(lease)
+        self.claim_size = int(claim_size)
+        self.visited = visited
+        self._queued = queued  # the source's entries in the store, at the last claim
+        self._claimed: set[str] = set()
+        self.before_claim: Callable[[], None] | None = None
+        self.should_stop: Callable[[], bool] = lambda: False
+        self.started = False
+
+    def __len__(self) -> int:
+        return len(self._queue) + max(self._queued - len(self._claimed), 0) + len(self._pushed)
+
+    def push(self, url: str, depth: int) -> bool:
+        """Queue ``url`` in the store (at the next claim or commit), not locally: the worker that
+        claims it fetches it."""
+        if url in self._seen:
+            return False
+        self._seen.add(url)
+        self._pushed.append((url, depth, self._seq))
+        self._seq += 1
+        return True
+
+    def _flush_pushes(self) -> None:
+        if self._pushed:
+            self.store.crawl_push_now(self.source, self._pushed)
+            self._queued += len(self._pushed)
+            self._pushed = []
+        if not self.started:
+            self.started = True
+            self.store.crawl_started(self.source)
+
+    def pop(self) -> tuple[str, int] | None:
+        if self._queue:
+            return self._queue.popleft()
+        while True:
+            if self._done and self.before_claim is not None:
+                self.before_claim()  # commit the pages done so far with their records
+            self._flush_pushes()
+            claimed, queued, visited = self.store.crawl_claim(self.source, self.worker, self.claim_size,
+                                                              self.lease)
+            self._queued, self.visited = queued, visited
+            if claimed:
+                for url, depth in claimed:
+                    self._seen.add(url)
+                    self._claimed.add(url)
+                    self._queue.append((url, depth))
+                return self._queue.popleft()
+            if self._claimed or queued == 0 or self.should_stop():
+                return None  # claims in flight, nothing left, or stopping
+            time.sleep(self.POLL)  # others hold the rest: wait for their pages and leases
+
+    def done(self, url: str, status: str, *, count: bool = True) -> None:
+        super().done(url, status, count=count)
+        self._claimed.discard(url)
+
+    def release(self) -> None:
+        """Give back the claims not fetched (the budget ran out, Ctrl-C): others take them now."""
+        self._flush_pushes()
+        unfetched = [u for u, _ in self._queue]
+        self._queue.clear()
+        if unfetched:
+            self.store.crawl_release(self.source, self.worker, unfetched)
+            self._claimed.difference_update(unfetched)
+
+
 class SourceState:
     """One source's persistent state; see the module docstring.
 
@@ -120,18 +213,35 @@ class SourceState:
     fresh : bool, default=False
         Forget the frontier and visited set first (a new crawl rather than a resumed one); the
         key/value state and the validators are kept, so pages are fetched conditionally.
+    worker : str, optional
+        With a store that supports shared crawling (PostgreSQL), the name of this worker: the
+        frontier is then a :class:`SharedFrontier`, and ``fresh`` applies only when no other
+        worker is crawling the source (otherwise this one joins it; ``mode`` says which).
+    lease : float, default=DEFAULT_LEASE
+        Seconds a shared-crawl claim lasts.
     """
 
-    def __init__(self, store: Store | None, source: str, *, fresh: bool = False):
+    def __init__(self, store: Store | None, source: str, *, fresh: bool = False, worker: str | None = None,
+                 lease: float = DEFAULT_LEASE, claim_size: int = 1):
         self.store = store
         self.source = source
-        if store is not None and fresh:
+        self.worker = worker
+        #: "fresh", "resume" or, for a shared crawl another worker is running, "join"
+        self.mode = "fresh" if fresh else "resume"
+        shared = store is not None and worker is not None
+        if shared:
+            self.mode = store.crawl_join(source, worker, resume=not fresh, lease=lease)
+        elif store is not None and fresh:
             store.reset_crawl(source)
         self._values: dict[str, str] = store.crawl_state(source) if store is not None else {}
         self._dirty: dict[str, str | None] = {}
         self._validators: dict[str, tuple[str | None, str | None, str | None]] = {}
         self._new_validators: dict[str, tuple[str | None, str | None, str | None]] = {}
-        if store is not None:
+        if shared:
+            counts = store.crawl_sources().get(source, (0, 0))
+            self.frontier = SharedFrontier(store, source, worker, lease=lease, claim_size=claim_size,
+                                           queued=counts[0], visited=counts[1])
+        elif store is not None:
             self.frontier = Frontier(store.crawl_frontier(source), store.crawl_visited(source))
         else:
             self.frontier = Frontier()
@@ -206,3 +316,8 @@ class SourceState:
         if self.store is not None and len(self._validators) > 10_000:  # a cache: the store has them
             self._validators.clear()
         return out
+
+    def close(self) -> None:
+        """End a shared crawl's turn: unfetched claims given back, the start lock released."""
+        if isinstance(self.frontier, SharedFrontier):
+            self.frontier.release()

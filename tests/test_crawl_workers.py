@@ -1,0 +1,202 @@
+"""Shared crawling (issue 19): several `influence crawl` workers on one PostgreSQL sector.
+
+- 3 workers crawl a local site of 2,000 pages; one is killed with SIGKILL mid-run; the others
+  finish; the store has the fingerprint of one uninterrupted SQLite crawl of the same site, and no
+  page was fetched twice except the one whose lease expired.
+- Politeness: with delay = 0.2, the workers never start two requests to the host less than 0.2 s
+  apart (the server records arrival times).
+
+The workers are real processes (``python -m influence crawl``); the site is served on 127.0.0.1
+by this process. PostgreSQL comes from tests/_pg.py (skips without it; fails under CI=true).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from influence._storage import open_store
+from influence.crawl.runner import run_crawl
+from influence.sector import open_sector
+from tests import _pg
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class Site:
+    """``/p/<i>`` for i < n: each page links to its ten children ``10 i + 1 .. 10 i + 10``, to
+    the home page and to one of seven outside sites; robots.txt is 404. Records every request's
+    path and arrival time (``time.time()``)."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.hits: list[tuple[str, float]] = []
+        self._lock = threading.Lock()
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                now = time.time()
+                with site._lock:
+                    site.hits.append((self.path, now))
+                body, status = site.page(self.path)
+                data = body.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "text/html; charset=utf-8" if status == 200 else "text/plain")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def page(self, path: str) -> tuple[str, int]:
+        if not path.startswith("/p/") or not path[3:].isdigit() or int(path[3:]) >= self.n:
+            return "not found", 404
+        i = int(path[3:])
+        links = [f"/p/{c}" for c in range(10 * i + 1, min(10 * i + 11, self.n))] + ["/p/0"]
+        anchors = " ".join(f'<a href="{u}">page {u}</a>' for u in links)
+        return (f"<html lang='en'><head><title>Page {i}</title></head><body><article><h1>Page {i}</h1>"
+                f"<p>Text of page {i} about coffee.</p>{anchors} "
+                f"<a href='https://site{i % 7}.example/'>a friend</a></article></body></html>"), 200
+
+    def pages_fetched(self) -> Counter:
+        with self._lock:
+            return Counter(p for p, _ in self.hits if p.startswith("/p/"))
+
+    def __enter__(self) -> Site:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def sector_toml(folder: Path, site: Site, *, delay: float = 0.0, store: str | None = None,
+                concurrency: int = 1) -> Path:
+    path = folder / "site.toml"
+    path.write_text(textwrap.dedent(f"""\
+        name = "site"
+        allow_private_addresses = true
+        {f'store = "{store}"' if store else ''}
+        [crawl]
+        delay = {delay}
+        retries = 0
+        respect_robots = false
+        max_concurrency = {concurrency}
+        [[sources]]
+        type = "web"
+        name = "site"
+        seeds = ["{site.url}/p/0"]
+        max_pages = 100000
+        max_depth = 20
+        """), encoding="utf-8")
+    return path
+
+
+def start_worker(toml: Path, pg_url: str, *extra: str) -> subprocess.Popen:
+    env = dict(os.environ, INFLUENCE_STORE=pg_url, PYTHONPATH=str(REPO))
+    return subprocess.Popen([sys.executable, "-m", "influence", "crawl", str(toml), "-q", *extra],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.fixture
+def pg_url():
+    url, drop = _pg.fresh_url()
+    yield url
+    drop()
+
+
+def _sqlite_fingerprint(tmp_path: Path, site: Site) -> str:
+    """One uninterrupted crawl of ``site`` into a SQLite store; the site's log is emptied after."""
+    toml = sector_toml(tmp_path, site)
+    with open_sector(toml, create=True) as sec:
+        summary = run_crawl(sec)
+        assert summary.pages == site.n and sec.store.crawl_sources()["site"] == (0, site.n)
+        fingerprint = sec.store.fingerprint()
+    with site._lock:
+        assert len(site.hits) == site.n
+        site.hits.clear()
+    return fingerprint
+
+
+def test_three_workers_one_killed_same_fingerprint_as_one_sqlite_crawl(tmp_path, pg_url):
+    n = 2000
+    (tmp_path / "lite").mkdir()
+    with Site(n) as site:
+        expected = _sqlite_fingerprint(tmp_path / "lite", site)
+        toml = sector_toml(tmp_path, site)
+        workers = [start_worker(toml, pg_url, "--lease", "5") for _ in range(3)]
+        deadline = time.monotonic() + 120
+        while sum(site.pages_fetched().values()) < n // 3 and time.monotonic() < deadline:
+            assert all(w.poll() is None for w in workers), [w.communicate() for w in workers]
+            time.sleep(0.05)
+        workers[0].send_signal(signal.SIGKILL)
+        killed_at = sum(site.pages_fetched().values())
+        outputs = [w.communicate(timeout=300) for w in workers]
+        assert [w.returncode for w in workers] == [-signal.SIGKILL, 0, 0], outputs
+        fetched = site.pages_fetched()
+    assert n // 3 <= killed_at < n  # killed mid-run
+    assert set(fetched) == {f"/p/{i}" for i in range(n)}
+    twice = {p: c for p, c in fetched.items() if c > 1}
+    # the killed worker held one claim (one page at a time, its earlier pages committed before
+    # each claim): that page, if it had been fetched, is the only one fetched again
+    assert len(twice) <= 1 and set(twice.values()) <= {2}, twice
+    with open_store(pg_url, readonly=True) as store:
+        assert store.crawl_sources()["site"] == (0, n)
+        assert store.fingerprint() == expected
+        status = store.crawl_status()
+    states = sorted(w["status"] for w in status["workers"])
+    assert states == ["done", "done", "running"]  # the killed one never said goodbye
+    assert sum(w["pages"] for w in status["workers"] if w["status"] == "done") >= n - killed_at
+
+
+def test_workers_share_the_host_delay(tmp_path, pg_url):
+    with Site(25) as site:
+        toml = sector_toml(tmp_path, site, delay=0.2, concurrency=2)
+        workers = [start_worker(toml, pg_url) for _ in range(3)]
+        outputs = [w.communicate(timeout=300) for w in workers]
+        assert [w.returncode for w in workers] == [0, 0, 0], outputs
+        times = sorted(t for _, t in site.hits)
+    assert len(times) >= 25
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert min(gaps) >= 0.2, sorted(gaps)[:5]
+    with open_store(pg_url, readonly=True) as store:
+        status = store.crawl_status()
+    assert sum(w["pages"] for w in status["workers"]) == 25
+    assert sum(1 for w in status["workers"] if w["pages"]) >= 2  # the work was shared
+
+
+def test_status_shows_every_worker(tmp_path, pg_url):
+    from click.testing import CliRunner
+
+    from influence_cli import cli
+
+    with Site(30) as site:
+        toml = sector_toml(tmp_path, site, store=pg_url)
+        workers = [start_worker(toml, pg_url) for _ in range(2)]
+        outputs = [w.communicate(timeout=300) for w in workers]
+        assert [w.returncode for w in workers] == [0, 0], outputs
+    result = CliRunner().invoke(cli, ["crawl", str(toml), "--status"])
+    assert result.exit_code == 0, result.output
+    assert "site: 30 visited (100%), 0 queued" in result.stdout
+    assert result.stdout.count("  worker ") == 2 and result.stdout.count(": done,") == 2
