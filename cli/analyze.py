@@ -37,11 +37,12 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
          seed: int | None, quiet: bool, command: str, detail_columns: bool, communities: bool = True,
          per_community: int | None = None, roles: bool = False, strategy: str = "score",
          reach_options: dict | None = None):
-    from influence import rank
-    from influence.graph import build_arrays
+    """``demo``, ``rank`` and ``shortlist``: :meth:`influence.pipeline.Analysis.shortlist` (or
+    its ranking), rendered."""
     from influence.manifest import make_manifest
-    from influence.measures import GraphView
+    from influence.pipeline import analyze
 
+    opts = dict(reach_options or {})
     with open_sector_arg(sector_spec, seed=seed or 0) as sector, progress_for(quiet) as progress:
         cfg = resolve_config(sector.ranking, config_file, assignments, seed)
         counts = sector.store.counts()
@@ -49,62 +50,22 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
             f"Sector {sector.name}: {counts['actors']} actors, {counts['interactions']} interactions",
             quiet,
         )
-        # the array fast path: the same ranking as rank(build_graph(...)) without a networkx graph
-        progress.step("Building the graph")
-        arrays = build_arrays(sector.store, cfg, competitors=sector.competitor_map(), keywords=sector.keywords)
-        view = GraphView.from_arrays(arrays)
-        extra = {}
-        if (communities or per_community or roles) and view.n:
-            extra = _annotate(view, arrays, sector, cfg, labels=bool(per_community),
-                              roles=bool(per_community or roles), quiet=quiet, progress=progress)
-        progress.step(f"Ranking {view.n:,} actors")
-        result = translate_errors(lambda: rank(view, cfg))
-        opts = dict(reach_options or {})
-        constraints = {}
-        if opts.get("active_days") is not None or opts.get("quotas"):
-            from .reach_cli import inactive_exclusions
-
-            exclude, reference = inactive_exclusions(sector.store, view, opts.get("active_days"))
-            if opts.get("active_days") is not None:
-                from influence.records import format_timestamp
-
-                echo_err(f"--active-days {opts['active_days']:g}: {len(exclude)} inactive actors left out "
-                         + (f"(reference: the latest dated activity, {format_timestamp(reference)})"
-                            if reference is not None else "(no dated activity in this sector: none)"), quiet)
-            constraints = {"exclude": exclude, "quotas": opts.get("quotas") or ()}
-        if strategy in ("reach", "diverse"):
-            from .reach_cli import reach_rows
-
-            progress.step(f"Selecting the {strategy} set ({opts.get('model', 'ic').upper()} reach model, seeded)")
-            k = top or 20
-            notes: list = []
-            rows = translate_errors(lambda: reach_rows(
-                view, result, k, seed=cfg.seed, runs=opts.get("runs", DEFAULT_RUNS), strategy=strategy,
-                model=opts.get("model", "ic"), p=opts.get("activation"), method=opts.get("method", "auto"),
-                notes=notes, progress=progress, **constraints))
-            progress.done()
-            for line in notes:
-                echo_err(line, quiet)
-            if constraints and len(rows) < min(k, len(result)):
-                raise UserError(f"only {len(rows)} actors satisfy the constraints (--active-days, --quota) "
-                                f"of the {k} asked for; relax them or lower --top")
-        elif constraints:
-            from .reach_cli import constrained_top
-
-            rows = translate_errors(lambda: constrained_top(result, top, view_or_graph=view, **constraints))
-            if top and len(rows) < min(top, len(result)):
-                raise UserError(f"only {len(rows)} actors satisfy the constraints (--active-days, --quota) "
-                                f"of the {top} asked for; relax them or lower --top")
-        elif per_community:
-            from influence import shortlist
-
-            rows = [e.to_dict() for e in shortlist(result, per_community=per_community)]
-        else:
-            rows = result.to_records(top)
+        analysis = analyze(sector, cfg, communities=communities, progress=progress)
+        picked = translate_errors(lambda: analysis.shortlist(
+            top, strategy=strategy, per_community=per_community, roles=roles,
+            **{k: v for k, v in opts.items() if v is not None}))
+        progress.done()
+        for line in picked.notes:
+            echo_err(line, quiet)
+        result, rows = picked.ranking, picked.to_records()
+        constrained = opts.get("active_days") is not None or bool(opts.get("quotas"))
+        if constrained and picked.asked and len(rows) < min(picked.asked, len(result)):
+            raise UserError(f"only {len(rows)} actors satisfy the constraints (--active-days, --quota) "
+                            f"of the {picked.asked} asked for; relax them or lower --top")
         fmt = choose_format(fmt, output)
         columns = SHORT_COLUMNS
         if strategy in ("reach", "diverse"):
-            from .reach_cli import REACH_COLUMNS as columns
+            from influence.pipeline import REACH_COLUMNS as columns
         elif per_community:
             columns = ("rank", "community", "community_label", "role", "actor", "name", "score", "why")
         elif detail_columns:
@@ -119,8 +80,7 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
                                      **{k: ([str(q) for q in v] if k == "quotas" else v)
                                         for k, v in opts.items() if v not in (None, ())
                                         and (strategy != "score" or k in ("active_days", "quotas"))},
-                                     **extra)
-        progress.done()
+                                     **picked.params)
         emit(render(rows, columns, fmt), output, manifest, quiet)
         shown = len(rows)
         echo_err(
@@ -129,40 +89,6 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
             + (f"; showing {shown}" if shown < len(result) else ""),
             quiet,
         )
-
-
-def _annotate(view, arrays, sector, cfg, *, labels: bool, roles: bool, quiet: bool, progress=None) -> dict:
-    """Community (and, if asked, community label and role) of every node, as node columns that
-    rank() carries into its entries. Returns the parameters for the manifest."""
-    from influence.communities import detect_communities, summarize_communities
-
-    seed = cfg.seed if cfg.seed is not None else 0
-    from influence.progress import as_progress
-
-    progress = as_progress(progress)
-    progress.step("Detecting communities")  # detect_communities adds the per-run bar
-    # on the arrays: no networkx graph unless labels or roles need one
-    partition = detect_communities(view, seed=seed, progress=progress)
-    arrays.node_attrs["community"] = [partition.get(v) for v in arrays.nodes]
-    posts = list(sector.store.posts()) if (labels or roles) else None
-    G = view.networkx() if (labels or roles) else None
-    if labels:
-        progress.step("Labelling communities")
-        # labels as `influence communities` and the report make them: leaders by the ranking (a
-        # community without terms is labelled "around <its leader>"), the sector's languages
-        from influence import rank
-
-        ranking = rank(view, cfg)  # the community attribute is set: the same scores as the final run
-        names = {s.id: s.label for s in summarize_communities(
-            G, partition, ranking=ranking, posts=posts, languages=tuple(sector.languages) or ("es", "en"))}
-        arrays.node_attrs["community_label"] = [names.get(partition.get(v)) for v in arrays.nodes]
-    if roles:
-        from influence.roles import assign_roles
-
-        progress.step("Assigning roles")
-        assigned = assign_roles(G, posts=posts, seed=seed, partition=partition)
-        arrays.node_attrs["role"] = [assigned.roles.get(v) for v in arrays.nodes]
-    return {"communities": partition.params()}
 
 
 _communities_option = click.option(

@@ -6,7 +6,6 @@ import click
 
 from ._common import (
     OUTPUT_FORMATS,
-    UserError,
     choose_format,
     config_options,
     echo_err,
@@ -89,9 +88,8 @@ def communities_cmd(sector, method, resolution, seed, min_size, runs, projection
       influence communities coffee.toml --format json -o communities.json
       influence communities demo --method leiden --resolution 1.5 --roles
     """
-    from influence import build_graph, rank
-    from influence.communities import detect_communities, summarize_communities
     from influence.manifest import make_manifest
+    from influence.pipeline import analyze
 
     from ._progress import progress_for
 
@@ -100,31 +98,12 @@ def communities_cmd(sector, method, resolution, seed, min_size, runs, projection
         counts = sec.store.counts()
         echo_err(f"Sector {sec.name}: {counts['actors']} actors, {counts['interactions']} interactions",
                  quiet)
-        progress.step("Building the graph")
-        G = build_graph(sec.store, cfg, competitors=sec.competitor_map())
-        partition = translate_errors(lambda: detect_communities(
-            G, method=method, resolution=resolution, seed=seed, min_size=min_size, runs=runs,
-            projection=projection, progress=progress,
-        ))
-        progress.step(f"Ranking {G.number_of_nodes():,} actors")
-        ranking = translate_errors(lambda: rank(G, cfg))
-        posts = list(sec.store.posts())
-        languages = tuple(sec.languages) or ("es", "en")
-        progress.step("Describing communities")
-        try:
-            summaries = summarize_communities(G, partition, ranking=ranking, posts=posts, top=top,
-                                              n_terms=n_terms, languages=languages)
-        except ValueError as exc:  # a sector language without a stop-word list
-            raise UserError(f"sector languages: {exc}") from None
-        rows = [s.to_dict() for s in summaries]
-        if with_roles:
-            from influence.roles import assign_roles
-
-            progress.step("Assigning roles")
-            roles = translate_errors(lambda: assign_roles(G, posts=posts, seed=seed, partition=partition))
-            for row in rows:
-                for m in row["leaders"] + row["bridges"]:
-                    m["role"] = roles.get(m["actor"])
+        analysis = analyze(sec, cfg, progress=progress)
+        detection = {"method": method, "resolution": resolution, "min_size": min_size, "runs": runs,
+                         "projection": projection}
+        rows = translate_errors(lambda: analysis.communities(top=top, n_terms=n_terms, roles=with_roles,
+                                                             **detection))
+        partition = analysis.partition(**detection)
         fmt = choose_format(fmt, output)
         if fmt in ("table", "csv"):
             rows = [_flat(r, with_roles) for r in rows]

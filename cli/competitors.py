@@ -70,11 +70,11 @@ def competitors_cmd(sector, section, n_topics, max_topics, sentiment_model, seed
       influence competitors demo --format json -o competitors.json
       influence competitors coffee.toml --section reputation --sentiment-model model.npz
     """
-    from influence.competitors import CompetitorConfig, map_sector
+    from influence.competitors import CompetitorConfig
     from influence.errors import ConfigError
     from influence.manifest import make_manifest
+    from influence.pipeline import analyze
     from influence.sentiment import analyzer_from
-    from influence.text import stop_words
 
     fmt = choose_format(fmt, output)
     if fmt == "csv" and section == "all":
@@ -94,12 +94,8 @@ def competitors_cmd(sector, section, n_topics, max_topics, sentiment_model, seed
             cfg = CompetitorConfig(**cfg_args)
         except ConfigError as exc:
             raise UserError(str(exc)) from None
-        try:  # a sector language without a stop-word list; checked first, so that no other
-            stop_words(cfg.languages)  # ValueError is reported as one (issue 14, item 13)
-        except ValueError as exc:
-            raise UserError(f"sector languages: {exc}") from None
-        cmap = translate_errors(lambda: map_sector(sec, config=cfg, analyzer=analyzer, seed=seed,
-                                                   progress=progress))
+        analysis = analyze(sec, seed=seed, progress=progress)
+        cmap = translate_errors(lambda: analysis.competitors(cfg, analyzer=analyzer))
         progress.done()
         sections = SECTIONS if section == "all" else (section,)
         if fmt == "json":

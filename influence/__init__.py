@@ -10,6 +10,14 @@ interaction graph, and rank its opinion leaders with explainable scores.
 >>> len(influence.shortlist(result, top=10))
 10
 
+:func:`analyze` composes the whole analysis as the CLI does (graph, communities, ranking,
+roles, shortlists, overlap, competitor map), each part on first use:
+
+>>> with influence.analyze("demo") as analysis:
+...     rows = analysis.shortlist(5).to_records()   # = influence shortlist demo --top 5 -f json
+>>> len(rows)
+5
+
 The public names are re-exported here and loaded lazily, so ``import influence`` (and the CLI's
 ``--help``) stays fast: networkx, scipy and scikit-learn load only when used.
 """
@@ -64,6 +72,8 @@ _LAZY = {
     "CompetitorConfig": "competitors",
     "select_reach": "reach",
     "make_sector": "datasets",
+    "analyze": "pipeline",
+    "Analysis": "pipeline",
 }
 # every public module and package, reachable as ``influence.<name>`` after ``import influence``
 # (imported on first use; tests/test_api.py checks that no module of the package is missing here)
@@ -71,7 +81,7 @@ _SUBMODULES = {"datasets", "measures", "records", "store", "graph", "ranking", "
                "importers", "export", "manifest", "errors", "evaluate", "sweep",
                "communities", "roles", "text", "competitors", "sentiment", "report",
                "reach", "crawl", "atomic", "progress", "identity", "formats",
-               "diffusion", "validation"}
+               "diffusion", "validation", "pipeline"}
 
 __all__ = [
     "__version__",
@@ -117,6 +127,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .graph import build_graph
     from .importers import import_file, read_records
     from .manifest import make_manifest
+    from .pipeline import Analysis, analyze
     from .ranking import RankedActor, RankingResult, rank, shortlist
     from .roles import RoleAssignment, assign_roles
     from .sector import Competitor, Sector, load_sector, open_sector
