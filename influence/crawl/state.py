@@ -192,13 +192,12 @@ class SharedFrontier(Frontier):
         self._claimed.discard(url)
 
     def release(self) -> None:
-        """Give back the claims not fetched (the budget ran out, Ctrl-C): others take them now."""
+        """Give back every claim not done (budget, Ctrl-C, a page in flight): the others can take
+        them at once. Call it after the last commit: a done page's entry is gone by then."""
         self._flush_pushes()
-        unfetched = [u for u, _ in self._queue]
         self._queue.clear()
-        if unfetched:
-            self.store.crawl_release(self.source, self.worker, unfetched)
-            self._claimed.difference_update(unfetched)
+        self._claimed.clear()
+        self.store.crawl_release(self.source, self.worker)
 
 
 class SourceState:
