@@ -80,7 +80,8 @@ def show(value: Any) -> str:
     """
     if isinstance(value, (str, list, tuple)):
         try:
-            return json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
+            plain = list(value) if isinstance(value, tuple) else value
+            return json.dumps(plain, ensure_ascii=False)
         except TypeError:
             pass
     return repr(value)
@@ -109,7 +110,27 @@ def check(key: str, checker: Checker, value: Any, *, error_key: str | None = Non
 
 
 def _bound(x: float) -> str:
-    return f"{x:g}"
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _bounds(noun: str, lo, hi, open_lo: bool, open_hi: bool, *, interval: bool) -> str:
+    """``noun`` with its bounds: ``a number in (0, 1]``, ``a whole number between 1 and 40``,
+    ``a number > 0``..."""
+    if lo is not None and hi is not None:
+        if interval:
+            left, right = "(" if open_lo else "[", ")" if open_hi else "]"
+            return f"{noun} in {left}{_bound(lo)}, {_bound(hi)}{right}"
+        return f"{noun} between {_bound(lo)} and {_bound(hi)}"
+    if lo is not None:
+        return f"{noun} {'>' if open_lo else '>='} {_bound(lo)}"
+    if hi is not None:
+        return f"{noun} {'<' if open_hi else '<='} {_bound(hi)}"
+    return noun
+
+
+def _within(x, lo, hi, open_lo: bool = False, open_hi: bool = False) -> bool:
+    return not ((lo is not None and (x < lo or (open_lo and x == lo)))
+                or (hi is not None and (x > hi or (open_hi and x == hi))))
 
 
 def number(lo: float | None = None, hi: float | None = None, *, open_lo: bool = False,
@@ -120,25 +141,14 @@ def number(lo: float | None = None, hi: float | None = None, *, open_lo: bool = 
     ``a number in (0, 1]``...
     """
     if phrase is None:
-        if lo is not None and hi is not None:
-            phrase = (f"a number in {'(' if open_lo else '['}{_bound(lo)}, {_bound(hi)}"
-                      f"{')' if open_hi else ']'}")
-        elif lo is not None:
-            phrase = f"a number {'>' if open_lo else '>='} {_bound(lo)}"
-        elif hi is not None:
-            phrase = f"a number {'<' if open_hi else '<='} {_bound(hi)}"
-        else:
-            phrase = "a number"
+        phrase = _bounds("a number", lo, hi, open_lo, open_hi, interval=True)
 
     def checker(v: Any) -> float:
         if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
             raise Invalid(phrase)
-        x = float(v)
-        if lo is not None and (x < lo or (open_lo and x == lo)):
+        if not _within(float(v), lo, hi, open_lo, open_hi):
             raise Invalid(phrase)
-        if hi is not None and (x > hi or (open_hi and x == hi)):
-            raise Invalid(phrase)
-        return x
+        return float(v)
 
     return checker
 
@@ -149,21 +159,14 @@ def whole(minimum: int | None = 0, maximum: int | None = None, *, phrase: str | 
     within the bounds, returned as an int: ``a whole number >= 1``, ``a whole number between 1
     and 40``."""
     if phrase is None:
-        if minimum is not None and maximum is not None:
-            phrase = f"a whole number between {minimum} and {maximum}"
-        elif minimum is not None:
-            phrase = f"a whole number >= {minimum}"
-        elif maximum is not None:
-            phrase = f"a whole number <= {maximum}"
-        else:
-            phrase = "a whole number"
+        phrase = _bounds("a whole number", minimum, maximum, False, False, interval=False)
 
     def checker(v: Any) -> int:
         if floats and isinstance(v, float) and v.is_integer():
             v = int(v)
         if isinstance(v, bool) or not isinstance(v, numbers.Integral):
             raise Invalid(phrase)
-        if (minimum is not None and v < minimum) or (maximum is not None and v > maximum):
+        if not _within(v, minimum, maximum):
             raise Invalid(phrase)
         return int(v)
 
@@ -215,7 +218,8 @@ def optional(checker: Checker) -> Checker:
 
 
 def check_number(key: str, value: Any, lo: float | None = None, hi: float | None = None, *,
-                 open_lo: bool = False, open_hi: bool = False, error_key: str | None = None) -> float:
+                 open_lo: bool = False, open_hi: bool = False,
+                 error_key: str | None = None) -> float:
     """``value`` as a float within the bounds, or :class:`ConfigError` (see :func:`number`)."""
     return check(key, number(lo, hi, open_lo=open_lo, open_hi=open_hi), value, error_key=error_key)
 
@@ -231,7 +235,8 @@ def check_bool(key: str, value: Any, *, error_key: str | None = None) -> bool:
     return check(key, boolean, value, error_key=error_key)
 
 
-def check_choice(key: str, value: Any, options: Iterable[Any], *, error_key: str | None = None) -> Any:
+def check_choice(key: str, value: Any, options: Iterable[Any], *,
+                 error_key: str | None = None) -> Any:
     """``value`` if it is one of ``options``, or :class:`ConfigError`."""
     return check(key, choice(options), value, error_key=error_key)
 

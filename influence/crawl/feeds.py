@@ -48,11 +48,11 @@ from lxml import etree
 
 from ..errors import ConfigError
 from ..records import Actor, Interaction, Post, actor_id, parse_timestamp
-from ..validation import check_bool, check_whole, invalid
+from ..validation import check_bool, check_whole
 from .errors import CrawlError
 from .http import FEED_TYPES, fetch
 from .state import SourceState
-from .web import link_target, normalize_url, profile_actor, site_of
+from .web import check_urls, link_target, normalize_url, profile_actor, site_of
 
 if TYPE_CHECKING:
     from .base import CrawlContext
@@ -456,19 +456,7 @@ def validate(source: dict, where: str = "source") -> list[str]:
     for key in source:
         if key not in KEYS:
             raise ConfigError(f"unknown key {where}.{key} (known: {', '.join(KEYS)})", key=f"{where}.{key}")
-    raw = source.get("urls", [])
-    if isinstance(raw, str):
-        raw = [raw]
-    if not isinstance(raw, list):
-        raise invalid(f"{where}.urls", "a list of feed URLs", raw)
-    urls = []
-    for j, u in enumerate(raw):
-        n = normalize_url(u) if isinstance(u, str) else None
-        if n is None:
-            raise invalid(f"{where}.urls[{j}]", "an http(s) URL", u, error_key=f"{where}.urls")
-        if urlsplit(n).username or "@" in urlsplit(u).netloc:
-            raise ConfigError(f"{where}.urls[{j}] must not hold credentials", key=f"{where}.urls")
-        urls.append(n)
+    urls = check_urls(source.get("urls", []), "urls", where, what="a list of feed URLs")
     for key in ("competitors", "discovered"):
         check_bool(f"{where}.{key}", source.get(key, True))
     check_whole(f"{where}.history", source.get("history", 0), 0)

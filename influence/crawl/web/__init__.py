@@ -47,7 +47,7 @@ from ._crawler import DEFAULT_MAX_DEPTH, DEFAULT_MAX_PAGES, KEYS, crawl, validat
 from ._extract import parse_page
 from ._html import Comment, Link, Page, decode_html
 from ._records import commenter_actor, identity_records, page_records
-from ._urls import link_target, normalize_url
+from ._urls import check_urls, link_target, normalize_url
 
 __all__ = [
     "Link",

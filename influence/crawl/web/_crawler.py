@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
     from ..base import CrawlContext
 from ._extract import parse_page
 from ._records import page_records
-from ._urls import normalize_url
+from ._urls import check_urls, normalize_url
 
 KEYS = ("type", "name", "seeds", "urls", "max_pages", "max_depth", "allowed_domains")
 DEFAULT_MAX_PAGES = 100
@@ -57,19 +56,8 @@ def validate(source: dict, where: str = "source") -> _Plan:
     for key in source:
         if key not in KEYS:
             raise ConfigError(f"unknown key {where}.{key} (known: {', '.join(KEYS)})", key=f"{where}.{key}")
-    seeds_raw = source.get("seeds", source.get("urls"))
-    if isinstance(seeds_raw, str):
-        seeds_raw = [seeds_raw]
-    if not isinstance(seeds_raw, list) or not seeds_raw:
-        raise invalid(f"{where}.seeds", "a non-empty list of http(s) URLs", seeds_raw)
-    seeds = []
-    for j, s in enumerate(seeds_raw):
-        n = normalize_url(s) if isinstance(s, str) else None
-        if n is None:
-            raise invalid(f"{where}.seeds[{j}]", "an http(s) URL", s, error_key=f"{where}.seeds")
-        if urlsplit(n).username or "@" in urlsplit(s).netloc:
-            raise ConfigError(f"{where}.seeds[{j}] must not hold credentials", key=f"{where}.seeds")
-        seeds.append(n)
+    seeds = check_urls(source.get("seeds", source.get("urls")), "seeds", where,
+                       what="a non-empty list of http(s) URLs", required=True)
     ints = {}
     for key, default in (("max_pages", DEFAULT_MAX_PAGES), ("max_depth", DEFAULT_MAX_DEPTH)):
         ints[key] = check_whole(f"{where}.{key}", source.get(key, default), 1 if key == "max_pages" else 0)

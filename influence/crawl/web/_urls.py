@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from ...errors import ConfigError
 from ...identity import SHARED_HOSTS, profile_actor, site_actor, site_of, site_of_host  # noqa: F401 (re-exported)
 from ...records import actor_id
+from ...validation import invalid
 
 if TYPE_CHECKING:
 
@@ -104,3 +106,25 @@ def link_target(url: str) -> str | None:
         return profile
     site = site_of(url)
     return actor_id("web", site) if site else None
+
+
+def check_urls(raw: Any, key: str, where: str, *, what: str, required: bool = False) -> list[str]:
+    """A source's list of http(s) URLs (a single string is accepted), normalised.
+
+    Raises :class:`~influence.errors.ConfigError` naming ``<where>.<key>`` (or its ``[j]``-th
+    item): not a list (``what`` says what it must be), empty when ``required``, an item that is
+    not an http(s) URL, or one that holds credentials.
+    """
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or (required and not raw):
+        raise invalid(f"{where}.{key}", what, raw)
+    urls = []
+    for j, u in enumerate(raw):
+        n = normalize_url(u) if isinstance(u, str) else None
+        if n is None:
+            raise invalid(f"{where}.{key}[{j}]", "an http(s) URL", u, error_key=f"{where}.{key}")
+        if urlsplit(n).username or "@" in urlsplit(u).netloc:
+            raise ConfigError(f"{where}.{key}[{j}] must not hold credentials", key=f"{where}.{key}")
+        urls.append(n)
+    return urls
