@@ -66,21 +66,16 @@ def project_undirected(G: nx.Graph, weight: str | None = "weight") -> nx.Graph:
     >>> sorted(project_undirected(D).edges(data="weight"))
     [('a', 'b', 3), ('b', 'c', 1)]
     """
-    H = nx.Graph()
-    H.add_nodes_from(G)
-    for u, v, d in G.edges(data=True):
-        if u == v:
-            continue
-        w = 1 if weight is None else d.get(weight, 1)
-        if H.has_edge(u, v):
-            H[u][v]["weight"] += w
-        else:
-            H.add_edge(u, v, weight=w)
-    return H
+    return _project(G, weight, nx.Graph())
 
 
 def _project_directed(G: nx.Graph, weight: str | None) -> nx.DiGraph:
-    H = nx.DiGraph()
+    return _project(G, weight, nx.DiGraph())
+
+
+def _project(G: nx.Graph, weight: str | None, H: nx.Graph) -> nx.Graph:
+    """Fill the empty graph ``H`` with G's nodes and its edges' summed ``weight`` (1 per edge
+    when None), self-loops dropped; an undirected ``H`` sums both directions."""
     H.add_nodes_from(G)
     for u, v, d in G.edges(data=True):
         if u == v:
