@@ -46,7 +46,7 @@ from .config import RankingConfig, load_toml
 from .errors import ConfigError, SectorFileError, StoreError
 from .records import actor_id, parse_actor_id
 from .store import Store, is_store_file
-from .validation import show
+from .validation import message, one_of, show
 
 __all__ = ["Competitor", "Sector", "load_sector", "open_sector", "SOURCE_TYPES"]
 
@@ -266,7 +266,7 @@ def load_sector(path: str | os.PathLike) -> Sector:
             raise _err(p, f"sources[{i}] must be a table")
         typ = src.get("type")
         if typ not in SOURCE_TYPES:
-            raise _err(p, f"sources[{i}].type must be one of {', '.join(SOURCE_TYPES)}, got {show(typ)}")
+            raise _err(p, message(f"sources[{i}].type", one_of(SOURCE_TYPES), typ))
         sources.append(dict(src))
 
     comp_data = data.get("competitors", [])

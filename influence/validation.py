@@ -53,6 +53,7 @@ __all__ = [
     "whole",
     "boolean",
     "choice",
+    "one_of",
     "optional",
     "check_number",
     "check_whole",
@@ -183,10 +184,15 @@ def _boolean(v: Any) -> bool:
 boolean: Checker = _boolean
 
 
+def one_of(options: Iterable[Any]) -> str:
+    """The phrase for a choice: ``one of "a", "b"``."""
+    return "one of " + ", ".join(show(o) for o in options)
+
+
 def choice(options: Iterable[Any]) -> Checker:
     """One of ``options`` (``one of "a", "b"``)."""
     options = tuple(options)
-    phrase = "one of " + ", ".join(show(o) for o in options)
+    phrase = one_of(options)
 
     def checker(v: Any) -> Any:
         try:

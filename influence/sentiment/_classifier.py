@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import InputDataError
 from ..text import fold
-from ..validation import check_number, check_whole
+from ..validation import check_number, check_whole, message, one_of
 from ._labels import LABELS, MENTION_RE, URL_RE
 
 # -- trainable classifier -------------------------------------------------------------------------
@@ -110,7 +110,7 @@ def _check_training(texts: Sequence[str], labels: Sequence[str]) -> list[str]:
     clean = [str(lab).strip().lower() for lab in labels]
     bad = sorted(set(clean) - set(LABELS))
     if bad:
-        raise InputDataError(f"labels must be one of {', '.join(LABELS)}; got {bad[0]!r}")
+        raise InputDataError(message("labels", one_of(LABELS), bad[0]))
     if len(set(clean)) < 2:
         raise InputDataError("need examples of at least two labels to train a classifier")
     return clean
@@ -305,9 +305,8 @@ def read_labelled(path: str | os.PathLike, *, text_column: str = "text",
                 if not label:
                     continue
                 if label not in LABELS:
-                    raise InputDataError(
-                        f"{p}: line {line}: label must be one of {', '.join(LABELS)}, "
-                        f"got {label!r}", path=p, line=line)
+                    raise InputDataError(f"{p}: line {line}: {message('label', one_of(LABELS), label)}",
+                                         path=p, line=line)
                 texts.append(row.get(text_column) or "")
                 labels.append(label)
         except (csv.Error, UnicodeDecodeError) as exc:
