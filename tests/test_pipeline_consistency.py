@@ -1,4 +1,4 @@
-"""Issue 15 (part): the same community gets the same label from every command."""
+"""Issue 15: the same community gets the same label from every command and from the report."""
 
 from __future__ import annotations
 
@@ -34,3 +34,11 @@ def test_community_labels_agree_between_commands(tmp_path, network):
     assert len({e["community"] for e in shortlist}) >= 3
     for e in shortlist:
         assert e["community_label"] == communities[e["community"]], e["actor"]
+    if network == "polblogs":  # the demo's report is checked in test_report.py (built once there)
+        import influence
+        from influence.report import build_report
+
+        with influence.open_sector(sector) as sec:
+            data = build_report(sec, top=10, map_nodes=50, reach_runs=20)
+        assert {c.id: c.label for c in data.communities} == communities
+        assert all(row.community_label == communities[row.community] for row in data.shortlist)

@@ -142,6 +142,9 @@ def test_demo_report_shortlist_is_the_ranking():
         assert row.community in labels and row.community_label == labels[row.community]
         assert row.role and row.why.startswith("attention from")
         assert 1.0 <= row.expected_reach <= data.summary.graph["nodes"]
+    # the labels of `influence communities` and `shortlist --per-community` (influence.analyze)
+    with influence.analyze("demo") as analysis:
+        assert labels == analysis.labels()
     # the shortlist together reaches more than its best member alone, and at most everyone
     best_alone = max(row.expected_reach for row in data.shortlist)
     assert best_alone < data.reach.shortlist_reach <= data.summary.graph["nodes"]

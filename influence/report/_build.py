@@ -1,9 +1,12 @@
 """Gathering a report's data: :func:`build_report` runs the analyses and keeps their results.
 
-Nothing here writes a file or draws: :func:`build_report` reads an open sector's store, runs the
-same pure analyses as the CLI commands (graph, communities, roles, ranking, community summaries,
-reach, competitor map, network-map layout) and returns a :class:`ReportData`, which
-:func:`influence.report.render_html` turns into a page.
+Nothing here writes a file or draws: :func:`build_report` reads an open sector's store, takes
+the parts the CLI commands print from the same :class:`influence.pipeline.Analysis` (graph view,
+communities, roles, ranking, community summaries and labels, competitor map), adds the reach of
+the shortlist and the network-map layout, and returns a :class:`ReportData`, which
+:func:`influence.report.render_html` turns into a page. The graph stays a
+:class:`influence.measures.GraphView` of the store's arrays for detection, ranking, reach and
+the map; only the community summaries and the roles read a networkx graph.
 """
 
 from __future__ import annotations
@@ -243,18 +246,12 @@ def _sources(sector) -> tuple[SourceInfo, ...]:
     return tuple(out)
 
 
-def _competitor_map(sector, seed, analyzer, competitor_config, progress=None):
+def _competitor_map(analysis, analyzer, competitor_config):
     """The competitor map, or ``(None, note)`` when there is nothing to map."""
-    from ..competitors import CompetitorConfig, map_sector
-
-    if not sector.competitors:
+    if not analysis.sector.competitors:
         return None, ("No competitors declared: add [[competitors]] tables to the sector file to "
                       "map their topics, calendar, share of voice and reputation.")
-    cfg = competitor_config
-    if cfg is None and sector.languages:
-        cfg = CompetitorConfig(languages=tuple(sector.languages))
-    cmap = map_sector(sector, config=cfg, analyzer=analyzer, seed=seed, progress=progress)
-    return cmap, ""
+    return analysis.competitors(competitor_config, analyzer=analyzer), ""
 
 
 def build_report(
@@ -313,11 +310,11 @@ def build_report(
         For a bad parameter.
     """
     from .. import __version__
-    from ..communities import detect_communities, summarize_communities
     from ..errors import ConfigError, EmptyGraphError, StoreError
     from ..manifest import make_manifest
     from ..measures import MEASURE_LABELS
-    from ..ranking import rank, shortlist
+    from ..pipeline import Analysis
+    from ..ranking import shortlist
 
     for name, value, lo in (("top", top, 1), ("map_nodes", map_nodes, 1), ("seed", seed, 0),
                             ("reach_runs", reach_runs, 1)):
@@ -333,37 +330,33 @@ def build_report(
     cfg = config if config is not None else sector.ranking
     notes: dict[str, str] = {}
     store = sector.store
+    # the parts come from the pipeline, as the commands' do: the same partition, ranking and
+    # labels as `influence communities` and `influence shortlist --per-community`
+    analysis = Analysis(sector, cfg, seed=seed, progress=progress)
 
     say("Building the interaction graph")
-    G = sector.graph(cfg)
-    if G.number_of_nodes() == 0:
+    view = analysis.view
+    if view.n == 0:
         raise EmptyGraphError(f"sector {sector.name} has no actors: nothing to report "
                               "(import or crawl data first)")
     say("Reading the posts")
-    posts = list(store.posts())
+    posts = analysis.posts
 
     say("Detecting communities")
-    partition = detect_communities(G, seed=seed, progress=progress)
-    for v, c in partition.items():
-        G.nodes[v]["community"] = c
+    partition = analysis.partition()
 
     say("Assigning roles")
     roles = None
     try:
-        from ..roles import assign_roles
-
-        roles = assign_roles(G, posts=posts, seed=seed, partition=partition)
-        for v, r in roles.roles.items():
-            G.nodes[v]["role"] = r
+        roles = analysis.roles()
     except EmptyGraphError as exc:
         notes["roles"] = f"No roles: {exc}."
 
-    say(f"Ranking {G.number_of_nodes():,} actors")
-    result = rank(G, cfg)
+    say(f"Ranking {view.n:,} actors")
+    result = analysis.ranking_with(community=True, roles=roles is not None)
     say("Describing communities")
-    summaries = summarize_communities(G, partition, ranking=result, posts=posts,
-                                      languages=tuple(sector.languages) or ("es", "en"))
-    labels = {s.id: s.label for s in summaries}
+    summaries = analysis.summaries()
+    labels = analysis.labels()
     colors = community_colors(partition.ids)
     # the map draws the MAX_GROUPS largest communities (ids 0, 1, ... by size) in colour, the rest
     # grey: the table and the cards use the same colours
@@ -371,9 +364,12 @@ def build_report(
 
     entries = shortlist(result, top=top)
     say("Simulating reach")
-    reach, solo = _reach(G, result, entries, seed=seed, runs=reach_runs, notes=notes, progress=progress)
+    ranked_view = analysis.annotated_view(community=True, roles=roles is not None)
+    reach, solo = _reach(ranked_view, result, entries, seed=seed, runs=reach_runs, notes=notes,
+                         progress=progress)
 
-    urls = {a.id: a.url for a in store.actors() if a.url}
+    wanted = {str(e.actor) for e in entries}
+    urls = {a.id: a.url for a in store.actors() if a.url and a.id in wanted}
     rows = tuple(
         ShortlistRow(
             rank=e.rank, actor=str(e.actor), name=e.name, platform=e.platform,
@@ -389,6 +385,8 @@ def build_report(
     if roles is not None:
         for v, r in roles.roles.items():
             role_counts[partition.get(v, -1)][r] += 1
+    names = view.node_values("name")
+    node_of = _account_nodes(view)
     cards = tuple(
         CommunityCard(
             id=s.id, label=s.label, color=colors.get(s.id, "#9e9e9e"), size=s.size,
@@ -396,25 +394,26 @@ def build_report(
             internal_share=s.internal_share, leaders=s.leaders, bridges=s.bridges,
             terms=tuple(t for t, _ in s.terms[:8]), hashtags=s.hashtags, platforms=s.platforms,
             languages=s.languages, top_post=s.top_posts[0] if s.top_posts else None,
-            top_post_author=_author_name(G, s.top_posts[0].author) if s.top_posts else "",
+            top_post_author=_author_name(names, node_of, s.top_posts[0].author) if s.top_posts else "",
             n_posts=s.n_posts, roles=tuple(role_counts.get(s.id, Counter()).most_common()),
         )
         for s in summaries
     )
 
     say("Laying out the network map")
-    competitor_nodes = {v: d.get("competitor") or str(d.get("name") or v)
-                        for v, d in G.nodes(data=True) if d.get("is_competitor")}
+    competitor_nodes = {v: c or str(names.get(v) or v)
+                        for v, c, flag in zip(view.nodes, view.column("competitor"), view.column("is_competitor"))
+                        if flag}
     leaders = [m.actor for s in summaries if s.id != -1 for m in s.leaders[:2]]
     bridges = [m.actor for s in summaries for m in s.bridges[:3]]
     network = layout_map(
-        G, partition, result.scores(), max_nodes=map_nodes, labels=labels, leaders=leaders,
+        view, partition, result.scores(), max_nodes=map_nodes, labels=labels, leaders=leaders,
         bridges=bridges, competitors=competitor_nodes,
         roles=roles.roles if roles is not None else None, seed=seed,
     )
 
     say("Mapping competitors")
-    cmap, note = _competitor_map(sector, seed, analyzer, competitor_config, progress)
+    cmap, note = _competitor_map(analysis, analyzer, competitor_config)
     if note:
         notes["competitors"] = note
     if not posts:
@@ -422,11 +421,11 @@ def build_report(
 
     counts = store.counts()
     first_i, last_i = store.time_range()
-    graph_info = {"nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
+    graph_info = {"nodes": view.n, "edges": view.n_edges,
                   "ranked": len(result), "excluded": dict(result.excluded),
                   "communities": partition.n_communities,
                   "modularity": None if math.isnan(partition.modularity) else partition.modularity}
-    platforms = Counter(str(d.get("platform") or str(v).partition(":")[0]) for v, d in G.nodes(data=True))
+    platforms = Counter(str(p or str(v).partition(":")[0]) for v, p in zip(view.nodes, view.column("platform")))
     weights = {m: w for m, w in cfg.measures.items() if w > 0}
     params = [
         ("ranking measures", ", ".join(f"{MEASURE_LABELS.get(m, m)} × {w:g}" for m, w in weights.items())),
@@ -468,15 +467,20 @@ def build_report(
     )
 
 
-def _author_name(G, account: str) -> str:
+def _account_nodes(view) -> dict:
+    """Account -> node for the accounts merged into a node (post authors are accounts)."""
+    from ..pipeline import account_nodes
+
+    return account_nodes(view)
+
+
+def _author_name(names: dict, node_of: dict, account: str) -> str:
     """A post author's display name: its node's ``name`` (merged accounts belong to one node)."""
-    from ..communities import author_nodes
-
-    node = author_nodes(G).get(account, account)
-    return str(G.nodes[node].get("name") or account) if node in G else account
+    node = node_of.get(account, account)
+    return str(names.get(node) or account)
 
 
-def _reach(G, result, entries, *, seed: int, runs: int, notes: dict, progress=None):
+def _reach(view, result, entries, *, seed: int, runs: int, notes: dict, progress=None):
     """Each shortlisted actor's expected reach alone, the shortlist's together, and the
     reach-aware pick of the same size (all on the same live-edge worlds); ``progress`` sees
     "Simulating reach" and "Selecting reach" from :func:`select_reach`."""
@@ -485,13 +489,14 @@ def _reach(G, result, entries, *, seed: int, runs: int, notes: dict, progress=No
     if not entries:
         notes["reach"] = "No shortlisted actors: no reach to simulate."
         return None, {}
-    if G.number_of_edges() == 0:
+    if view.n_edges == 0:
         notes["reach"] = "The graph has no interactions: nobody reaches anybody."
         return None, {}
-    worlds = sample_worlds(G, runs=runs, seed=seed)
-    solo = {e.actor: spread(G, [e.actor], worlds=worlds) for e in entries}
-    together = spread(G, [e.actor for e in entries], worlds=worlds)
-    picked = select_reach(G, len(entries), ranking=result, worlds=worlds, progress=progress)
-    names = {a: str(G.nodes[a].get("name") or a) for a in picked.actors}
+    worlds = sample_worlds(view, runs=runs, seed=seed)
+    solo = {e.actor: spread(view, [e.actor], worlds=worlds) for e in entries}
+    together = spread(view, [e.actor for e in entries], worlds=worlds)
+    picked = select_reach(view, len(entries), ranking=result, worlds=worlds, progress=progress)
+    names = view.node_values("name")
+    names = {a: str(names.get(a) or a) for a in picked.actors}
     params = {**picked.params, "shortlist": len(entries)}
     return ReachInfo(shortlist_reach=together, picks=picked.picks, names=names, params=params), solo

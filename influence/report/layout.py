@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 __all__ = ["MapNode", "MapEdge", "MapGroup", "NetworkMap", "layout_map", "community_colors", "OTHER_COLOR",
            "MAX_GROUPS"]
@@ -139,18 +140,24 @@ class NetworkMap:
     params: dict = field(default_factory=dict)
 
 
-def _undirected(G: nx.Graph, weight: str = "weight") -> dict[tuple, float]:
-    """``{(u, v): w(u->v) + w(v->u)}`` with ``u`` before ``v`` in node order; self-loops dropped."""
-    order = {v: i for i, v in enumerate(G)}
-    out: dict[tuple, float] = {}
-    for u, v, d in G.edges(data=True):
-        if u == v:
-            continue
-        w = d.get(weight, 1.0)
-        w = 1.0 if w is None else float(w)
-        key = (u, v) if order[u] < order[v] else (v, u)
-        out[key] = out.get(key, 0.0) + w
-    return out
+def _undirected(V) -> tuple:
+    """The undirected pairs of a :class:`influence.measures.GraphView`: ``(u, v, w)`` arrays of
+    node indices (``u < v``) and ``w(u->v) + w(v->u)``, in the order the pairs first occur among
+    the edges (row by row), self-loops dropped. The sums are sequential in edge order (bincount),
+    so they are the same floats as adding up the edges one by one."""
+    A = V.A.tocoo()
+    keep = A.row != A.col
+    src, dst, w = A.row[keep].astype(np.int64), A.col[keep].astype(np.int64), A.data[keep]
+    if not src.size:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    lo, hi = np.minimum(src, dst), np.maximum(src, dst)
+    _, first, inverse = np.unique(lo * max(V.n, 1) + hi, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # pair ids in order of first occurrence
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    sums = np.bincount(rank[inverse.ravel()], weights=w, minlength=order.size)
+    return lo[first[order]], hi[first[order]], sums
 
 
 def _separate(pos: dict, radius: dict, gap: float, sweeps: int = 200) -> dict:
@@ -202,12 +209,12 @@ def _compact(pos: dict, radius: dict, gap: float, steps: int = 60) -> dict:
     return {k: (v[0], v[1]) for k, v in p.items()}
 
 
-def _choose(G: nx.Graph, scores: Mapping, must: Iterable, max_nodes: int) -> list:
+def _choose(index: Mapping, scores: Mapping, must: Iterable, max_nodes: int) -> list:
     """The drawn actors: ``must`` first (in order), then the best-scored, ``max_nodes`` in all
-    (``must`` may exceed it)."""
-    chosen = [v for v in dict.fromkeys(must) if v in G]
+    (``must`` may exceed it). ``index`` holds the graph's nodes."""
+    chosen = [v for v in dict.fromkeys(must) if v in index]
     seen = set(chosen)
-    ranked = sorted((v for v in scores if v in G and v not in seen), key=lambda v: (-scores[v], str(v)))
+    ranked = sorted((v for v in scores if v in index and v not in seen), key=lambda v: (-scores[v], str(v)))
     for v in ranked:
         if len(chosen) >= max_nodes:
             break
@@ -238,9 +245,9 @@ def layout_map(
 
     Parameters
     ----------
-    G : networkx graph
-        The interaction graph (``u -> v``: u gives attention to v), ``weight`` on edges. Not
-        modified.
+    G : networkx graph or influence.measures.GraphView
+        The interaction graph (``u -> v``: u gives attention to v), ``weight`` on edges, ``name``
+        on nodes. Not modified. A view of the store's arrays needs no networkx graph.
     partition : mapping of actor -> community id
         E.g. a :class:`influence.communities.Partition`; actors missing from it are grouped as
         ``-1`` (other).
@@ -296,7 +303,12 @@ def layout_map(
     roles = dict(roles or {})
     bridges = set(bridges)
     leaders = list(leaders)
-    comm = {v: partition.get(v, -1) for v in G}
+    from ..measures import GraphView
+
+    directed = True if isinstance(G, GraphView) else G.is_directed()
+    V = G if isinstance(G, GraphView) else GraphView(G)
+    index = V.index
+    comm = {v: partition.get(v, -1) for v in V.nodes}
     comm = {v: (-1 if c is None else c) for v, c in comm.items()}
     sizes = Counter(comm.values())
     real = [c for c in sizes if c != -1]
@@ -311,21 +323,35 @@ def layout_map(
     ids = sorted(sizes, key=lambda c: (c == -1, c if isinstance(c, (int, float)) else str(c)))
     colors = community_colors(ids)
 
-    must = [v for v in competitors if v in G] + leaders + sorted(bridges & set(G), key=str)
-    drawn = _choose(G, scores, must, max_nodes)
+    must = [v for v in competitors if v in index] + leaders + sorted(bridges & set(index), key=str)
+    drawn = _choose(index, scores, must, max_nodes)
     drawn_set = set(drawn)
     members: dict[Any, list] = {c: [] for c in ids}
     for v in drawn:
         members[comm[v]].append(v)
-    und = _undirected(G)
+    pu, pv, pw = _undirected(V)
+    nodes_ = V.nodes
+    # the pairs between drawn actors, as {(u, v): w} in first-occurrence order
+    is_drawn = np.zeros(V.n, dtype=bool)
+    is_drawn[[index[v] for v in drawn]] = True
+    both = is_drawn[pu] & is_drawn[pv]
+    und = {(nodes_[u], nodes_[v]): w for u, v, w in zip(pu[both].tolist(), pv[both].tolist(), pw[both].tolist())}
 
     # -- level 1: communities -------------------------------------------------------------------
-    between: Counter = Counter()
     rank_of = {c: i for i, c in enumerate(ids)}
-    for (u, v), w in und.items():
-        cu, cv = comm[u], comm[v]
-        if cu != cv:
-            between[(cu, cv) if rank_of[cu] < rank_of[cv] else (cv, cu)] += w
+    code = np.array([rank_of[comm[v]] for v in nodes_], dtype=np.int64)
+    cu, cv = code[pu], code[pv]
+    cross = cu != cv
+    a, b = np.minimum(cu[cross], cv[cross]), np.maximum(cu[cross], cv[cross])
+    between: dict = {}
+    if a.size:  # summed in pair order, as one Counter += per pair would
+        _, first, inverse = np.unique(a * len(ids) + b, return_index=True, return_inverse=True)
+        order = np.argsort(first, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        sums = np.bincount(rank[inverse.ravel()], weights=pw[cross], minlength=order.size)
+        between = {(ids[x], ids[y]): w for x, y, w in zip(a[first[order]].tolist(), b[first[order]].tolist(),
+                                                           sums.tolist())}
     C = nx.Graph()
     C.add_nodes_from(ids)
     for (a, b), w in between.items():
@@ -390,14 +416,22 @@ def layout_map(
     to_label = set(leaders) | set(best[:label_top])
     # one label per brand: on its account that receives the most attention
     brand_node: dict[str, Any] = {}
-    indeg = dict(G.in_degree(weight="weight")) if G.is_directed() else dict(G.degree(weight="weight"))
-    for v in sorted(competitors, key=lambda v: (-indeg.get(v, 0), str(v))):
+    received = np.asarray(V.A.sum(axis=0)).ravel() if V.n else np.zeros(0)
+    if not directed:  # an undirected graph's edges count at both ends
+        received = received + np.asarray(V.A.sum(axis=1)).ravel()
+
+    def indeg(v) -> float:
+        return float(received[index[v]]) if v in index else 0.0
+
+    for v in sorted(competitors, key=lambda v: (-indeg(v), str(v))):
         if v in drawn_set:
             brand_node.setdefault(competitors[v], v)
     to_label |= set(brand_node.values())
 
+    names = V.column("name")
+
     def name_of(v) -> str:
-        return str(G.nodes[v].get("name") or v)
+        return str(names[index[v]] or v)
 
     nodes = []
     for v in drawn:
@@ -450,7 +484,7 @@ def layout_map(
         ))
     return NetworkMap(
         width=width, height=height, nodes=tuple(nodes), edges=tuple(edges), groups=tuple(groups),
-        group_edges=tuple(group_edges), n_actors=G.number_of_nodes(), n_shown=len(drawn),
+        group_edges=tuple(group_edges), n_actors=V.n, n_shown=len(drawn),
         params={"max_nodes": max_nodes, "seed": seed, "max_edges": max_edges,
                 "layout": "communities: spring + overlap removal; actors: sunflower slots by score, "
                           "angular order from a spring layout"},
