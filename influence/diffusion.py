@@ -185,14 +185,17 @@ def check_runs(runs) -> int:
     return check_whole("runs", runs, 1)
 
 
-def source_index(nodes: list, which: Iterable | None) -> np.ndarray:
+def source_index(nodes: list, which: Iterable | None, *, what: str = "node",
+                 key: str = "nodes") -> np.ndarray:
+    """Positions in ``nodes`` of the actors ``which`` (all when None), or :class:`ConfigError`
+    (``<what> 'x' is not in the graph``, naming ``key``) for one that is not there."""
     if which is None:
         return np.arange(len(nodes))
     pos = {v: i for i, v in enumerate(nodes)}
     out = []
     for v in which:
         if v not in pos:
-            raise ConfigError(f"node {v!r} is not in the graph", key="nodes")
+            raise ConfigError(f"{what} {v!r} is not in the graph", key=key)
         out.append(pos[v])
     return np.asarray(out, dtype=np.int64)
 
