@@ -260,11 +260,12 @@ class _SharedCrawl:
             with self._pg.transaction(), self._pg.cursor() as cur:
                 self._push(cur, source, push)
 
-    def crawl_claim(self: PgStore, source: str, worker: str, n: int, lease: float):
+    def crawl_claim(self: PgStore, source: str, worker: str, n: int, lease: float, *, counts: bool = True):
         """Claim up to ``n`` queued URLs of ``source`` for ``lease`` seconds (``FOR UPDATE SKIP
         LOCKED``: workers never claim the same entry; an expired lease can be claimed again).
         Also renews this worker's other leases and heartbeat. Returns ``(claimed, queued,
-        visited)``: ``[(url, depth)]`` and the source's counts."""
+        visited)``: ``[(url, depth)]`` and the source's counts; without ``counts`` (they cost a
+        scan), ``queued`` is 1 when entries are left, 0 otherwise, and ``visited`` is None."""
         with self._pg.transaction():
             self._pg.execute(f"UPDATE crawl_frontier SET lease_until = {_NOW} + %s "
                              "WHERE source = %s AND claimed_by = %s", (lease, source, worker))
@@ -284,9 +285,14 @@ class _SharedCrawl:
                 if seen:
                     self._pg.execute("DELETE FROM crawl_frontier WHERE source = %s AND url = ANY(%s)",
                                      (source, list(seen)))
-            queued, visited = self._pg.execute(
-                "SELECT (SELECT count(*) FROM crawl_frontier WHERE source = %s), "
-                "(SELECT count(*) FROM crawl_visited WHERE source = %s)", (source, source)).fetchone()
+            if counts:
+                queued, visited = self._pg.execute(
+                    "SELECT (SELECT count(*) FROM crawl_frontier WHERE source = %s), "
+                    "(SELECT count(*) FROM crawl_visited WHERE source = %s)", (source, source)).fetchone()
+            else:
+                queued = int(bool(rows) or self._pg.execute(
+                    "SELECT EXISTS (SELECT 1 FROM crawl_frontier WHERE source = %s)", (source,)).fetchone()[0])
+                visited = None
             self._pg.execute(f"UPDATE crawl_workers SET heartbeat = {_NOW} WHERE worker = %s", (worker,))
         claimed = [(u, d) for u, d, _s in sorted(rows, key=lambda r: r[2]) if u not in seen]
         return claimed, queued, visited
@@ -473,6 +479,12 @@ class PgStore(_SharedCrawl, Store):
     # -- writing -----------------------------------------------------------------------------------
 
     def _stage_tables(self) -> None:
+        # created once per connection; emptied with DELETE (a TRUNCATE per crawl page cost more
+        # than the page's rows)
+        self._writes = getattr(self, "_writes", 0) + 1
+        if getattr(self, "_staged", False) and self._writes % 1000:
+            self._pg.execute("DELETE FROM _s_actor; DELETE FROM _s_post; DELETE FROM _s_int; DELETE FROM _s_link")
+            return
         self._pg.execute(f"""
             CREATE TEMP TABLE IF NOT EXISTS _s_actor (ord bigint, id text {_C}, platform text {_C},
                 name text {_C}, url text {_C}, followers bigint, competitor text {_C},
@@ -483,8 +495,10 @@ class PgStore(_SharedCrawl, Store):
                 parent text {_C}, format text {_C}, tags text {_C});
             CREATE TEMP TABLE IF NOT EXISTS _s_int (src text {_C}, dst text {_C}, kind text {_C},
                 ts double precision, post text {_C}, weight double precision, rel text {_C});
-            TRUNCATE _s_actor, _s_post, _s_int
+            CREATE TEMP TABLE IF NOT EXISTS _s_link (a text {_C}, b text {_C}, evidence text {_C});
+            TRUNCATE _s_actor, _s_post, _s_int, _s_link
         """)
+        self._staged = True
 
     def _copy(self, table: str, columns: str, rows: Iterable[tuple]) -> None:
         with self._pg.cursor() as cur, cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -499,7 +513,7 @@ class PgStore(_SharedCrawl, Store):
         # the order of store.py's flush: described actors (in the order given, so actor numbers
         # follow the same order as in SQLite), bare ones, posts, then interactions to the stage
         if batch.actors:
-            self._pg.execute("TRUNCATE _s_actor")
+            self._pg.execute("DELETE FROM _s_actor")
             self._copy("_s_actor", "ord, id, platform, name, url, followers, competitor, language, bio",
                        ((i, *row) for i, row in enumerate(batch.actors.values())))
             new["actors"] += self._count("""
@@ -514,14 +528,14 @@ class PgStore(_SharedCrawl, Store):
                     language = coalesce(excluded.language, actors.language),
                     bio = coalesce(excluded.bio, actors.bio)""")
         if batch.bare:
-            self._pg.execute("TRUNCATE _s_actor")
+            self._pg.execute("DELETE FROM _s_actor")
             self._copy("_s_actor", "ord, id, platform", ((i, a, p) for i, (a, p) in enumerate(batch.bare_rows())))
             new["actors"] += self._count("""
                 INSERT INTO actors(id, platform) SELECT s.id, s.platform FROM _s_actor s
                 WHERE NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = s.id) ORDER BY s.ord
                 ON CONFLICT (id) DO NOTHING""")
         if batch.posts:
-            self._pg.execute("TRUNCATE _s_post")
+            self._pg.execute("DELETE FROM _s_post")
             self._copy("_s_post", "ord, id, author, ts, text, title, url, language, likes, reshares, "
                        "replies, parent, format, tags",
                        ((i, *row) for i, row in enumerate(batch.posts.values())))
@@ -565,8 +579,6 @@ class PgStore(_SharedCrawl, Store):
                 self._flush(batch, new)
                 if batch.links:
                     links = sorted(batch.links.items())
-                    self._pg.execute(f"CREATE TEMP TABLE IF NOT EXISTS _s_link (a text {_C}, b text {_C}, "
-                                     f"evidence text {_C}); TRUNCATE _s_link")
                     self._copy("_s_link", "a, b, evidence", ((a, b, ev) for (a, b), ev in links))
                     links_new = self._count("""
                         INSERT INTO identity_links(a, b, evidence)
@@ -584,7 +596,7 @@ class PgStore(_SharedCrawl, Store):
                     ORDER BY a.num, b.num, s.kind, s.ts, s.post
                     ON CONFLICT (src, dst, kind, coalesce(ts, -1.0e300), coalesce(post, ''))
                     DO UPDATE SET weight = excluded.weight, rel = coalesce(excluded.rel, interactions.rel)""")
-                self._pg.execute("TRUNCATE _s_int")
+                self._pg.execute("DELETE FROM _s_int")
                 if _after is not None:
                     _after()
                 self._pg.execute(
@@ -592,10 +604,13 @@ class PgStore(_SharedCrawl, Store):
                     "DO UPDATE SET value = (meta.value::bigint + 1)::text")
                 has_links = links_new or self._pg.execute(
                     "SELECT EXISTS (SELECT 1 FROM identity_links)").fetchone()[0]
-        except psycopg.errors.ReadOnlySqlTransaction:
-            raise StoreError(f"{self.path}: the store is open read-only") from None
-        except psycopg.OperationalError as exc:
-            raise StoreError(f"{self.path}: {_first_line(scrub(str(exc), self._url))}") from None
+        except BaseException as exc:
+            self._staged = False  # a rolled-back transaction took the staging tables with it
+            if isinstance(exc, psycopg.errors.ReadOnlySqlTransaction):
+                raise StoreError(f"{self.path}: the store is open read-only") from None
+            if isinstance(exc, psycopg.OperationalError):
+                raise StoreError(f"{self.path}: {_first_line(scrub(str(exc), self._url))}") from None
+            raise
         if has_links:
             new["identity_links"] = links_new
         return new

@@ -430,13 +430,16 @@ def _run_source(sector, session, src, name, module, report, *, resume, budget, p
     batch: list = []
     last_commit = last_progress = time.monotonic()
 
+    last_beat = [0.0]
+
     def commit() -> None:
         nonlocal batch, last_commit
         new = state.commit(batch)
         report.new.update({k: v for k, v in new.items() if v})
         batch = []
         last_commit = time.monotonic()
-        if shared:  # this worker's line of `influence crawl --status`
+        if shared and last_commit - last_beat[0] >= 1.0:  # this worker's line of `crawl --status`
+            last_beat[0] = last_commit
             sector.store.crawl_worker_update(worker, pages=ctx.events["pages"], records=sum(report.records.values()),
                                              errors=ctx.events["errors"])
 

@@ -141,6 +141,7 @@ class SharedFrontier(Frontier):
         self.visited = visited
         self._queued = queued  # the source's entries in the store, at the last claim
         self._claimed: set[str] = set()
+        self._counted = -1e9
         self.before_claim: Callable[[], None] | None = None
         self.should_stop: Callable[[], bool] = lambda: False
         self.started = False
@@ -174,9 +175,15 @@ class SharedFrontier(Frontier):
             if self._done and self.before_claim is not None:
                 self.before_claim()  # commit the pages done so far with their records
             self._flush_pushes()
+            # the source's counts (for the page budget and progress) cost a scan: once a second
+            counts = time.monotonic() >= self._counted + 1.0
             claimed, queued, visited = self.store.crawl_claim(self.source, self.worker, self.claim_size,
-                                                              self.lease)
-            self._queued, self.visited = queued, visited
+                                                              self.lease, counts=counts)
+            if counts:
+                self._counted = time.monotonic()
+                self._queued, self.visited = queued, visited
+            elif not queued:
+                self._queued = 0
             if claimed:
                 for url, depth in claimed:
                     self._seen.add(url)
