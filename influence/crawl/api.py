@@ -647,29 +647,19 @@ def paginate(ctx: CrawlContext, key: str, fetch: Callable[[Any, Any], Page | Non
     def save() -> None:
         ctx.state.set(key, {"newest": newest, "tails": tails})
 
+    def key_of(item: Any) -> Any:
+        try:
+            return item_key(item)
+        except (KeyError, TypeError, ValueError):
+            return None  # an item without a usable key
+
     def keys(items: list) -> list:
-        out = []
-        for item in items:
-            try:
-                k = item_key(item)
-            except (KeyError, TypeError, ValueError):
-                k = None
-            if k is not None:
-                out.append(k)
-        return out
+        return [k for k in map(key_of, items) if k is not None]
 
     def fresh(items: list, floor: Any) -> list:
         if floor is None:
             return list(items)
-        out = []
-        for item in items:
-            try:
-                k = item_key(item)
-            except (KeyError, TypeError, ValueError):
-                k = None
-            if k is None or k > floor:
-                out.append(item)
-        return out
+        return [item for item in items if (k := key_of(item)) is None or k > floor]
 
     if newest is None and not tails:
         tails = [{"next": None, "until": None, "first": True}]
