@@ -29,6 +29,7 @@ import struct
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import repeat
 
 from ._storage import FINGERPRINT_QUERIES, RowBatch, check_url, hash_rows, mask_url, scrub
 from .errors import SchemaVersionError, StoreError
@@ -565,6 +566,37 @@ class PgStore(_SharedCrawl, Store):
     def write(self, records: Iterable[Actor | Post | Interaction | SameAs], *,
               sum_duplicates: bool = True, _after=None) -> dict[str, int]:
         """Upsert records in one transaction; see :meth:`influence.store.Store.write`."""
+
+        def fill(batch: RowBatch, new: dict[str, int]) -> None:
+            for rec in records:
+                batch.add(rec)
+                if len(batch) >= WRITE_BATCH:
+                    self._flush(batch, new)
+
+        return self._write(fill, sum_duplicates, _after)
+
+    def write_interaction_columns(self, batches: Iterable[tuple], *, sum_duplicates: bool = True) -> dict[str, int]:
+        """Write interactions given as columns in one transaction, the bulk path of file imports
+        (see :meth:`influence.store.Store.write_interaction_columns`): the columns go to the
+        staging table with ``COPY``, without a record object per row."""
+
+        def fill(batch: RowBatch, new: dict[str, int]) -> None:
+            cols = "src, dst, kind, ts, post, weight, rel"
+            for src, dst, kind, ts, post, weight, rel in batches:
+                n = len(src)
+                batch.bare.update(src)
+                batch.bare.update(dst)
+                self._flush(batch, new)  # their actors first
+                rows = zip(src, dst, kind, ts, repeat(None, n) if post is None else post,
+                           repeat(1.0, n) if weight is None else weight, repeat(None, n) if rel is None else rel)
+                if sum_duplicates:
+                    self._copy("_s_int", cols, rows)
+                else:
+                    batch.interactions.extend(rows)
+
+        return self._write(fill, sum_duplicates, None)
+
+    def _write(self, fill, sum_duplicates: bool, _after) -> dict[str, int]:
         psycopg = _psycopg()
         new = {"actors": 0, "posts": 0, "interactions": 0}
         links_new = 0
@@ -572,10 +604,7 @@ class PgStore(_SharedCrawl, Store):
             with self._pg.transaction():
                 self._stage_tables()
                 batch = RowBatch(sum_duplicates)
-                for rec in records:
-                    batch.add(rec)
-                    if len(batch) >= WRITE_BATCH:
-                        self._flush(batch, new)
+                fill(batch, new)
                 self._flush(batch, new)
                 if batch.links:
                     links = sorted(batch.links.items())
@@ -588,14 +617,7 @@ class PgStore(_SharedCrawl, Store):
                             THEN excluded.evidence ELSE identity_links.evidence END""")
                 if not sum_duplicates and batch.interactions:
                     self._copy("_s_int", "src, dst, kind, ts, post, weight, rel", batch.last_interactions())
-                new["interactions"] = self._count("""
-                    INSERT INTO interactions(src, dst, kind, ts, post, weight, rel)
-                    SELECT a.num, b.num, s.kind, s.ts, s.post, least(sum(s.weight), 1e12), max(s.rel)
-                    FROM _s_int s JOIN actors a ON a.id = s.src JOIN actors b ON b.id = s.dst
-                    GROUP BY a.num, b.num, s.kind, s.ts, s.post
-                    ORDER BY a.num, b.num, s.kind, s.ts, s.post
-                    ON CONFLICT (src, dst, kind, coalesce(ts, -1.0e300), coalesce(post, ''))
-                    DO UPDATE SET weight = excluded.weight, rel = coalesce(excluded.rel, interactions.rel)""")
+                new["interactions"] = self._merge_interactions()
                 self._pg.execute("DELETE FROM _s_int")
                 if _after is not None:
                     _after()
@@ -614,6 +636,38 @@ class PgStore(_SharedCrawl, Store):
         if has_links:
             new["identity_links"] = links_new
         return new
+
+    #: Staged interactions from which a write into an empty table drops and rebuilds its indexes.
+    BULK_ROWS = 50_000
+
+    def _merge_interactions(self) -> int:
+        """Move the staged interactions into the table (duplicates summed); return the new rows."""
+        select = """
+            SELECT a.num, b.num, s.kind, s.ts, s.post, least(sum(s.weight), 1e12), max(s.rel)
+            FROM _s_int s JOIN actors a ON a.id = s.src JOIN actors b ON b.id = s.dst
+            GROUP BY a.num, b.num, s.kind, s.ts, s.post
+            ORDER BY a.num, b.num, s.kind, s.ts, s.post"""
+        pg = self._pg
+        bulk = pg.execute(f"SELECT count(*) >= {self.BULK_ROWS} FROM (SELECT 1 FROM _s_int "
+                          f"LIMIT {self.BULK_ROWS}) t").fetchone()[0]
+        if bulk and not pg.execute("SELECT EXISTS (SELECT 1 FROM interactions)").fetchone()[0]:
+            # a first import: no row can conflict, so insert without the indexes and build them
+            # after, one sort each (3.5x faster than 300,000 index insertions); the table lock
+            # makes concurrent writers wait, and the emptiness is checked again under it
+            pg.execute("LOCK TABLE interactions IN ACCESS EXCLUSIVE MODE")
+            if not pg.execute("SELECT EXISTS (SELECT 1 FROM interactions)").fetchone()[0]:
+                indexes = pg.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = "
+                                     "'interactions' AND schemaname = current_schema()").fetchall()
+                for name, _ in indexes:
+                    pg.execute(f'DROP INDEX "{name}"')
+                n = pg.execute(f"INSERT INTO interactions(src, dst, kind, ts, post, weight, rel) {select}").rowcount
+                for _, sql in indexes:
+                    pg.execute(sql)
+                return n
+        return self._count(f"""
+            INSERT INTO interactions(src, dst, kind, ts, post, weight, rel) {select}
+            ON CONFLICT (src, dst, kind, coalesce(ts, -1.0e300), coalesce(post, ''))
+            DO UPDATE SET weight = excluded.weight, rel = coalesce(excluded.rel, interactions.rel)""")
 
     def set_meta(self, key: str, value: str) -> None:
         self._pg.execute("INSERT INTO meta(key, value) VALUES (%s, %s) ON CONFLICT (key) "

@@ -285,3 +285,24 @@ def test_store_copy_bad_input_writes_nothing(tmp_path):
     result = runner.invoke(cli, ["store", "copy", str(tmp_path / "a.db"), "postgresql://u:pw@127.0.0.1:1/x"],
                            env={"PGCONNECT_TIMEOUT": "2"})
     assert result.exit_code == 2 and ":***@" in result.stderr and "pw@" not in result.stderr
+
+
+def test_pg_bulk_columns_first_import(pg_store, monkeypatch):
+    """The bulk path: interaction columns COPYed without records; a first import into an empty
+    table drops and rebuilds its indexes (BULK_ROWS lowered so that a small import takes it)."""
+    monkeypatch.setattr(type(pg_store), "BULK_ROWS", 3)
+    cols = (["import:a", "import:a", "import:b", "import:a"], ["import:b", "import:b", "import:c", "import:c"],
+            ["mention", "mention", "reply", "like"], [1.6e9, 1.6e9, None, 1.7e9], None, [1.0, 2.0, 1.0, 1.5], None)
+    assert pg_store.write_interaction_columns([cols]) == {"actors": 3, "posts": 0, "interactions": 3}
+    assert pg_store.write_interaction_columns([cols]) == {"actors": 0, "posts": 0, "interactions": 0}
+    lite = Store(":memory:")
+    lite.write(Interaction(*row) for row in zip(cols[0], cols[1], cols[2], cols[3], [None] * 4, cols[5]))
+    assert pg_store.fingerprint() == lite.fingerprint()
+    weights = {(i.source, i.target, i.kind.value): i.weight for i in pg_store.interactions()}
+    assert weights[("import:a", "import:b", "mention")] == 3.0  # duplicates summed
+    import psycopg
+
+    with psycopg.connect(pg_store.url) as conn:
+        names = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = "
+                                            "'interactions' AND schemaname = current_schema()")}
+    assert names == {"interactions_key", "interactions_dst"}
