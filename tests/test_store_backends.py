@@ -306,3 +306,57 @@ def test_pg_bulk_columns_first_import(pg_store, monkeypatch):
         names = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = "
                                             "'interactions' AND schemaname = current_schema()")}
     assert names == {"interactions_key", "interactions_dst"}
+
+
+# -- bad input on the command line: one line, exit 2, nothing written ------------------------------------
+
+
+def _with_user(url: str, userinfo: str) -> str:
+    rest = url.split("://", 1)[1]
+    return f"postgresql://{userinfo}@" + (rest.split("@", 1)[1] if "@" in rest else rest)
+
+
+def test_cli_wrong_password(pg_url, tmp_path):
+    """.ci/pg-cluster's role influence_pw must give its password ('right')."""
+    import psycopg
+
+    from influence_cli import cli
+
+    try:
+        psycopg.connect(_with_user(pg_url, "influence_pw:right")).close()
+    except psycopg.Error:
+        pytest.skip("this PostgreSQL server has no influence_pw role (clusters of .ci/pg-cluster have it)")
+    csv_file = tmp_path / "x.csv"
+    csv_file.write_text("source,target\nimport:a,import:b\n", encoding="utf-8")
+    bad = _with_user(pg_url, "influence_pw:hunter2")
+    for args in (["import", bad, str(csv_file)], ["rank", bad], ["store", "copy", bad, str(tmp_path / "c.db")]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, (args, result.output)
+        (line,) = result.stderr.strip().splitlines()
+        assert "password authentication failed" in line and "influence_pw:***@" in line
+        assert "hunter2" not in result.output + result.stderr
+    assert not (tmp_path / "c.db").exists()
+
+
+def test_cli_newer_schema_and_unreachable_server(pg_url, tmp_path):
+    import psycopg
+
+    from influence_cli import cli
+
+    open_store(pg_url).close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("UPDATE influence_schema SET version = 99")
+    csv_file = tmp_path / "x.csv"
+    csv_file.write_text("source,target\nimport:a,import:b\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", pg_url, str(csv_file)])
+    assert result.exit_code == 2 and "version 99 is newer" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT count(*) FROM actors").fetchone()[0] == 0  # nothing written
+    toml = tmp_path / "s.toml"
+    toml.write_text('name = "s"\nstore = "postgresql://crawler:pw@127.0.0.1:1/coffee"\n'
+                    '[[sources]]\ntype = "web"\nseeds = ["https://example.org/"]\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["crawl", str(toml)], env={"PGCONNECT_TIMEOUT": "2"})
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "cannot connect" in result.stderr and "crawler:***@127.0.0.1:1/coffee" in result.stderr
+    assert not (tmp_path / "coffee").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["s.toml", "x.csv"]
