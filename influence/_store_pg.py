@@ -25,7 +25,6 @@ from __future__ import annotations
 import os
 import re
 import socket
-import struct
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -325,7 +324,7 @@ class _SharedCrawl:
             out["sources"].setdefault(src, {"queued": 0, "leased": 0, "visited": 0})["visited"] = n
         for row in self._pg.execute("SELECT worker, source, status, pages, records, errors, started, "
                                     "heartbeat FROM crawl_workers ORDER BY started, worker"):
-            worker, src, status, pages, records, errors, started, beat = row
+            worker, src, status, pages, records, errors, _started, beat = row
             out["workers"].append({"worker": worker, "source": src, "status": status, "pages": pages,
                                    "records": records, "errors": errors,
                                    "seconds_since_heartbeat": round(now - beat, 1) if beat else None})
@@ -706,46 +705,41 @@ class PgStore(_SharedCrawl, Store):
         finally:
             self._conn = real
 
+    #: Rows per ``bytea`` the database sends for :meth:`interaction_arrays` (40 bytes a row).
+    ARRAY_CHUNK = 1_000_000
+
     def interaction_arrays(self, *, kinds=None, since=None, until=None, platforms=None, chunk: int = 200_000):
-        """See :meth:`influence.store.Store.interaction_arrays`. Read with a binary ``COPY ... TO
-        STDOUT`` whose fixed-width rows numpy parses in place: no Python object per row."""
+        """See :meth:`influence.store.Store.interaction_arrays`. The database packs the rows into
+        fixed-width binary (``int8send``/``float8send``), one ``bytea`` per
+        :data:`ARRAY_CHUNK` rows, which numpy reads in place: no Python object per row (a binary
+        ``COPY`` would hand over one message, so one Python object, per row)."""
         import numpy as np
 
         from .records import KINDS, TIMESTAMP_MAX, TIMESTAMP_MIN
 
         where, params = self._filters(kinds, since, until, platforms)
         code = "CASE i.kind " + " ".join(f"WHEN '{k}' THEN {j}" for j, k in enumerate(KINDS)) + " END"
-        sql = (f"SELECT i.src, i.dst, ({code})::bigint, coalesce(i.ts, {_NO_TS!r})::float8, "
-               "i.weight::float8 FROM interactions i")
+        inner = (f"SELECT row_number() OVER (ORDER BY i.src, i.dst, i.kind, coalesce(i.ts, -1.0e300), "
+                 f"coalesce(i.post, '')) AS rn, int8send(i.src) || int8send(i.dst) || "
+                 f"int8send(({code})::bigint) || float8send(coalesce(i.ts, {_NO_TS!r})::float8) || "
+                 f"float8send(i.weight::float8) AS rec FROM interactions i")
         if platforms is not None:
-            sql += " JOIN actors a ON a.num = i.src"
+            inner += " JOIN actors a ON a.num = i.src"
         if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY i.src, i.dst, i.kind, coalesce(i.ts, -1.0e300), coalesce(i.post, '')"
-        sql = sql.replace("?", "%s")
-        parts: list[bytes] = []
-        if params:  # COPY takes no parameters: bind them client-side (quoted by psycopg)
-            sql = _psycopg().ClientCursor(self._pg).mogrify(sql, params)
-        with self._pg.cursor() as cur:
-            query = sql
-            with cur.copy(f"COPY ({query}) TO STDOUT (FORMAT binary)") as copy:
-                for data in copy:
-                    parts.append(bytes(data))
-        raw = b"".join(parts)
-        del parts
-        # header: 11-byte signature, int32 flags, int32 extension length (+ extension); trailer int16 -1
-        ext = struct.unpack(">i", raw[15:19])[0]
-        body = memoryview(raw)[19 + ext:len(raw) - 2]
-        row = np.dtype([("n", ">i2"), ("l0", ">i4"), ("src", ">i8"), ("l1", ">i4"), ("dst", ">i8"),
-                        ("l2", ">i4"), ("kind", ">i8"), ("l3", ">i4"), ("ts", ">f8"), ("l4", ">i4"),
-                        ("w", ">f8")])
-        data = np.frombuffer(body, dtype=row)
+            inner += " WHERE " + " AND ".join(where)
+        sql = (f"SELECT string_agg(rec, ''::bytea ORDER BY rn) FROM ({inner}) t "
+               f"GROUP BY (rn - 1) / {int(self.ARRAY_CHUNK)} ORDER BY (rn - 1) / {int(self.ARRAY_CHUNK)}")
+        with self._pg.cursor(binary=True) as cur:
+            cur.execute(sql.replace("?", "%s"), params or None)
+            raw = b"".join(bytes(r[0]) for r in cur)
+        row = np.dtype([("src", ">i8"), ("dst", ">i8"), ("kind", ">i8"), ("ts", ">f8"), ("w", ">f8")])
+        data = np.frombuffer(raw, dtype=row)
         src = data["src"].astype(np.int64)
         dst = data["dst"].astype(np.int64)
         kind = data["kind"].astype(np.int64)
         ts = data["ts"].astype(np.float64)
         weight = data["w"].astype(np.float64)
-        del data, body, raw
+        del data, raw
         unknown = ts <= _NO_TS / 2
         bad = ~unknown & ~((ts >= TIMESTAMP_MIN) & (ts < TIMESTAMP_MAX))
         ts[unknown | bad] = np.nan

@@ -360,3 +360,12 @@ def test_cli_newer_schema_and_unreachable_server(pg_url, tmp_path):
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "cannot connect" in result.stderr and "crawler:***@127.0.0.1:1/coffee" in result.stderr
     assert not (tmp_path / "coffee").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["s.toml", "x.csv"]
+
+
+def test_pg_arrays_in_several_chunks(pg_store, monkeypatch):
+    pg_store.write(_rich_records() + [Interaction("import:x", f"import:y{i}", "like", 1.6e9 + i) for i in range(10)])
+    whole = _arrays(pg_store)
+    monkeypatch.setattr(type(pg_store), "ARRAY_CHUNK", 3)  # 13 rows (two links summed): 5 byteas
+    assert _arrays(pg_store) == whole and len(whole) == 13
+    src, dst, kind, ts, weight = pg_store.interaction_arrays()
+    assert list(src) == sorted(src)  # in key order, across chunks
