@@ -13,7 +13,8 @@ on frontier entries (``claimed_by``, ``lease_until``), one politeness row per ho
 Reads reuse :class:`~influence.store.Store`'s SQL (a thin adapter turns ``?`` into ``%s``); writes
 and the bulk paths are PostgreSQL's own: records go to temporary staging tables with ``COPY`` and
 into the tables with one ``INSERT ... ON CONFLICT`` per table and batch; the graph builder's arrays
-come back with a binary ``COPY ... TO STDOUT`` parsed by numpy, without a Python object per row.
+come back packed by the database into fixed-width binary, one ``bytea`` per million rows, parsed
+by numpy without a Python object per row.
 
 Guarantees are :class:`~influence.store.Store`'s (idempotent, transactional, versioned), with any
 number of concurrent writers: PostgreSQL's row locks replace SQLite's one write lock, and the
