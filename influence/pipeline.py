@@ -270,6 +270,7 @@ class Analysis:
         self._rankings: dict = {}
         self._views: dict = {}
         self._competitors: dict = {}
+        self._graph = None
 
     def __repr__(self) -> str:
         return f"<Analysis of sector {self.sector.name!r}, seed {self.seed}>"
@@ -308,9 +309,19 @@ class Analysis:
         return GraphView.from_arrays(self.arrays)
 
     def graph(self):
-        """The whole graph as a networkx DiGraph (built once, on first use: the summaries and
-        roles need it; nothing else does)."""
-        return self.view.networkx()
+        """The whole graph as a networkx DiGraph (built on first use: the summaries and roles
+        need it; nothing else does). See :meth:`drop_graph`."""
+        if self._graph is None:
+            from .graph import to_networkx
+
+            self._graph = to_networkx(self.arrays)
+        return self._graph
+
+    def drop_graph(self) -> None:
+        """Forget the networkx graph of :meth:`graph` (it is rebuilt if asked for again): on a
+        large sector it is the biggest object of an analysis, and the parts that read it keep
+        their results."""
+        self._graph = None
 
     @cached_property
     def posts(self) -> list:

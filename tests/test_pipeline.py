@@ -152,13 +152,16 @@ def test_parts_are_computed_once_and_the_arrays_never_change(sectors):
     assert V.column("community_label") == [a.labels().get(part.get(v)) for v in V.nodes]
     assert V.column("role") == [a.roles().roles.get(v) for v in V.nodes]
     assert V.arrays is a.arrays
+    G = a.graph()  # networkx, for the summaries and roles; dropped and rebuilt on demand
+    assert a.graph() is G and G.number_of_nodes() == a.view.n
+    a.drop_graph()
+    assert a.graph() is not G and sorted(a.graph().edges) == sorted(G.edges)
 
 
 def test_no_communities_ranks_without_them():
     with influence.analyze("demo", communities=False) as a:
         rows = a.ranking.to_records(5)
         assert all(r["community"] is None for r in rows)
-        assert "community" not in a._partitions and not a._partitions
         with influence.analyze(a.sector, communities=True) as b:  # an open sector: not closed by b
             assert [r["actor"] for r in b.ranking.to_records(5)] == [r["actor"] for r in rows]
         assert a.sector.store is not None

@@ -357,6 +357,7 @@ def build_report(
     say("Describing communities")
     summaries = analysis.summaries()
     labels = analysis.labels()
+    analysis.drop_graph()  # the summaries and roles were its last readers: free it for the rest
     colors = community_colors(partition.ids)
     # the map draws the MAX_GROUPS largest communities (ids 0, 1, ... by size) in colour, the rest
     # grey: the table and the cards use the same colours
