@@ -141,3 +141,63 @@ def test_identity_links_are_transitive_and_idempotent(store):
     G = build_graph(store)
     assert sorted(G) == ["import:c", "import:q"]
     assert G.nodes["import:c"]["accounts"] == "import:c import:a import:b"
+
+
+# -- node attributes: the column-at-a-time code gives what the per-node reference gives ----------
+
+
+def _node_columns(store, **options):
+    """``_node_attributes`` and ``_node_attributes_python`` on the nodes and identity groups
+    ``build_arrays`` would pass them."""
+    from influence import graph as graph_module
+
+    arrays = graph_module.build_arrays(store, **options)
+    nodes = arrays.nodes
+    members = {v: g.split() if len(g.split()) > 1 else None for v, g in zip(nodes, arrays.node_attrs["accounts"])}
+    args = (store, nodes, members, options.get("competitors"), list(options.get("keywords", ())), None, None)
+    return arrays, graph_module._node_attributes(*args), graph_module._node_attributes_python(*args)
+
+
+def test_node_attributes_match_the_reference_on_the_demo(demo_sector):
+    arrays, fast, reference = _node_columns(demo_sector.store, competitors=demo_sector.competitor_map(),
+                                            keywords=demo_sector.keywords)
+    assert fast == reference
+    assert {k: [type(x) for x in v] for k, v in fast.items()} == {k: [type(x) for x in v] for k, v in reference.items()}
+    assert fast == arrays.node_attrs
+    assert sum(fast["is_competitor"]) > 0 and any(x is not None for x in fast["followers"])
+
+
+def test_node_attributes_match_the_reference_on_awkward_actors(store):
+    from influence.records import Actor, Post, SameAs
+
+    store.write([
+        Actor("import:named", name="Named", followers=10, language="es", competitor="Brand"),
+        Actor("import:empty", name="", followers=0, language="", competitor=""),
+        Actor("web:blog.example", name=None, followers=None, language="en"),
+        Actor("mastodon:@blog@social.example", name="Blog", followers=5),
+        Actor("bluesky:blog.example", followers=7, competitor="Other"),
+        Interaction("import:named", "import:empty", "reply"),
+        Interaction("import:bare", "web:blog.example", "link"),
+        Interaction("mastodon:@blog@social.example", "import:named", "mention"),
+        Interaction("bluesky:blog.example", "import:bare", "like"),
+        Interaction("import:x", "import:y", "reply"),
+        SameAs("web:blog.example", "mastodon:@blog@social.example", "rel=me"),
+        SameAs("web:blog.example", "bluesky:blog.example", "profile"),
+        Post("p1", "import:named", text="Café coffee", likes=3, reshares=None, replies=1),
+        Post("p2", "import:named", text="tea", likes=None, reshares=2),
+        Post("p3", "web:blog.example", text="coffee", likes=-4),
+        Post("p4", "mastodon:@blog@social.example", text="hola"),
+        Post("p5", "import:y", text="nothing"),
+    ])
+    for options in ({}, {"keywords": ["cafe"], "competitors": {"import:x": "Extra", "import:named": "Ignored"}},
+                    {"merge_identities": False, "keywords": ["coffee"]}):
+        arrays, fast, reference = _node_columns(store, **options)
+        assert fast == reference == arrays.node_attrs
+    merged = arrays.nodes.index("web:blog.example") if "web:blog.example" in arrays.nodes else None
+    assert merged is not None
+    _, fast, _ = _node_columns(store)
+    nodes = build_graph(store).nodes
+    blog = [v for v in nodes if "blog" in v]
+    assert len(blog) == 1 and nodes[blog[0]]["followers"] == 12  # 5 + 7 summed over the accounts
+    assert nodes["import:empty"]["name"] == "import:empty" and "language" not in nodes["import:empty"]
+    assert nodes["import:named"]["posts"] == 2 and nodes["import:named"]["likes"] == 3
