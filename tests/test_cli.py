@@ -42,10 +42,8 @@ def test_demo_json_is_pure_and_deterministic(runner):
     assert "Sector demo" in r1.stderr
 
 
-def test_demo_finds_planted_leaders(runner):
-    from influence.datasets import make_sector
-
-    truth = make_sector(seed=0).truth
+def test_demo_finds_planted_leaders(runner, demo_data):
+    truth = demo_data.truth
     data = json.loads(runner.invoke(cli, ["demo", "--format", "json", "--top", "20"]).stdout)
     top = {row["actor"] for row in data}
     planted = set(truth.leaders)
@@ -258,7 +256,7 @@ def test_failed_first_import_leaves_no_store(runner, tmp_path):
     assert not db.exists() and not (tmp_path / "new.db-wal").exists()
 
 
-def test_per_community_shortlist_carries_community_label_and_role(runner):
+def test_per_community_shortlist_carries_community_label_and_role(runner, demo_data):
     r = runner.invoke(cli, ["shortlist", "demo", "--per-community", "3", "--format", "json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
@@ -268,9 +266,7 @@ def test_per_community_shortlist_carries_community_label_and_role(runner):
         comms.setdefault(row["community"], []).append(row["rank"])
     assert len(comms) >= 5 and all(len(v) <= 3 for v in comms.values())
     assert all(v == sorted(v) for v in comms.values())  # best first within a community
-    from influence.datasets import make_sector
-
-    truth = make_sector(seed=0).truth
+    truth = demo_data.truth
     leaders = {row["actor"] for row in data}
     assert len(leaders & set(truth.leaders)) >= 10  # the planted leaders of each community
 

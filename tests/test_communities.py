@@ -11,7 +11,6 @@ import gzip
 import json
 import os
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -42,11 +41,10 @@ from influence.graph import build_graph
 from influence.records import Post
 from influence.store import Store
 
-DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
-needs_shared = pytest.mark.skipif(
-    not DATASETS.is_dir(),
-    reason="../shared/datasets not found: real-data tests need the shared folder beside the repository",
-)
+from .conftest import SHARED, needs_shared, shared_path
+
+DATASETS = SHARED / "datasets"
+needs_shared = needs_shared("datasets")
 
 
 def as_sets(partition_or_list):
@@ -369,14 +367,11 @@ def test_author_nodes():
 
 
 @pytest.fixture(scope="module")
-def demo():
-    sector = make_sector(seed=0)
-    store = Store(":memory:")
-    store.write(sector.records())
+def demo(demo_data, demo_sector):
+    sector, store = demo_data, demo_sector.store  # built once per session (conftest); store read-only
     G = build_graph(store, competitors={a: b for b, accs in sector.truth.competitors.items() for a in accs})
     part = detect_communities(G, seed=0)
-    yield sector, store, G, part
-    store.close()
+    return sector, store, G, part
 
 
 def test_demo_planted_communities_are_recovered(demo):
@@ -599,9 +594,7 @@ def test_partition_does_not_depend_on_the_hash_seed_on_a_real_reply_layer(tmp_pa
     import subprocess
     import sys
 
-    path = DATASETS / "higgs-twitter" / "higgs-reply_network.edgelist"
-    if not path.exists():
-        pytest.skip(f"{path} not found (the shared datasets are not beside the repository)")
+    path = shared_path("datasets", "higgs-twitter", "higgs-reply_network.edgelist")
     out = set()
     for hashseed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hashseed}

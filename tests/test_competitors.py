@@ -4,7 +4,6 @@ import gzip
 import json
 import math
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -21,19 +20,18 @@ from influence.sector import Competitor
 from influence.sentiment import LexiconAnalyzer
 from influence.text import tokenize
 
-REDDIT = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "reddit-college"
+from .conftest import shared_path
 
 
 @pytest.fixture(scope="module")
-def demo():
-    return make_sector(seed=0)
+def demo(demo_data):
+    return demo_data  # make_sector(seed=0), built once per session (conftest)
 
 
 @pytest.fixture(scope="module")
-def cmap():
+def cmap(demo_sector):
     # the default configuration: the number of topics is chosen by bi-cross-validation
-    with influence.open_sector("demo") as sec:
-        return map_sector(sec, seed=0)
+    return map_sector(demo_sector, seed=0)
 
 
 def test_sections_match_cli():
@@ -253,14 +251,13 @@ def test_cli_table_csv_and_errors(tmp_path):
 
 def test_reddit_college_topic_map():
     """Subreddits as competitors: their threads are their content, the comments the sector."""
-    if not REDDIT.exists():
-        pytest.skip(f"{REDDIT} absent (the shared datasets live beside the repo)")
+    reddit = shared_path("datasets", "reddit-college")
     from influence.competitors import map_topics
 
     threads, comments = {}, []
     for sub in ("CollegeAdvice", "CollegeMajors", "Emory"):
         threads[sub] = []
-        with gzip.open(REDDIT / f"{sub}.jsonl.gz", "rt", encoding="utf-8") as fh:
+        with gzip.open(reddit / f"{sub}.jsonl.gz", "rt", encoding="utf-8") as fh:
             for line in fh:
                 th = json.loads(line)["thread"]
                 threads[sub].append(Post(f"r:{th['sid']}", f"reddit:r/{sub}",

@@ -39,8 +39,8 @@ NEGATIVE_WORDS = (
 
 
 @pytest.fixture(scope="module")
-def demo() -> DemoSector:
-    return make_sector(seed=0)
+def demo(demo_data) -> DemoSector:
+    return demo_data  # make_sector(seed=0), built once per session (conftest)
 
 
 @pytest.fixture(scope="module")

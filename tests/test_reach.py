@@ -4,7 +4,6 @@ import networkx as nx
 import numpy as np
 import pytest
 
-import influence
 from influence.errors import ConfigError
 from influence.evaluate import ic_spreading
 from influence.ranking import rank
@@ -20,9 +19,8 @@ from influence.reach import (
 
 
 @pytest.fixture(scope="module")
-def demo():
-    with influence.open_sector("demo") as sector:
-        return sector.graph()
+def demo(demo_graph):
+    return demo_graph  # open_sector("demo").graph(), built once per session (conftest)
 
 
 def _stars(*sizes):
@@ -172,16 +170,16 @@ def test_reach_set_beats_top_k_by_pagerank_and_composite_on_demo(demo):
         assert mine >= spread(demo, composite[:k], worlds=W)
 
 
-def test_reach_rows_on_the_cli_path():
+def test_reach_rows_on_the_cli_path(demo_sector):
     """The GraphView the shortlist command ranks (array fast path) works as input."""
     from influence_cli.reach_cli import REACH_COLUMNS, reach_rows
 
     from influence.graph import build_arrays
     from influence.measures import GraphView
 
-    with influence.open_sector("demo") as sector:
-        arrays = build_arrays(sector.store, sector.ranking, competitors=sector.competitor_map(),
-                              keywords=sector.keywords)
+    sector = demo_sector
+    arrays = build_arrays(sector.store, sector.ranking, competitors=sector.competitor_map(),
+                          keywords=sector.keywords)
     view = GraphView.from_arrays(arrays)
     result = rank(view, None)
     rows = reach_rows(view, result, 10, seed=3, runs=50)
@@ -195,13 +193,13 @@ def test_reach_rows_on_the_cli_path():
     assert rows == reach_rows(view, result, 10, seed=3, runs=50)
 
 
-def test_networkx_graph_and_array_view_give_the_same_picks(demo):
+def test_networkx_graph_and_array_view_give_the_same_picks(demo, demo_sector):
     from influence.graph import build_arrays
     from influence.measures import GraphView
 
-    with influence.open_sector("demo") as sector:
-        arrays = build_arrays(sector.store, sector.ranking, competitors=sector.competitor_map(),
-                              keywords=sector.keywords)
+    sector = demo_sector
+    arrays = build_arrays(sector.store, sector.ranking, competitors=sector.competitor_map(),
+                          keywords=sector.keywords)
     view = GraphView.from_arrays(arrays)
     assert list(demo) == view.nodes
     assert select_reach(demo, 5, runs=50, seed=0).picks == select_reach(view, 5, runs=50, seed=0).picks

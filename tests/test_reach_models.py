@@ -6,7 +6,6 @@ import networkx as nx
 import numpy as np
 import pytest
 
-import influence
 from influence.errors import ConfigError
 from influence.reach import (
     RIS_MIN_SETS,
@@ -19,9 +18,8 @@ from influence.reach import (
 
 
 @pytest.fixture(scope="module")
-def demo():
-    with influence.open_sector("demo") as sector:
-        return sector.graph()
+def demo(demo_graph):
+    return demo_graph  # open_sector("demo").graph(), built once per session (conftest)
 
 
 def _fan():

@@ -9,10 +9,7 @@ counted, and spread only as seeds), and every pick says through whom its reach g
 
 from __future__ import annotations
 
-import csv
 import json
-import re
-from datetime import datetime
 
 import networkx as nx
 import numpy as np
@@ -33,14 +30,6 @@ from influence.reach import (
     select_reach,
     spread,
 )
-from influence.records import Actor, Interaction, Post
-from influence.store import Store
-
-from .conftest import SHARED
-
-AIRLINES = ("united", "usairways", "americanair", "southwestair", "jetblue", "virginamerica")
-_HANDLE = re.compile(r"@(\w+)")
-
 
 # -- a hand-made sector ----------------------------------------------------------------------------
 
@@ -211,38 +200,6 @@ def test_worlds_carry_the_relay_mask():
 
 
 # -- the airline data (the issue's case) -----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def airline_sector(tmp_path_factory):
-    """The airline @-mention sector, as benchmarks/competitors_airline.py builds it: author ->
-    every @handle of the tweet, the six airlines declared competitors."""
-    path = SHARED / "datasets" / "twitter-airline-sentiment" / "Tweets.csv"
-    if not path.exists():
-        pytest.skip(f"{path} not found: the airline reach test needs the shared dataset")
-    rows = {}
-    with open(path, encoding="utf-8", newline="") as fh:
-        for r in csv.DictReader(fh):
-            rows.setdefault(r["tweet_id"], r)
-    records, authors = [], set()
-    for r in rows.values():
-        author = f"twitter:{r['name'].lower()}"
-        authors.add(author)
-        ts = datetime.strptime(r["tweet_created"], "%Y-%m-%d %H:%M:%S %z").timestamp()
-        pid = f"twitter:{r['tweet_id']}"
-        records.append(Post(pid, author, timestamp=ts, text=r["text"], language="en"))
-        for h in dict.fromkeys(h.lower() for h in _HANDLE.findall(r["text"])):
-            if f"twitter:{h}" != author:
-                records.append(Interaction(author, f"twitter:{h}", "mention", ts, pid))
-    folder = tmp_path_factory.mktemp("airline_reach")
-    store = Store(folder / "airlines.db")
-    store.write([Actor(a) for a in sorted(authors)] + records)
-    store.close()
-    text = 'name = "airlines"\nstore = "airlines.db"\nlanguages = ["en"]\n'
-    for h in AIRLINES:
-        text += f'\n[[competitors]]\nname = "{h}"\nhandles = ["twitter:{h}"]\nkeywords = ["@{h}"]\n'
-    (folder / "airlines.toml").write_text(text, encoding="utf-8")
-    return folder / "airlines.toml"
 
 
 @pytest.fixture(scope="module")

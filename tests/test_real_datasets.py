@@ -19,17 +19,16 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from influence_cli import cli
 
 import influence
 from influence import Store, build_graph
-from influence_cli import cli
 
-DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+from .conftest import SHARED, needs_shared
 
-pytestmark = pytest.mark.skipif(
-    not DATASETS.is_dir(),
-    reason="../shared/datasets not found: real-data tests need the shared folder beside the repository",
-)
+DATASETS = SHARED / "datasets"
+
+pytestmark = needs_shared("datasets")
 
 KARATE_CSV = DATASETS / "karate" / "karate_club_edges.csv"
 POLBLOGS_GML = DATASETS / "polblogs" / "polblogs.gml"
@@ -103,8 +102,7 @@ def web_id(label: str) -> str:
     host, rest = re.match(r"^([^/?#]*)(.*)$", text, re.DOTALL).groups()
     host = host.rsplit("@", 1)[-1].lower()
     host = re.sub(r":\d*$", "", host).rstrip(".")
-    if host.startswith("www."):
-        host = host[4:]
+    host = host.removeprefix("www.")
     if is_url:
         return "web:" + host
     rest = rest.split("#", 1)[0]

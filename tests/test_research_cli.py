@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from influence_cli import cli
 
 from influence.config import MEASURE_NAMES, RankingConfig, load_toml
-from influence.datasets import make_sector
+
+from .conftest import shared_path
 
 #: Small simulations: these tests check the plumbing; the statistics are tested in test_evaluate.
 FAST = ["--runs", "10", "--sample", "300"]
@@ -71,10 +72,10 @@ def test_evaluate_manifest_carries_config_seed_versions_and_fingerprint(demo_eva
     assert m["k"] == 5
 
 
-def test_evaluate_with_a_file_of_known_influencers(tmp_path):
+def test_evaluate_with_a_file_of_known_influencers(tmp_path, demo_data):
     """The demo's planted leaders as a truth file: precision@k of the composite is recomputed here
     from `influence rank` output and the file."""
-    leaders = make_sector(0).truth.leaders
+    leaders = demo_data.truth.leaders
     f = tmp_path / "leaders.csv"
     f.write_text("actor\n" + "\n".join(leaders) + "\nmastodon:@nobody@nowhere.example\n", encoding="utf-8")
     r = run(["evaluate", "demo", "--truth", f, "--k", "10", "--format", "json"])
@@ -156,10 +157,7 @@ def test_help_has_examples():
 
 @pytest.fixture(scope="module")
 def karate_store(tmp_path_factory):
-    datasets = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
-    if not datasets.is_dir():
-        pytest.skip("../shared/datasets not found: real-data tests need the shared folder beside the repository")
-    src = datasets / "karate" / "karate_club_edges.csv"
+    src = shared_path("datasets", "karate", "karate_club_edges.csv")
     folder = tmp_path_factory.mktemp("karate")
     # the CSV lists each undirected edge once: write it both ways as interactions
     with open(src, newline="") as fh:
@@ -212,44 +210,6 @@ def test_sweep_imported_karate_scaling_an_edge_weight_changes_nothing(karate_sto
 
 
 # -- a truth that cannot tell: the twitter-airline-sentiment mention graph ---------------------------
-
-AIRLINES = ("united", "usairways", "americanair", "southwestair", "jetblue", "virginamerica")
-
-
-@pytest.fixture(scope="module")
-def airline_sector(tmp_path_factory):
-    """The @-mention graph of twitter-airline-sentiment (as benchmarks/competitors_airline.py
-    builds it: author -> each @handle of the tweet), the six airlines declared competitors."""
-    import re
-    from datetime import datetime
-
-    from influence.records import Actor, Interaction
-    from influence.store import Store
-
-    src = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "twitter-airline-sentiment" / "Tweets.csv"
-    if not src.is_file():
-        pytest.skip(f"{src} not found: real-data tests need ../shared/datasets beside the repository")
-    folder = tmp_path_factory.mktemp("airline")
-    seen, records, authors = set(), [], set()
-    with open(src, encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if row["tweet_id"] in seen:  # 155 ids occur twice with the same text
-                continue
-            seen.add(row["tweet_id"])
-            author = f"twitter:{row['name'].lower()}"
-            authors.add(author)
-            ts = datetime.strptime(row["tweet_created"], "%Y-%m-%d %H:%M:%S %z").timestamp()
-            for h in dict.fromkeys(h.lower() for h in re.findall(r"@(\w+)", row["text"])):
-                if f"twitter:{h}" != author:
-                    records.append(Interaction(author, f"twitter:{h}", "mention", ts, f"twitter:{row['tweet_id']}"))
-    store = Store(folder / "airlines.db")
-    store.write([*(Actor(a) for a in sorted(authors)), *records])
-    store.close()
-    toml = folder / "airlines.toml"
-    toml.write_text('name = "airlines"\nstore = "airlines.db"\n' + "".join(
-        f'\n[[competitors]]\nname = "{h}"\nhandles = ["twitter:{h}"]\n' for h in AIRLINES), encoding="utf-8")
-    return toml
-
 
 def test_evaluate_airline_warns_that_the_truth_cannot_tell(airline_sector, tmp_path):
     out = tmp_path / "eval.json"

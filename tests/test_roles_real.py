@@ -7,54 +7,13 @@ receive broad attention hubs, and say why with the real counts.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections import Counter
-from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
-
-from influence.records import Actor, Interaction, Post
-from influence.store import Store
 from influence_cli import cli
-
-from .conftest import SHARED
-
-AIRLINES = ("united", "usairways", "americanair", "southwestair", "jetblue", "virginamerica")
-_HANDLE = re.compile(r"@(\w+)")
-
-
-@pytest.fixture(scope="module")
-def airline_sector(tmp_path_factory):
-    """The airline @-mention sector: author -> every @handle of the tweet, six airlines competitors."""
-    path = SHARED / "datasets" / "twitter-airline-sentiment" / "Tweets.csv"
-    if not path.exists():
-        pytest.skip(f"{path} not found: the airline roles test needs the shared dataset")
-    rows = {}
-    with open(path, encoding="utf-8", newline="") as fh:
-        for r in csv.DictReader(fh):
-            rows.setdefault(r["tweet_id"], r)
-    records, authors = [], set()
-    for r in rows.values():
-        author = f"twitter:{r['name'].lower()}"
-        authors.add(author)
-        ts = datetime.strptime(r["tweet_created"], "%Y-%m-%d %H:%M:%S %z").timestamp()
-        pid = f"twitter:{r['tweet_id']}"
-        records.append(Post(pid, author, timestamp=ts, text=r["text"], language="en"))
-        for h in dict.fromkeys(h.lower() for h in _HANDLE.findall(r["text"])):
-            if f"twitter:{h}" != author:
-                records.append(Interaction(author, f"twitter:{h}", "mention", ts, pid))
-    folder = tmp_path_factory.mktemp("airline")
-    store = Store(folder / "airlines.db")
-    store.write([Actor(a) for a in sorted(authors)] + records)
-    store.close()
-    text = 'name = "airlines"\nstore = "airlines.db"\nlanguages = ["en"]\n'
-    for h in AIRLINES:
-        text += f'\n[[competitors]]\nname = "{h}"\nhandles = ["twitter:{h}"]\nkeywords = ["@{h}"]\n'
-    (folder / "airlines.toml").write_text(text, encoding="utf-8")
-    return folder / "airlines.toml"
 
 
 def test_airline_leaders_are_not_lurkers(airline_sector):

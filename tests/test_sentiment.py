@@ -22,16 +22,14 @@ from influence.sentiment import (
     train_classifier,
 )
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-AIRLINE = SHARED / "datasets" / "twitter-airline-sentiment" / "Tweets.csv"
+from .conftest import shared_path
+
 DATA = Path(__file__).resolve().parent / "data"
 
 
 def _airline(limit=None):
-    if not AIRLINE.exists():
-        pytest.skip(f"{AIRLINE} absent (the shared datasets live beside the repo)")
     rows = {}
-    with open(AIRLINE, encoding="utf-8", newline="") as fh:
+    with open(shared_path("datasets", "twitter-airline-sentiment", "Tweets.csv"), encoding="utf-8", newline="") as fh:
         for r in csv.DictReader(fh):
             rows.setdefault(r["tweet_id"], r)  # 155 ids occur twice (README)
     rows = list(rows.values())

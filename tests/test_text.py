@@ -29,7 +29,7 @@ from influence.text import (
     top_terms,
 )
 
-REDDIT = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "reddit-college"
+from .conftest import shared_path
 
 
 def _package_list(language: str) -> list[str]:
@@ -184,10 +184,9 @@ def test_top_terms_ranks_distinctive_terms_and_merges_phrases():
 
 @pytest.fixture(scope="module")
 def subreddit_texts():
-    if not REDDIT.is_dir():
-        pytest.skip("../shared/datasets not found: real-data tests need the shared folder beside the repository")
+    reddit = shared_path("datasets", "reddit-college")
     groups: dict[str, list[str]] = {}
-    for path in sorted(REDDIT.glob("*.jsonl.gz")):
+    for path in sorted(reddit.glob("*.jsonl.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             for line in fh:
                 row = json.loads(line)

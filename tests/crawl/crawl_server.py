@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+from ..conftest import SHARED  # ../shared beside the repository (or $INFLUENCE_SHARED)
+
 FIXTURES = SHARED / "fixtures"
 
 

@@ -46,7 +46,8 @@ import requests
 from influence.crawl.base import CrawlContext
 from influence.sector import Sector
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+from ..conftest import SHARED  # ../shared beside the repository (or $INFLUENCE_SHARED)
+
 FIXTURES = SHARED / "fixtures"
 
 _DROP_HEADERS = {"content-encoding", "content-length", "transfer-encoding", "connection", "set-cookie",
