@@ -200,3 +200,34 @@ def test_status_shows_every_worker(tmp_path, pg_url):
     assert result.exit_code == 0, result.output
     assert "site: 30 visited (100%), 0 queued" in result.stdout
     assert result.stdout.count("  worker ") == 2 and result.stdout.count(": done,") == 2
+
+
+def test_api_sources_run_on_one_worker_only(tmp_path, pg_url, monkeypatch):
+    """An API source keeps cursors, not a frontier: a worker joining a running crawl skips it."""
+    import types
+
+    from influence.crawl import base
+    from influence.records import Interaction
+
+    calls = []
+
+    def crawl(source, ctx):
+        calls.append(ctx.name)
+        yield Interaction("hackernews:a", "hackernews:b", "reply")
+
+    fake = types.ModuleType("influence.crawl._fake_api")
+    fake.crawl = crawl
+    monkeypatch.setitem(sys.modules, fake.__name__, fake)
+    monkeypatch.setitem(base.SOURCE_MODULES, "hackernews", "_fake_api")
+    toml = tmp_path / "api.toml"
+    toml.write_text(f'name = "api"\nstore = "{pg_url}"\n[[sources]]\ntype = "hackernews"\nname = "hn"\n',
+                    encoding="utf-8")
+    with open_sector(toml, create=True) as sec, open_store(pg_url) as other:
+        assert other.crawl_join("hn", "elsewhere:1", resume=False, lease=60) == "fresh"
+        other.crawl_started("hn")
+        summary = run_crawl(sec, worker="here:2")
+        assert summary.sources[0].status == "skipped" and calls == []
+        other.crawl_worker_update("elsewhere:1", pages=0, records=0, errors=0, status="done")
+        summary = run_crawl(sec, worker="here:2")
+        assert summary.sources[0].status == "done" and calls == ["hn"]
+        assert sec.store.counts()["interactions"] == 1

@@ -412,11 +412,14 @@ def _run_source(sector, session, src, name, module, report, *, resume, budget, p
                 batch_size, commit_every, start, archive=None, worker=None, lease=DEFAULT_LEASE) -> None:
     state = SourceState(sector.store, name, fresh=not resume, worker=worker, lease=lease)
     shared = isinstance(state.frontier, SharedFrontier)
-    if shared and state.mode == "join" and report.type not in SHARED_TYPES:
-        state.close()
-        report.status = "skipped"
-        report.message = "another worker is crawling it (API sources are not split between workers)"
-        return
+    if shared and report.type not in SHARED_TYPES:
+        # no seeds to queue: let the other workers decide now (they will skip it while this runs)
+        sector.store.crawl_started(name)
+        if state.mode == "join":
+            state.close()
+            report.status = "skipped"
+            report.message = "another worker is crawling it (API sources are not split between workers)"
+            return
 
     def on_error(line: str) -> None:
         if log:
