@@ -311,7 +311,7 @@ def build_arrays(
         kind_counts[:, c] = np.bincount(inv[sel], weights=w[sel], minlength=m)
 
     num_of_node = nums[np.array(order, dtype=np.int64)] if n else nums
-    members = {nodes[i]: groups.get(int(num_of_node[i])) for i in range(n)}
+    members = {nodes[i]: groups.get(int(num_of_node[i])) for i in range(n)} if groups else {}
     node_attrs = _node_attributes(store, nodes, members, competitors, list(keywords or ()), t0, t1)
     graph_attrs = dict(
         kinds=",".join(kind_list) if kind_list else "all",

@@ -997,12 +997,13 @@ class Store:
 
         where, params = self._filters(kinds, since, until, platforms)
         code = "CASE i.kind " + " ".join(f"WHEN '{k}' THEN {j}" for j, k in enumerate(KINDS)) + " END"
-        sql = f"SELECT i.src, i.dst, {code}, ifnull(i.ts, {_NO_TS}), i.weight FROM interactions i"
+        sql = f"SELECT i.src, i.dst, {code}, ifnull(i.ts, {_NO_TS}), i.weight, i.rowid FROM interactions i"
         if platforms is not None:
             sql += " JOIN actors a ON a.num = i.src"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY i.src, i.dst, i.kind, ifnull(i.ts, -1.0e300), ifnull(i.post, '')"
+        # read in the table's order (sequential) and put in key order here: an ORDER BY walks the
+        # key index and fetches each row from wherever it was written
         cur = self._conn.execute(sql, params)
         parts = []
         while True:
@@ -1010,7 +1011,8 @@ class Store:
             if not rows:
                 break
             parts.append(np.array(rows, dtype=np.float64))
-        data = np.concatenate(parts) if parts else np.zeros((0, 5))
+        data = np.concatenate(parts) if parts else np.zeros((0, 6))
+        data = data[self._key_order(data)]
         ts = data[:, 3].copy()
         unknown = ts <= _NO_TS / 2
         bad = ~unknown & ~((ts >= TIMESTAMP_MIN) & (ts < TIMESTAMP_MAX))
@@ -1019,6 +1021,47 @@ class Store:
             self._warn_out_of_range("interactions")
         return (data[:, 0].astype(np.int64), data[:, 1].astype(np.int64), data[:, 2].astype(np.int64),
                 ts, data[:, 4].copy())
+
+    def _key_order(self, data):
+        """The order of the interactions' key (source, target, kind name, time, post) over rows
+        ``(src, dst, kind code, ts or _NO_TS, weight, rowid)``: as ``ORDER BY`` the key would
+        give. Rows equal on all but the post (rare) are ordered by their posts, read by rowid."""
+        import numpy as np
+
+        from .records import KINDS
+
+        by_name = np.argsort(np.argsort(np.array(KINDS)))  # kind code -> rank of its name
+        codes = data[:, 2]
+        known = ~np.isnan(codes)
+        rank = np.full(len(data), -1.0)
+        rank[known] = by_name[codes[known].astype(np.int64)]
+        order = np.lexsort((data[:, 3], rank, data[:, 1], data[:, 0]))
+        if len(order) < 2:
+            return order
+        key = np.column_stack([data[order, 0], data[order, 1], rank[order], data[order, 3]])
+        tie = np.all(key[1:] == key[:-1], axis=1)
+        if not tie.any():
+            return order
+        # runs of rows with the same key but their post: order each run by ifnull(post, '')
+        starts = np.flatnonzero(tie & ~np.concatenate([[False], tie[:-1]]))
+        in_run = np.zeros(len(order), dtype=bool)
+        in_run[1:] |= tie
+        in_run[:-1] |= tie
+        rowids = data[order[in_run], 5].astype(np.int64).tolist()
+        post: dict[int, str] = {}
+        for i in range(0, len(rowids), 500):
+            part = rowids[i:i + 500]
+            post.update(self._conn.execute(
+                f"SELECT rowid, ifnull(post, '') FROM interactions WHERE rowid IN ({','.join('?' * len(part))})",
+                part))
+        order = order.copy()
+        for start in starts.tolist():
+            end = start + 1
+            while end < len(tie) and tie[end]:
+                end += 1
+            run = order[start:end + 1]
+            order[start:end + 1] = sorted(run.tolist(), key=lambda r: post[int(data[r, 5])])
+        return order
 
     def actor_ids(self, nums) -> list[str]:
         """Actor ids for actor numbers (as given by :meth:`interaction_arrays`)."""

@@ -233,3 +233,35 @@ def test_duplicates_replaced_when_not_summing(store):
     store.write([rec], sum_duplicates=False)
     (only,) = list(store.interactions())
     assert only.weight == 1.0
+
+
+def test_interaction_arrays_come_in_key_order_whatever_the_write_order():
+    """interaction_arrays reads the table in its own order and sorts by the key (source, target,
+    kind name, time, post) itself: the same rows, in the order ORDER BY the key gives."""
+    import random
+
+    import numpy as np
+
+    from influence.records import KINDS
+
+    recs = []
+    for a in ("import:b", "import:a", "import:c"):
+        for b in ("import:a", "import:c", "import:b"):
+            for kind in ("reply", "like", "mention", "link"):
+                for ts in (None, 1.7e9, 1.6e9):
+                    for post in (None, "p2", "p1", "p10"):
+                        recs.append(Interaction(a, b, kind, ts, post, weight=random.Random(len(recs)).randint(1, 9)))
+    random.Random(0).shuffle(recs)
+    with Store(":memory:") as s:
+        s.write(recs[:100])
+        s.write(recs[100:])  # a second write: rows merged after the first ones
+        src, dst, kind, ts, w = s.interaction_arrays()
+        expected = s._conn.execute(
+            "SELECT src, dst, kind, ts, weight FROM interactions "
+            "ORDER BY src, dst, kind, ifnull(ts, -1.0e300), ifnull(post, '')").fetchall()
+        got = [(int(a), int(b), KINDS[int(k)], None if np.isnan(t) else float(t), float(x))
+               for a, b, k, t, x in zip(src, dst, kind, ts, w)]
+        assert got == [tuple(r) for r in expected]
+        assert len(got) == len(recs)
+        src, dst, kind, ts, w = s.interaction_arrays(kinds=["like"], since=1.65e9)
+        assert set(kind.tolist()) == {KINDS.index("like")} and (ts >= 1.65e9).all() and len(ts) == 9 * 4
