@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .errors import StoreError
-from .records import Actor, Interaction, Post, SameAs, split_actor_id
+from .records import Actor, Interaction, Post, SameAs
 
 __all__ = ["FINGERPRINT_QUERIES", "STORE_ENV", "RowBatch", "copy_store", "hash_rows", "is_store_url", "mask_url",
            "open_store"]
@@ -211,7 +211,8 @@ class RowBatch:
 
     def bare_rows(self) -> list[tuple[str, str]]:
         """``(id, platform)`` of the referenced actors, sorted by id."""
-        return [(a, split_actor_id(a)[0]) for a in sorted(self.bare)]
+        # split_actor_id(a)[0], inlined: a million-actor import calls it a million times
+        return [(a, a.partition(":")[0] if ":" in a else "") for a in sorted(self.bare)]
 
     def clear_rows(self) -> None:
         """Forget actors, posts and bare actors once written (interactions and links are written
