@@ -343,10 +343,7 @@ class Analysis:
         if key not in self._partitions:
             from .communities import detect_communities
 
-            if not self.view.n:
-                raise EmptyGraphError(f"sector {self.sector.name} has no actors: nothing to group "
-                                      "(import or crawl data first)")
-            self.progress.step("Detecting communities")
+            self.progress.step("Detecting communities")  # an empty graph: EmptyGraphError
             self._partitions[key] = detect_communities(
                 self.view, method=method, resolution=resolution, seed=self.seed, min_size=min_size,
                 runs=runs, projection=projection, progress=self.progress)
