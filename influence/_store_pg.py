@@ -566,14 +566,20 @@ class PgStore(_SharedCrawl, Store):
     def write(self, records: Iterable[Actor | Post | Interaction | SameAs], *,
               sum_duplicates: bool = True, _after=None) -> dict[str, int]:
         """Upsert records in one transaction; see :meth:`influence.store.Store.write`."""
+        psycopg = _psycopg()
+        try:
+            return self._write(self._fill(records), sum_duplicates, _after)
+        except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure) as exc:
+            raise StoreError(f"{self.path}: {_first_line(scrub(str(exc), self._url))}; try again") from None
 
+    def _fill(self, records):
         def fill(batch: RowBatch, new: dict[str, int]) -> None:
             for rec in records:
                 batch.add(rec)
                 if len(batch) >= WRITE_BATCH:
                     self._flush(batch, new)
 
-        return self._write(fill, sum_duplicates, _after)
+        return fill
 
     def write_interaction_columns(self, batches: Iterable[tuple], *, sum_duplicates: bool = True) -> dict[str, int]:
         """Write interactions given as columns in one transaction, the bulk path of file imports
@@ -630,7 +636,8 @@ class PgStore(_SharedCrawl, Store):
             self._staged = False  # a rolled-back transaction took the staging tables with it
             if isinstance(exc, psycopg.errors.ReadOnlySqlTransaction):
                 raise StoreError(f"{self.path}: the store is open read-only") from None
-            if isinstance(exc, psycopg.OperationalError):
+            retry = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
+            if isinstance(exc, psycopg.OperationalError) and not isinstance(exc, retry):
                 raise StoreError(f"{self.path}: {_first_line(scrub(str(exc), self._url))}") from None
             raise
         if has_links:
@@ -813,7 +820,7 @@ class PgStore(_SharedCrawl, Store):
 
         for attempt in range(8):
             try:
-                return self.write(records, sum_duplicates=False, _after=after)
+                return self._write(self._fill(records), False, after)
             except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure,
                     psycopg.errors.UniqueViolation):
                 # two workers inserting the same new actors/keys at once: one transaction lost,

@@ -369,3 +369,36 @@ def test_pg_arrays_in_several_chunks(pg_store, monkeypatch):
     assert _arrays(pg_store) == whole and len(whole) == 13
     src, dst, kind, ts, weight = pg_store.interaction_arrays()
     assert list(src) == sorted(src)  # in key order, across chunks
+
+
+def test_pg_crawl_batch_retried_after_a_deadlock(pg_store, monkeypatch):
+    """Two workers upserting the same new actors in another order can deadlock: PostgreSQL rolls
+    one transaction back, and write_crawl_batch runs it again (nothing of it had been written)."""
+    import psycopg
+
+    real = type(pg_store)._write
+    calls = []
+
+    def flaky(self, fill, sum_duplicates, after):
+        calls.append(1)
+        if len(calls) == 1:
+            with self._pg.transaction():  # like the database: a transaction begun, then rolled back
+                fill(_row_batch(), {"actors": 0, "posts": 0, "interactions": 0})
+                raise psycopg.errors.DeadlockDetected("deadlock detected")
+        return real(self, fill, sum_duplicates, after)
+
+    monkeypatch.setattr(type(pg_store), "_write", flaky)
+    new = pg_store.write_crawl_batch([Interaction("web:a.example", "web:b.example", "link")], source="web[0]",
+                                     done=[("https://a.example/", "200", 1.0)])
+    assert len(calls) == 2 and new["interactions"] == 1
+    assert pg_store.crawl_visited("web[0]") == {"https://a.example/": "200"}
+    monkeypatch.setattr(type(pg_store), "_write", lambda *a: (_ for _ in ()).throw(
+        psycopg.errors.DeadlockDetected("deadlock detected")))
+    with pytest.raises(StoreError, match="deadlock detected; try again"):
+        pg_store.write([Interaction("web:a.example", "web:c.example", "link")])
+
+
+def _row_batch():
+    from influence._storage import RowBatch
+
+    return RowBatch(False)
