@@ -157,6 +157,32 @@ def demo_store_copy(demo_store_file, tmp_path):
     return path
 
 
+@pytest.fixture(scope="module")
+def session_demo(_demo):
+    """While the module runs, ``influence.sector.open_sector("demo")`` (seed 0, read-only) gives
+    the session's demo instead of generating it again: the commands a module runs in-process
+    (CliRunner) and ``influence.analyze("demo")`` skip the seconds of generation. Same definition
+    and records (``open_sector("demo")`` saved once); each call gets its own read-only Store.
+    Modules that run commands on "demo" opt in with
+    ``pytestmark = pytest.mark.usefixtures("session_demo")``; ``influence.open_sector`` itself,
+    subprocesses and the other modules build the demo the library's way."""
+    import influence
+    import influence.sector
+
+    sector, path = _demo
+    real_open = influence.sector.open_sector
+    assert influence.open_sector is real_open  # resolved (and cached) before the patch
+
+    def open_sector(spec, *, create=False, readonly=None, seed=0):
+        if os.fspath(spec) == "demo" and seed == 0 and not create and readonly in (None, True):
+            return dataclasses.replace(sector, store=Store(path, readonly=True))
+        return real_open(spec, create=create, readonly=readonly, seed=seed)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(influence.sector, "open_sector", open_sector)
+        yield
+
+
 @pytest.fixture(scope="session")
 def demo_graph(demo_sector):
     """``demo_sector.graph()`` (a networkx DiGraph): copy it before changing it."""

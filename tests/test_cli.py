@@ -13,6 +13,9 @@ from influence_cli import cli
 
 KEYS = {"rank", "actor", "name", "platform", "score", "why"}
 
+#: the commands run on "demo" in-process get the session's demo (conftest.session_demo)
+pytestmark = pytest.mark.usefixtures("session_demo")
+
 
 @pytest.fixture
 def runner():

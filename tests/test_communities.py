@@ -46,6 +46,9 @@ from .conftest import SHARED, needs_shared, shared_path
 DATASETS = SHARED / "datasets"
 needs_shared = needs_shared("datasets")
 
+#: the commands run on "demo" in-process get the session's demo (conftest.session_demo)
+pytestmark = pytest.mark.usefixtures("session_demo")
+
 
 def as_sets(partition_or_list):
     if isinstance(partition_or_list, Partition):

@@ -22,6 +22,9 @@ from influence.text import tokenize
 
 from .conftest import shared_path
 
+#: the commands run on "demo" in-process get the session's demo (conftest.session_demo)
+pytestmark = pytest.mark.usefixtures("session_demo")
+
 
 @pytest.fixture(scope="module")
 def demo(demo_data):

@@ -9,7 +9,8 @@ file whose store holds a small synthetic sector), ``blogs.db`` (a store), ``inte
 ``../shared`` (a link to the shared data; pages that read it skip when it is absent).
 ``open_sector("demo")`` gives the session's demo sector (conftest: the same definition and records,
 built once) instead of generating it again for every page. Blocks that need the network are
-listed in ``NEEDS_NETWORK`` with the reason and do not run.
+listed in ``NEEDS_NETWORK`` with the reason and do not run; pages another test runs as a doctest
+are in ``RUN_ELSEWHERE``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ NEEDS_NETWORK = {
     ("social-sources.md", "run_crawl("): "crawls the sources of coffee.toml over the network",
     ("crawling.md", "fetch(session,"): "fetches https://blog.example/ over the network",
 }
+
+#: Pages another test already runs as a doctest (with the text that shows it does): not run twice.
+RUN_ELSEWHERE = {"python-api.md": ("test_pipeline.py", "python-api.md")}
 
 #: Pages whose example shows what the code no longer prints, until the page or the code is fixed
 #: (strict: the test fails once the example passes again, so the entry is removed).
@@ -128,7 +132,16 @@ def _run_doctest(code: str, ns: dict, name: str, line: int) -> None:
         pytest.fail("".join(out), pytrace=False)
 
 
-_WITH_EXAMPLES = [p for p in PAGES if _FENCE.search(p.read_text(encoding="utf-8"))]
+_WITH_EXAMPLES = [p for p in PAGES if _FENCE.search(p.read_text(encoding="utf-8"))
+                  and p.name not in RUN_ELSEWHERE]
+
+
+@pytest.mark.parametrize("page", sorted(RUN_ELSEWHERE))
+def test_page_run_elsewhere(page):
+    """A page left out here is run by the test named in RUN_ELSEWHERE."""
+    test_file, text = RUN_ELSEWHERE[page]
+    assert (REPO / "docs" / page).is_file()
+    assert text in (REPO / "tests" / test_file).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("page", _WITH_EXAMPLES, ids=[p.name for p in _WITH_EXAMPLES])

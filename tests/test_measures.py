@@ -162,11 +162,10 @@ def test_undirected_pairs_merges_reciprocal_edges_and_drops_self_loops():
     assert pairs.toarray().tolist()[0] == [0, 2, 0, 1]
 
 
-def test_coreness_on_demo_both_paths():
-    import influence
+def test_coreness_on_demo_both_paths(demo_sector):
     from influence.graph import build_arrays
 
-    sector = influence.open_sector("demo")
+    sector = demo_sector  # open_sector("demo"), built once per session (conftest)
     G = build_graph(sector.store, sector.ranking)
     ref = _core_reference(G)
     assert M.coreness(G) == ref
@@ -175,10 +174,9 @@ def test_coreness_on_demo_both_paths():
     assert len(set(ref.values())) > 3
 
 
-def test_engagement_audience_reach_diversity_on_demo():
-    import influence
+def test_engagement_audience_reach_diversity_on_demo(demo_sector, demo_data):
 
-    sector = influence.open_sector("demo")
+    sector = demo_sector  # open_sector("demo"), built once per session (conftest)
     G = build_graph(sector.store, sector.ranking)
     eng = M.engagement(G)
     posts = {v for v, d in G.nodes(data=True) if d.get("posts")}
@@ -189,7 +187,7 @@ def test_engagement_audience_reach_diversity_on_demo():
     assert eng[author] == expected
     aud = M.audience(G)
     assert all(np.isnan(aud[v]) == ("followers" not in d) for v, d in G.nodes(data=True))
-    truth = influence.datasets.make_sector(seed=0).truth
+    truth = demo_data.truth
     rd = M.reach_diversity(G, {v: truth.communities.get(v, -3) for v in G})
     bridge_mean = np.mean([rd[b] for b in truth.bridges if b in rd])
     others = [rd[v] for v in G if v not in truth.bridges and v not in truth.leaders and rd[v] > 0]
@@ -221,10 +219,9 @@ def test_pagerank_personalization_by_seeds_and_keywords():
     assert r["y"] > r["x"]
 
 
-def test_all_measures_run_on_demo_and_are_finite_where_defined():
-    import influence
+def test_all_measures_run_on_demo_and_are_finite_where_defined(demo_sector, demo_data):
 
-    sector = influence.open_sector("demo")
+    sector = demo_sector  # open_sector("demo"), built once per session (conftest)
     G = build_graph(sector.store, sector.ranking, keywords=sector.keywords)
     cfg = RankingConfig(measures={m: 1.0 for m in MEASURE_NAMES}, exclude_competitors=False)
     result = rank(G, cfg)
@@ -232,18 +229,17 @@ def test_all_measures_run_on_demo_and_are_finite_where_defined():
     for e in result:
         assert np.isfinite(e.score)
         assert e.score == pytest.approx(sum(s.contribution for s in e.measures.values()))
-    truth = influence.datasets.make_sector(seed=0).truth
+    truth = demo_data.truth
     top = {e.actor for e in result.top(40)}
     assert len(top & set(truth.leaders)) >= 10
 
 
-def test_fast_path_from_arrays_equals_networkx_path():
+def test_fast_path_from_arrays_equals_networkx_path(demo_sector):
     """rank(GraphView.from_arrays(build_arrays(...))) == rank(build_graph(...)), every measure."""
-    import influence
     from influence.graph import build_arrays
     from influence.measures import GraphView
 
-    sector = influence.open_sector("demo")
+    sector = demo_sector  # open_sector("demo"), built once per session (conftest)
     cfg = RankingConfig(measures={m: 1.0 for m in MEASURE_NAMES if m != "reach_diversity"},
                         half_life_days=30, exclude_competitors=False)
     slow = rank(build_graph(sector.store, cfg, keywords=sector.keywords), cfg)

@@ -14,6 +14,9 @@ from influence.graph import build_graph
 from influence.measures import in_degree, in_strength, pagerank
 from influence.ranking import rank, shortlist
 
+#: the commands run on "demo" in-process get the session's demo (conftest.session_demo)
+pytestmark = pytest.mark.usefixtures("session_demo")
+
 
 def test_pagerank_matches_networkx_on_karate():
     G = nx.karate_club_graph().to_directed()

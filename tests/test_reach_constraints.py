@@ -8,7 +8,6 @@ import pytest
 from click.testing import CliRunner
 from influence_cli import cli
 
-import influence
 from influence.communities import detect_communities
 from influence.errors import ConfigError
 from influence.ranking import rank
@@ -27,11 +26,13 @@ from influence.records import Actor, Interaction, Post
 
 DAY = 86400.0
 
+#: the commands run on "demo" in-process get the session's demo (conftest.session_demo)
+pytestmark = pytest.mark.usefixtures("session_demo")
+
 
 @pytest.fixture(scope="module")
-def demo():
-    with influence.open_sector("demo") as sector:
-        return sector.graph()
+def demo(demo_graph):
+    return demo_graph  # open_sector("demo").graph(), built once per session (conftest)
 
 
 @pytest.fixture
@@ -148,7 +149,7 @@ def test_diverse_objective_by_hand():
 # -- CLI -------------------------------------------------------------------------------------------
 
 
-def test_cli_diverse_with_quota_and_active_days(runner):
+def test_cli_diverse_with_quota_and_active_days(runner, demo_sector):
     args = ["shortlist", "demo", "--top", "8", "--strategy", "diverse", "--quota", "platform:mastodon=2",
             "--active-days", "30", "--runs", "50", "--format", "json"]
     r = runner.invoke(cli, args)
@@ -156,9 +157,8 @@ def test_cli_diverse_with_quota_and_active_days(runner):
     rows = json.loads(r.stdout)
     assert len(rows) == 8 and sum(r_["platform"] == "mastodon" for r_ in rows) == 2
     assert "inactive actors left out" in r.stderr
-    with influence.open_sector("demo") as sector:
-        latest = last_activity(sector.store)
-        G = sector.graph()
+    latest = last_activity(demo_sector.store)
+    G = demo_sector.graph()
     gone = inactive_actors(G, latest, 30)
     assert gone and not gone & {r_["actor"] for r_ in rows}
     assert r.stdout == runner.invoke(cli, args).stdout

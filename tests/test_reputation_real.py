@@ -23,6 +23,9 @@ _spec = importlib.util.spec_from_file_location("reputation_real",
 bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench)
 
+#: the commands run on "demo" in-process get the session's demo (conftest.session_demo)
+pytestmark = pytest.mark.usefixtures("session_demo")
+
 
 def _need(path):
     if not path.exists():

@@ -18,6 +18,9 @@ from .conftest import shared_path
 #: Small simulations: these tests check the plumbing; the statistics are tested in test_evaluate.
 FAST = ["--runs", "10", "--sample", "300"]
 
+#: the commands run on "demo" in-process get the session's demo (conftest.session_demo)
+pytestmark = pytest.mark.usefixtures("session_demo")
+
 
 def run(args, expect=0):
     result = CliRunner().invoke(cli, [str(a) for a in args])

@@ -26,6 +26,9 @@ from .conftest import shared_path
 
 DATA = Path(__file__).resolve().parent / "data"
 
+#: the commands run on "demo" in-process get the session's demo (conftest.session_demo)
+pytestmark = pytest.mark.usefixtures("session_demo")
+
 
 def _airline(limit=None):
     rows = {}
