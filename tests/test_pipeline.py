@@ -191,8 +191,10 @@ def test_bad_options_are_config_errors(sectors):
         a.overlap([a.ranking.top(1)[0].actor])
 
 
+
 def test_the_python_api_page_runs():
-    """docs/python-api.md's examples, run as a doctest: the documented calls stay true."""
+    """docs/python-api.md's examples, run as a doctest: the documented calls stay true
+    (tests/test_docs_examples.py leaves this page to this test: RUN_ELSEWHERE)."""
     import doctest
 
     from .conftest import REPO
