@@ -216,7 +216,7 @@ def test_cli_bad_constraints_exit_2(runner, args, message):
 
 
 def test_cli_says_when_the_selection_was_cut_to_fit_memory(runner, monkeypatch):
-    from influence import reach
+    from influence.reach import _selection as reach  # the module that reads the constants
 
     monkeypatch.setattr(reach, "MAX_REACH_BYTES", 100_000)
     r = runner.invoke(cli, ["shortlist", "demo", "--top", "3", "--strategy", "reach", "--activation", "0.3",

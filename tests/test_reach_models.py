@@ -127,7 +127,7 @@ def test_ris_matches_celf_on_demo(demo):
 
 
 def test_auto_switches_to_ris_on_large_graphs(monkeypatch):
-    from influence import reach
+    from influence.reach import _selection as reach  # the module that reads the constants
 
     G = nx.gnp_random_graph(40, 0.1, seed=1, directed=True)
     assert select_reach(G, 2, candidates=list(G), runs=5).params["method"] == "celf"
@@ -166,7 +166,7 @@ def _dense():
 
 
 def test_celf_uses_fewer_worlds_when_reaches_would_not_fit(monkeypatch):
-    from influence import reach
+    from influence.reach import _selection as reach  # the module that reads the constants
 
     G = _dense()
     full = select_reach(G, 3, candidates=list(G), p=0.3, runs=200, seed=0, method="celf")
@@ -182,7 +182,7 @@ def test_celf_uses_fewer_worlds_when_reaches_would_not_fit(monkeypatch):
 
 
 def test_auto_switches_to_ris_and_explicit_celf_is_refused_when_nothing_fits(monkeypatch):
-    from influence import reach
+    from influence.reach import _selection as reach  # the module that reads the constants
 
     G = _dense()
     monkeypatch.setattr(reach, "MAX_REACH_BYTES", 10_000)
@@ -193,7 +193,7 @@ def test_auto_switches_to_ris_and_explicit_celf_is_refused_when_nothing_fits(mon
 
 
 def test_ris_draws_fewer_sets_when_they_would_not_fit(monkeypatch):
-    from influence import reach
+    from influence.reach import _selection as reach  # the module that reads the constants
 
     G = _dense()
     monkeypatch.setattr(reach, "RIS_MIN_NODES", 10)
@@ -205,7 +205,7 @@ def test_ris_draws_fewer_sets_when_they_would_not_fit(monkeypatch):
 
 
 def test_reach_keys_do_not_depend_on_the_batch_size():
-    from influence.reach import _reach_keys
+    from influence.reach._worlds import reach_keys as _reach_keys
 
     G = _dense()
     W = sample_worlds(G, p=0.3, runs=30, seed=1)

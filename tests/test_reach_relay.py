@@ -21,7 +21,6 @@ from influence import RankingConfig, build_graph, rank
 from influence.evaluate import ic_spreading
 from influence.reach import (
     RELAY_MAX_SHARE,
-    _dominated,
     relay_blocks,
     relay_breakdown,
     sample_rr_sets,
@@ -30,6 +29,7 @@ from influence.reach import (
     select_reach,
     spread,
 )
+from influence.reach._relays import dominated as _dominated
 
 # -- a hand-made sector ----------------------------------------------------------------------------
 
