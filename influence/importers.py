@@ -971,6 +971,8 @@ _BLOCK_BYTES = 1 << 21
 _FAST_LINE_BYTES = 1 << 20
 #: Platforms whose handles actor_id normalises (lower case, prefixes); others are kept as given.
 _NORMALISED = frozenset({"web", "mastodon", "bluesky", "twitter", "reddit"})
+#: Most distinct actor values whose canonical id the columnar path keeps (then it starts again).
+_MAX_CACHED_IDS = 4_000_000
 #: What str.strip() may remove from an ASCII text, line ends aside.
 _SPACE = re.compile("[ \t\x0b\x0c\x1c-\x1f]")
 
@@ -1173,15 +1175,19 @@ class _ColumnReader:
         """Canonical actor ids of a column (as parse_actor_id and Interaction make and check
         them); rows whose value is refused go to ``bad``."""
         ids = self.ids
+        if len(ids) > _MAX_CACHED_IDS:  # memory stays bounded: start again
+            ids.clear()
         keys = raws if plats is None else list(zip(raws, plats))
-        missing = set(keys).difference(ids)
-        if missing:
+        # one dict lookup per value: with a million actors each is a cache miss, the cost here
+        out = list(map(ids.get, keys))
+        if None in out:
+            missing = {keys[j] for j, v in enumerate(out) if v is None}
             if plats is None:
                 self._new_ids(missing)
             else:
                 for key in missing:
                     ids[key] = self._actor(key[0], key[1] or self.platform)
-        out = list(map(ids.__getitem__, keys))
+            out = [ids[keys[j]] if v is None else v for j, v in enumerate(out)]
         if "" in out:
             bad.update(j for j, v in enumerate(out) if not v)
         return out
@@ -1215,6 +1221,8 @@ class _ColumnReader:
 
     def _kinds(self, raws: list[str], bad: set[int]) -> list[str]:
         cache = self.kinds
+        if len(cache) > 10_000:  # bad values, all different: memory stays bounded
+            cache.clear()
         for raw in set(raws).difference(cache):
             try:
                 cache[raw] = Kind.parse(raw).value if raw else (self.kind or "")
@@ -1227,6 +1235,8 @@ class _ColumnReader:
 
     def _rels(self, raws: list[str]) -> list[str | None]:
         cache = self.rels
+        if len(cache) > 100_000:
+            cache.clear()
         out = []
         for raw in raws:
             if raw not in cache:
