@@ -188,9 +188,9 @@ PENDING_LONG = {
     "influence/formats.py": "tool-export readers, to split per format",
     "influence/importers.py": "file import, to split per format (io/)",
     "influence/store.py": "SQLite store, to split (store/)",
+    "influence/_store_pg.py": "PostgreSQL store, new work in progress (store/)",
     "influence/measures.py": "GraphView and the measures, to split (measures/)",
     "influence/pipeline.py": "the analysis pipeline",
-    "influence/reach.py": "to split into influence/reach/ (audiences, worlds, RR sets, selection)",
 }
 
 
