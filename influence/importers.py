@@ -972,7 +972,7 @@ _FAST_LINE_BYTES = 1 << 20
 #: Platforms whose handles actor_id normalises (lower case, prefixes); others are kept as given.
 _NORMALISED = frozenset({"web", "mastodon", "bluesky", "twitter", "reddit"})
 #: Most distinct actor values whose canonical id the columnar path keeps (then it starts again).
-_MAX_CACHED_IDS = 4_000_000
+_MAX_CACHED_IDS = 1_000_000
 #: What str.strip() may remove from an ASCII text, line ends aside.
 _SPACE = re.compile("[ \t\x0b\x0c\x1c-\x1f]")
 

@@ -326,7 +326,7 @@ class _InteractionLoader:
     """
 
     #: Most actor ids kept in the id -> number dict (then it starts again, asking SQLite).
-    MAX_CACHED_ACTORS = 4_000_000
+    MAX_CACHED_ACTORS = 1_000_000
 
     def __init__(self, conn: sqlite3.Connection, sum_duplicates: bool) -> None:
         self.conn = conn

@@ -265,3 +265,23 @@ def test_interaction_arrays_come_in_key_order_whatever_the_write_order():
         assert len(got) == len(recs)
         src, dst, kind, ts, w = s.interaction_arrays(kinds=["like"], since=1.65e9)
         assert set(kind.tolist()) == {KINDS.index("like")} and (ts >= 1.65e9).all() and len(ts) == 9 * 4
+
+
+@pytest.mark.parametrize("first", [[], [Interaction("import:z", "import:y", "like")]])
+def test_duplicates_summed_in_the_order_given_or_last_kept(first):
+    """Within one write, weights of one key add up in the order given (so a store that already
+    holds interactions, merged through a temporary table, gets the same bits as a new one, and
+    writing again changes nothing); crawls keep the last row."""
+    rows = [Interaction("import:a", "import:b", "reply", 1.7e9, weight=w, rel=r)
+            for w, r in ((0.1, None), (0.2, "ugc"), (0.3, "nofollow"), (0.7, None))]
+    with Store(":memory:") as s:
+        s.write(first)
+        s.write(rows)
+        (got,) = [i for i in s.interactions() if i.source == "import:a"]
+        assert got.weight == ((0.1 + 0.2) + 0.3) + 0.7 and got.rel == "ugc"
+        before = s.fingerprint()
+        assert s.write(rows)["interactions"] == 0 and s.fingerprint() == before
+        s.write(rows, sum_duplicates=False)
+        (got,) = [i for i in s.interactions() if i.source == "import:a"]
+        assert got.weight == 0.7 and got.rel == "ugc"  # the last row; its rel is None: kept
+        assert s._conn.execute("PRAGMA foreign_key_check").fetchall() == []
