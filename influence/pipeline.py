@@ -54,7 +54,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from typing_extensions import Self
 
 from .errors import ConfigError, EmptyGraphError
 
@@ -282,7 +281,7 @@ class Analysis:
         if self._owns:
             self.sector.close()
 
-    def __enter__(self) -> Self:
+    def __enter__(self) -> Analysis:
         return self
 
     def __exit__(self, *exc) -> None:
