@@ -199,9 +199,9 @@ def _web_id(handle: str) -> str:
     if host.startswith("www."):
         host = host[4:]
     if is_url and host:
-        from .identity import _site_of_host
+        from .identity import site_of_host
 
-        return _site_of_host(host)
+        return site_of_host(host)
     if not host:
         return host
     # the path (and query: xanga.com/home.aspx?user=ana) tells blogs on one host apart
