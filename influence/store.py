@@ -13,7 +13,11 @@ Guarantees
   migrates it forward (in a transaction), opening a newer one raises
   :class:`~influence.errors.SchemaVersionError`.
 
-File databases use WAL journaling, so readers never block the writer.
+File databases use WAL journaling, so readers never block the writer. Writes are bulk loads
+(:class:`_InteractionLoader`): actors numbered as they are met, a new store's interaction indexes
+built after the load, foreign-key checks off inside the write transaction only (every actor
+number written comes from the actors table in that transaction); durability is unchanged (WAL,
+``synchronous = NORMAL``).
 
 Concurrency
 -----------
@@ -29,8 +33,8 @@ A store opened ``readonly`` never writes: no schema migration, no cached fingerp
 :meth:`Store.close` when this process created them (and no other process has the store open).
 
 Within one :meth:`Store.write` call, interactions with the same key are *one* interaction whose
-weight is the sum of the rows' weights (a file that lists the same unweighted edge three times means
-weight 3). Across calls, a later write of the same key *replaces* the weight, so importing the same
+weight is the sum of the rows' weights, added in the order given (a file that lists the same
+unweighted edge three times means weight 3). Across calls, a later write of the same key *replaces* the weight, so importing the same
 file again leaves the store unchanged.
 
 Examples
