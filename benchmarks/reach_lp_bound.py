@@ -34,7 +34,7 @@ import scipy.sparse as sp
 from reach_compare import DATASETS, NETWORKS, baselines, load
 from scipy.optimize import linprog
 
-from influence.reach import _index, sample_rr_sets, sample_worlds, select_reach, spread
+from influence.reach import node_index, sample_rr_sets, sample_worlds, select_reach, spread
 
 
 def lp_bound(keys: list[np.ndarray], k: int, runs: int) -> tuple[float, float]:
@@ -58,7 +58,7 @@ def rr_rows(net: str, G, args) -> None:
     """The rows of one network on RR sets: each eligible actor covers the sets it belongs to."""
     R = sample_rr_sets(G, args.rr_sets, seed=args.seed)
     eligible = [v for v in G if not G.nodes[v].get("is_competitor")]
-    idx = _index(R.nodes, eligible)
+    idx = node_index(R.nodes, eligible)
     set_of = np.repeat(np.arange(len(R)), np.diff(R.ptr))
     col = np.full(len(R.nodes), -1)
     col[idx] = np.arange(len(idx))
@@ -102,7 +102,7 @@ def main(argv=None) -> int:
             continue
         W = sample_worlds(G, runs=args.runs, seed=args.seed)
         eligible = [v for v in G if not G.nodes[v].get("is_competitor")]
-        keys = W.reach_keys(_index(W.nodes, eligible))
+        keys = W.reach_keys(node_index(W.nodes, eligible))
         order = baselines(G)["pagerank"]
         res = select_reach(G, max(args.ks), worlds=W)
         for k in args.ks:

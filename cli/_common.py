@@ -144,11 +144,11 @@ def resolve_config(base, config_file: str | None, assignments: Sequence[str], se
 
 
 def _flatten_table(table) -> dict:
-    from influence.config import _flatten
+    from influence.config import flatten
 
     if not isinstance(table, dict):
         raise UserError("the [ranking] config must be a table")
-    return _flatten(table)
+    return flatten(table)
 
 
 def open_sector_arg(spec: str, *, create: bool = False, readonly: bool | None = None, seed: int = 0):

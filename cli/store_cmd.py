@@ -46,8 +46,7 @@ def copy_cmd(src: str, dst: str, quiet: bool) -> None:
       influence store copy coffee.db postgresql://crawler@db.example/coffee
       influence store copy postgresql://crawler@db.example/coffee coffee-copy.db
     """
-    from influence._storage import copy_store, is_store_url, mask_url, open_store
-    from influence.store import is_store_file
+    from influence.store import copy_store, is_store_file, is_store_url, mask_url, open_store
 
     src_spec, dst_spec = _store_spec(src), _store_spec(dst)
     if src_spec == dst_spec or (not is_store_url(src_spec) and not is_store_url(dst_spec)

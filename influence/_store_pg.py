@@ -34,7 +34,7 @@ from itertools import repeat
 from ._storage import FINGERPRINT_QUERIES, RowBatch, check_url, hash_rows, mask_url, scrub
 from .errors import SchemaVersionError, StoreError
 from .records import Actor, Interaction, Post, SameAs
-from .store import _NO_TS, WRITE_BATCH, Store
+from .store import NO_TS, WRITE_BATCH, Store
 
 __all__ = ["PgStore", "PG_SCHEMA_VERSION", "connect"]
 
@@ -737,7 +737,7 @@ class PgStore(_SharedCrawl, Store):
         code = "CASE i.kind " + " ".join(f"WHEN '{k}' THEN {j}" for j, k in enumerate(KINDS)) + " END"
         inner = (f"SELECT row_number() OVER (ORDER BY i.src, i.dst, i.kind, coalesce(i.ts, -1.0e300), "
                  f"coalesce(i.post, '')) AS rn, int8send(i.src) || int8send(i.dst) || "
-                 f"int8send(({code})::bigint) || float8send(coalesce(i.ts, {_NO_TS!r})::float8) || "
+                 f"int8send(({code})::bigint) || float8send(coalesce(i.ts, {NO_TS!r})::float8) || "
                  f"float8send(i.weight::float8) AS rec FROM interactions i")
         if platforms is not None:
             inner += " JOIN actors a ON a.num = i.src"
@@ -756,7 +756,7 @@ class PgStore(_SharedCrawl, Store):
         ts = data["ts"].astype(np.float64)
         weight = data["w"].astype(np.float64)
         del data, raw
-        unknown = ts <= _NO_TS / 2
+        unknown = ts <= NO_TS / 2
         bad = ~unknown & ~((ts >= TIMESTAMP_MIN) & (ts < TIMESTAMP_MAX))
         ts[unknown | bad] = np.nan
         if bad.any():

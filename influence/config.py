@@ -512,4 +512,3 @@ def _assign(out: dict, key: str, value: Any) -> None:
 
 
 #: The former private name, kept while the CLI (``cli/_common.py``) still imports it.
-_flatten = flatten

@@ -380,7 +380,7 @@ def _reddit_item(d: dict, refs: _Refs, rep) -> list:
         if not fresh:
             return out
         if not is_self and url and "://" in url:
-            from .crawl._api import web_actor
+            from .crawl.api import web_actor
 
             try:
                 from urllib.parse import urlsplit
@@ -651,7 +651,7 @@ def _tweet(t: dict, users: dict, known: dict, refs: _Refs, rep) -> list:
 def _links(author: str, urls: Iterable, ts, pid: str, refs: _Refs) -> list:
     from urllib.parse import urlsplit
 
-    from .crawl._api import web_actor
+    from .crawl.api import web_actor
 
     out, seen = [], set()
     for u in urls:
@@ -914,7 +914,7 @@ def _activity(act: dict, refs: _Refs, rep, fields: _Fields) -> list:
     if obj.get("type") not in _AP_CREATE:
         _bump(rep.unresolved, f"Create activities of a {obj.get('type')} (not imported)")
         return []
-    from .crawl._api import html_links, html_to_text, profile_actor
+    from .crawl.api import html_links, html_to_text, profile_actor
 
     author_uri = _ap_id(obj.get("attributedTo")) or actor_uri
     author = _ap_actor(author_uri) or actor
@@ -968,7 +968,7 @@ def _activity(act: dict, refs: _Refs, rep, fields: _Fields) -> list:
             _bump(rep.unresolved, "mentions of an unknown account")
         elif target not in (author, reply_target):
             out.append(refs.emit(Interaction(author, target, "mention", ts, pid)))
-    from .crawl._api import web_actor
+    from .crawl.api import web_actor
 
     seen = set()
     for href, rel, cls in html_links(obj.get("content") if isinstance(obj.get("content"), str) else None):
@@ -1212,7 +1212,7 @@ def _bsky_record(did: str, me: str, collection: str, rkey: str, rec: dict, refs:
     if collection != "app.bsky.feed.post":
         _bump(rep.unresolved, f"{collection} records (not imported)")
         return []
-    from .crawl._api import web_actor
+    from .crawl.api import web_actor
 
     uri = f"at://{did}/{collection}/{rkey}"
     reply = rec.get("reply") if isinstance(rec.get("reply"), dict) else {}

@@ -214,4 +214,3 @@ def web_actor(url: str) -> str | None:
 
 
 #: The former private name, kept while :mod:`influence.records` still imports it.
-_site_of_host = site_of_host

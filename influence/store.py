@@ -70,7 +70,8 @@ from .records import (
     StoredDataWarning,
 )
 
-__all__ = ["Store", "SCHEMA_VERSION", "is_store_file", "busy_timeout", "DEFAULT_BUSY_TIMEOUT", "open_store"]
+__all__ = ["Store", "SCHEMA_VERSION", "is_store_file", "busy_timeout", "DEFAULT_BUSY_TIMEOUT", "open_store",
+           "copy_store", "is_store_url", "mask_url", "NO_TS"]
 
 #: Seconds a writer waits for another process's write transaction before giving up
 #: (``INFLUENCE_BUSY_TIMEOUT`` overrides it).
@@ -121,7 +122,7 @@ _UPSERT_POST = """
 
 # Unknown timestamps are NULL in the table; the unique key folds them to this sentinel because SQL
 # NULLs are all distinct in a UNIQUE index, which would make every timeless row "new".
-_NO_TS = -1.0e300
+NO_TS = -1.0e300
 
 # Stored timestamps outside the accepted range (records.TIMESTAMP_MIN/MAX), written by versions
 # that did not check it, are read as unknown (NULL) with a StoredDataWarning; see docs/safety.md.
@@ -289,6 +290,28 @@ def open_store(spec: str | os.PathLike, *, readonly: bool = False):
     from ._storage import open_store as _open
 
     return _open(spec, readonly=readonly)
+
+
+def copy_store(src, dst, *, log=None) -> dict[str, int]:
+    """Copy every record and the crawl state of one store into another, empty one (either back
+    end): see :func:`influence._storage.copy_store`."""
+    from ._storage import copy_store as _copy
+
+    return _copy(src, dst, log=log)
+
+
+def is_store_url(spec) -> bool:
+    """True for a ``postgresql://`` (or ``postgres://``) store URL."""
+    from ._storage import is_store_url as _is_url
+
+    return _is_url(spec)
+
+
+def mask_url(text) -> str:
+    """``text`` with the password of any store URL in it replaced by ``***``."""
+    from ._storage import mask_url as _mask
+
+    return _mask(text)
 
 
 def is_store_file(path: str | os.PathLike) -> bool:
@@ -1003,7 +1026,7 @@ class Store:
 
         where, params = self._filters(kinds, since, until, platforms)
         code = "CASE i.kind " + " ".join(f"WHEN '{k}' THEN {j}" for j, k in enumerate(KINDS)) + " END"
-        sql = f"SELECT i.src, i.dst, {code}, ifnull(i.ts, {_NO_TS}), i.weight, i.rowid FROM interactions i"
+        sql = f"SELECT i.src, i.dst, {code}, ifnull(i.ts, {NO_TS}), i.weight, i.rowid FROM interactions i"
         if platforms is not None:
             sql += " JOIN actors a ON a.num = i.src"
         if where:
@@ -1020,7 +1043,7 @@ class Store:
         data = np.concatenate(parts) if parts else np.zeros((0, 6))
         data = data[self._key_order(data)]
         ts = data[:, 3].copy()
-        unknown = ts <= _NO_TS / 2
+        unknown = ts <= NO_TS / 2
         bad = ~unknown & ~((ts >= TIMESTAMP_MIN) & (ts < TIMESTAMP_MAX))
         ts[unknown | bad] = np.nan
         if bad.any():
@@ -1030,7 +1053,7 @@ class Store:
 
     def _key_order(self, data):
         """The order of the interactions' key (source, target, kind name, time, post) over rows
-        ``(src, dst, kind code, ts or _NO_TS, weight, rowid)``: as ``ORDER BY`` the key would
+        ``(src, dst, kind code, ts or NO_TS, weight, rowid)``: as ``ORDER BY`` the key would
         give. Rows equal on all but the post (rare) are ordered by their posts, read by rowid."""
         import numpy as np
 

@@ -159,13 +159,7 @@ def test_the_checker_sees_a_private_import(tmp_path):
 
 #: Files other work in progress still has to switch to public names (issue 15): each is checked by
 #: the xfail test below, every other file by the strict one.
-PENDING_PRIVATE = {
-    "cli/_common.py": "imports config._flatten (public: influence.config.flatten)",
-    "cli/store_cmd.py": "imports the private module influence._storage",
-    "influence/_store_pg.py": "imports store._NO_TS",
-    "influence/formats.py": "imports from influence.crawl._api (public: influence.crawl.api)",
-    "influence/records.py": "imports identity._site_of_host (public: identity.site_of_host)",
-}
+PENDING_PRIVATE: dict[str, str] = {}
 
 
 def _where(line: str) -> str:
@@ -177,7 +171,6 @@ def test_no_module_imports_another_modules_private_names():
     assert not found, "private names used across modules:\n" + "\n".join(found)
 
 
-@pytest.mark.xfail(strict=False, reason="files in PENDING_PRIVATE still use private names")
 def test_no_pending_private_imports_remain():
     found = [v for v in violations(FILES, ROOT) if _where(v) in PENDING_PRIVATE]
     assert not found, "\n".join(found)

@@ -183,10 +183,3 @@ __all__ = [
     "spread",
     "upper_bound",
 ]
-
-# The former private names (cli/overlap.py and benchmarks/reach_lp_bound.py imported them), kept
-# for a while as aliases of the public ones.
-_index = node_index
-_matrix = graph_matrix
-_overlaps = overlap_counts
-_node_attr = node_attribute
