@@ -355,7 +355,7 @@ def import_file(store, path: str | os.PathLike, *, skip_bad_rows: bool = False, 
         batches = _interaction_columns(path, on_bad_row, rep, **options)
         if batches is not None:  # a CSV/TSV of interactions: the columnar path
             if progress is not None:
-                batches = _batches_with_progress(batches, rep, progress)
+                batches = _with_progress(batches, rep, progress)
             rep.new = store.write_interaction_columns(batches)
             return rep
     records = read_records(path, on_bad_row=on_bad_row, report=rep, **options)
@@ -365,23 +365,15 @@ def import_file(store, path: str | os.PathLike, *, skip_bad_rows: bool = False, 
     return rep
 
 
-def _batches_with_progress(batches, rep: ImportReport, progress: Callable[[int], None]):
+def _with_progress(items, rep: ImportReport, progress: Callable[[int], None]):
+    """``items`` (records, or column batches) passed through, calling ``progress(rows read)``
+    whenever 10,000 more rows have been read, and once at the end."""
     last = 0
-    for batch in batches:
+    for item in items:
         if rep.rows - last >= 10_000:
             last = rep.rows
             progress(last)
-        yield batch
-    progress(rep.rows)
-
-
-def _with_progress(records, rep: ImportReport, progress: Callable[[int], None]):
-    last = 0
-    for rec in records:
-        if rep.rows - last >= 10_000:
-            last = rep.rows
-            progress(last)
-        yield rec
+        yield item
     progress(rep.rows)
 
 
