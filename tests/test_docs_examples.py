@@ -46,11 +46,7 @@ RUN_ELSEWHERE = {"python-api.md": ("test_pipeline.py", "python-api.md")}
 
 #: Pages whose example shows what the code no longer prints, until the page or the code is fixed
 #: (strict: the test fails once the example passes again, so the entry is removed).
-KNOWN_DRIFT = {
-    "social-sources.md": "parse_context now emits 17 SameAs records for this thread, the page shows "
-                         "13: three are repeats (austinkocher -> web:fedified.com three times, hugo -> "
-                         "web:gameiro.pt twice) since sites map to their registrable domain",
-}
+KNOWN_DRIFT: dict[str, str] = {}
 
 _FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
 
