@@ -543,8 +543,11 @@ class _Crawler:
                               budget=self.client.has_budget, stop=lambda: self.emit.full):
             yield from self.statuses(items)
 
-    def statuses(self, items: list) -> Iterator:
-        items = [s for s in items if isinstance(s, dict) and isinstance(s.get("account"), dict)]
+    def statuses(self, items: list, expand: bool = True) -> Iterator:
+        """Records of a page of statuses, each then expanded (its thread, boosts, favourites) unless
+        ``expand`` is false: a thread's statuses are not expanded again (one thread, one request).
+        A status without an account is reported, not parsed."""
+        items = [s for s in items if isinstance(s, dict)]
         index_accounts(items, self.domain, into=self.accounts)
         for s in items:
             for st in (s, s.get("reblog")):
@@ -554,12 +557,15 @@ class _Crawler:
             if self.emit.full:
                 return
             try:
+                if not isinstance(s.get("account"), dict):
+                    raise ValueError("no account")
                 records = parse_status(s, domain=self.domain, accounts=self.accounts, uris=self.uris)
             except (KeyError, TypeError, ValueError) as exc:
                 self.ctx.error("malformed status", self.base, f"{s.get('id')}: {exc}")
                 continue
             yield from self.emit(records)
-            yield from self.expand(s.get("reblog") if isinstance(s.get("reblog"), dict) else s)
+            if expand:
+                yield from self.expand(s.get("reblog") if isinstance(s.get("reblog"), dict) else s)
 
     def expand(self, status: dict) -> Iterator:
         sid = str(status.get("id") or "")
@@ -575,7 +581,7 @@ class _Crawler:
                           if isinstance(s, dict)]
                 for s in thread:
                     self.expanded.add(("context", str(s.get("id"))))  # one thread, one request
-                yield from self.statuses_only(thread)
+                yield from self.statuses(thread, expand=False)
             elif ctx_json is not None:
                 self.ctx.error("malformed json", f"{base}/context", "expected ancestors/descendants")
         for flag, path, kind in (("reblogs", "reblogged_by", "reshare"), ("favourites", "favourited_by", "like")):
@@ -612,19 +618,3 @@ class _Crawler:
             url, params = page.next, None
             if not page.items:
                 break
-
-    def statuses_only(self, items: list) -> Iterator:
-        """A thread's statuses: their records, without expanding each of them again."""
-        index_accounts(items, self.domain, into=self.accounts)
-        for s in items:
-            if s.get("id") and s.get("uri"):
-                self.uris[str(s["id"])] = s["uri"]
-        for s in items:
-            if self.emit.full:
-                return
-            try:
-                records = parse_status(s, domain=self.domain, accounts=self.accounts, uris=self.uris)
-            except (KeyError, TypeError, ValueError) as exc:
-                self.ctx.error("malformed status", self.base, f"{s.get('id')}: {exc}")
-                continue
-            yield from self.emit(records)

@@ -369,6 +369,24 @@ def test_malformed_json_is_counted_not_raised(replay, ctx_factory):
     assert len(posts_of(recs)) == 40
 
 
+def test_a_status_without_an_account_is_reported_in_listings_and_threads(replay, ctx_factory, fx):
+    """One loop parses a listing's statuses and a thread's: both report a status with no account
+    (an error, not a silent drop) and keep the others; only the listing's are expanded."""
+    server = replay("mastodon")
+    good, reply = fx("mastodon", "mastodon.social_timelines_tag_rstats_limit5.json")[:2]
+    good, reply = {**good, "replies_count": 1}, {**reply, "replies_count": 3}
+    orphan = {"id": "1", "uri": "https://mastodon.social/s/1", "content": "<p>no author</p>"}
+    server.fault("GET", "/api/v1/timelines/tag/rstats", 200, {}, json.dumps([orphan, good]).encode())
+    thread = {"ancestors": [], "descendants": [{**orphan, "id": "2"}, reply]}
+    server.fault("GET", f"/api/v1/statuses/{good['id']}/context", 200, {}, json.dumps(thread).encode())
+    ctx = ctx_factory()
+    recs = list(mastodon.crawl(source(server, hashtags=["rstats"], context=True), ctx))
+    assert ctx.errors == {"malformed status": 2}
+    assert set(posts_of(recs)) == {good["uri"], reply["uri"]}
+    assert server.requests_to(f"/api/v1/statuses/{good['id']}/context")
+    assert not server.requests_to(f"/api/v1/statuses/{reply['id']}/context")  # not expanded again
+
+
 def test_pagination_never_leaves_the_instance(replay, ctx_factory, fx):
     server = replay("mastodon")
     body = (fx("mastodon", "mastodon.social_timelines_tag_rstats_limit5.json"))
