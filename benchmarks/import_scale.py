@@ -6,8 +6,9 @@ Usage::
     python benchmarks/import_scale.py --rows 1000000  # smaller runs while developing
 
 What it does: writes a seeded interactions CSV under /tmp (``source,target,kind,timestamp``: a
-directed power-law graph over ``rows / 5`` actors, the generator of ``rank_scale.py``; epoch-second
-timestamps, four kinds), then times, each in its own process so peak memory (``ru_maxrss``) is
+directed power-law graph over ``rows / 5`` actors, the generator of ``rank_scale.py`` written as
+``cli_scale.py`` writes it, so self-loops are dropped: slightly fewer rows than ``--rows``;
+epoch-second timestamps, four kinds), then times, each in its own process so peak memory (``ru_maxrss``) is
 measured separately:
 
 - ``influence import STORE FILE -q`` (the CLI, a fresh store);
@@ -32,32 +33,20 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
-import numpy as np
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cli_scale import write_csv as write_interactions  # noqa: E402
+from rank_scale import make_edges  # noqa: E402
 
-KINDS = ("mention", "reply", "reshare", "like")
 
-
-def write_csv(path: str, rows: int, seed: int) -> None:
-    """A seeded power-law interaction list (as benchmarks/rank_scale.py draws its graphs)."""
-    n = max(rows // 5, 2)
-    rng = np.random.default_rng(seed)
-    ranks = np.arange(1, n + 1, dtype=float)
-    p_in = ranks ** -0.9
-    p_in /= p_in.sum()
-    p_out = ranks ** -0.6
-    p_out /= p_out.sum()
-    dst = rng.permutation(n)[rng.choice(n, size=rows, p=p_in)]
-    src = rng.permutation(n)[rng.choice(n, size=rows, p=p_out)]
-    kind = rng.integers(0, len(KINDS), size=rows)
-    ts = 1_600_000_000 + rng.integers(0, 100_000_000, size=rows)
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write("source,target,kind,timestamp\n")
-        step = 200_000
-        for i in range(0, rows, step):
-            fh.write("".join(f"u{a},u{b},{KINDS[k]},{t}\n" for a, b, k, t in zip(
-                src[i:i + step].tolist(), dst[i:i + step].tolist(), kind[i:i + step].tolist(),
-                ts[i:i + step].tolist())))
+def write_csv(path: str, rows: int, seed: int) -> int:
+    """A seeded power-law interaction list over ``rows / 5`` actors: ``rank_scale.make_edges``
+    written as ``cli_scale.write_csv`` writes it (one year of epoch-second timestamps). Returns
+    the rows written: ``make_edges`` drops self-loops, a handful per million."""
+    src, dst, kind = make_edges(max(rows // 5, 2), rows, seed)
+    write_interactions(path, src, dst, kind, seed)
+    return len(src)
 
 
 def peak_mb() -> float:
@@ -155,14 +144,14 @@ def main(argv=None) -> int:
         print(json.dumps(fn(args.csv, args.db)))
         return 0
 
-    csv_path = os.path.join(tempfile.gettempdir(), f"influence_import_scale_{args.rows}_{args.seed}.csv")
+    csv_path = os.path.join(tempfile.gettempdir(), f"influence_import_scale_{args.rows}_{args.seed}_noloops.csv")
     if not os.path.exists(csv_path):
         t = time.perf_counter()
         write_csv(csv_path + ".part", args.rows, args.seed)
         os.replace(csv_path + ".part", csv_path)
         print(f"# wrote {csv_path} ({os.path.getsize(csv_path) / 2**20:.0f} MB) in {time.perf_counter() - t:.1f} s")
     load = os.getloadavg()[0]
-    print(f"# import_scale --rows {args.rows:,} --seed {args.seed}; load average {load:.1f} on "
+    print(f"# import_scale --rows {args.rows:,} --seed {args.seed} ({csv_path}); load average {load:.1f} on "
           f"{os.cpu_count()} cores")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -172,7 +161,7 @@ def main(argv=None) -> int:
         results["library"] = run_part("library", csv_path, lib_db)
         if not args.no_again:
             results["again"] = run_part("again", csv_path, lib_db)
-    rows = args.rows
+    rows = ref.get("rows", args.rows)  # the rows in the file (self-loops dropped)
     base = ref.get("seconds")
     print(f"{'step':<58}{'s':>8}{'rows/s':>11}{'ratio':>7}{'peak MB':>9}")
     labels = {
