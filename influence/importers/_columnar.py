@@ -1,0 +1,445 @@
+"""The columnar path: a plain CSV/TSV of interactions read into column batches for
+:meth:`~influence.store.Store.write_interaction_columns`, checked like the records."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import math
+import re
+import zlib
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from itertools import repeat
+
+from ..errors import InputDataError
+from ..records import (
+    PLATFORM_RE,
+    TIMESTAMP_MAX,
+    TIMESTAMP_MIN,
+    WEIGHT_MAX,
+    Interaction,
+    Kind,
+    check_id,
+    clean_text,
+    parse_actor_id,
+)
+from ._lines import MAX_LINE_BYTES, CsvRecords, bad_row, open_binary, refuse, text_lines
+from ._mapping import map_header
+from ._prepare import prepare
+from ._report import ImportReport
+from ._schema import build_record, check_columns
+
+# -- the columnar path: CSV/TSV files of interactions -------------------------------------------
+#
+# import_file reads a plain CSV/TSV of interactions a block of lines at a time into columns and
+# writes them with Store.write_interaction_columns: no record object per row. Every value gets the
+# checks Interaction makes (most of them once per distinct value: actor ids, kinds); a row that
+# fails one, or that the block's cheap checks cannot vouch for, is read again by the per-record
+# code (build_record), which gives the same line-numbered error or the same record. Anything unusual in
+# the file (a quote, a lone carriage return, a NUL, bytes that are not UTF-8, a very long line)
+# hands the rest of the file, from that block on, to the per-record reader (CsvRecords).
+
+#: Bytes read per block by the columnar path (then completed to the end of its last line).
+BLOCK_BYTES = 1 << 21
+#: A block whose last line is longer than this goes to the per-record reader (it checks the
+#: MAX_LINE_BYTES limit).
+_FAST_LINE_BYTES = 1 << 20
+#: Platforms whose handles actor_id normalises (lower case, prefixes); others are kept as given.
+_NORMALISED = frozenset({"web", "mastodon", "bluesky", "twitter", "reddit"})
+#: Most distinct actor values whose canonical id the columnar path keeps (then it starts again).
+_MAX_CACHED_IDS = 1_000_000
+#: What str.strip() may remove from an ASCII text, line ends aside.
+_SPACE = re.compile("[ \t\x0b\x0c\x1c-\x1f]")
+
+
+def interaction_columns(path, on_bad_row, rep: ImportReport, *, fmt=None, record_type=None, platform="import",
+                         kind=None, columns=None, mentions_from=None, post_author=None):
+    """Batches of interaction columns for :meth:`Store.write_interaction_columns`, or ``None``
+    when the file is not a CSV/TSV of interactions with a plain header (read it record by record)."""
+    del post_author  # export formats only
+    p, fmt, kind, rep, mapping = prepare(path, fmt, record_type, platform, kind, rep, columns, mentions_from)
+    if fmt not in ("csv", "tsv") or mentions_from is not None:
+        return None
+    delim = "\t" if fmt == "tsv" else ","
+    try:
+        fh = open_binary(p)
+        first = fh.readline(MAX_LINE_BYTES + 1)
+    except (OSError, EOFError, zlib.error):
+        return None  # the per-record reader reports it
+    first = first[3:] if first.startswith(b"\xef\xbb\xbf") else first
+    try:
+        text = first.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if (text is None or not text.endswith("\n") or '"' in text or "\x00" in text or not text.strip()
+            or "\r" in text[:-2]):
+        fh.close()
+        return None
+    header = [h.strip() for h in text.rstrip("\r\n").split(delim)]
+    try:
+        if mapping is not None:
+            header = map_header(header, mapping, p, 1)
+        rtype = check_columns(p, header, record_type, kind, rep, 1)
+    except BaseException:
+        fh.close()
+        raise
+    if rtype != "interactions":
+        fh.close()
+        return None
+    return _ColumnReader(fh, p, header, delim, platform, kind, on_bad_row, rep).batches()
+
+
+class _ColumnReader:
+    """Reads the rows of an interactions CSV/TSV after its header as column batches."""
+
+    def __init__(self, fh, path: str, header: list[str], delim: str, platform: str, kind: str | None,
+                 on_bad_row, rep: ImportReport) -> None:
+        self.fh, self.path, self.header, self.delim = fh, path, header, delim
+        self.platform, self.kind, self.on_bad_row, self.rep = platform, kind, on_bad_row, rep
+        self.at = {name: i for i, name in enumerate(header)}  # the last of equal names, as dict(zip())
+        self.ids: dict = {}  # raw value (or (raw, platform)) -> canonical id, "" when refused
+        self.kinds: dict[str, str] = {}
+        self.rels: dict[str, str | None] = {}
+        self.trusted = True  # false once the columns disagreed with the per-record code
+
+    def batches(self) -> Iterator[tuple]:
+        p = self.path
+        try:
+            with self.fh:
+                yield from self._batches()
+        except UnicodeDecodeError:
+            raise InputDataError("not UTF-8 text", path=p) from None
+        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+            raise InputDataError(f"bad gzip file: {exc}", path=p) from None
+        except OSError as exc:
+            raise InputDataError(f"cannot read the file: {exc.strerror or exc}", path=p) from None
+
+    def _batches(self) -> Iterator[tuple]:
+        fh, lineno = self.fh, 1
+        while True:
+            block = fh.read(BLOCK_BYTES)
+            if not block:
+                return
+            if not block.endswith(b"\n"):
+                block += fh.readline(MAX_LINE_BYTES + 1)
+            unusual = (b'"' in block or b"\x00" in block
+                       or (b"\r" in block and block.count(b"\r") != block.count(b"\r\n"))
+                       or len(block) - block.rfind(b"\n", 0, len(block) - 1) > _FAST_LINE_BYTES)
+            text = None
+            if not unusual:
+                try:
+                    text = block.decode("utf-8")
+                except UnicodeDecodeError:
+                    pass
+            if text is None or not self.trusted:
+                yield from self._records_from(block, lineno)
+                return
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")
+            lines = text.split("\n")
+            if lines[-1] == "":
+                lines.pop()
+            batch = self._block(text, lines, lineno + 1)
+            lineno += len(lines)
+            if batch is not None:
+                yield batch
+
+    # -- one block ---------------------------------------------------------------------------
+
+    def _block(self, text: str, lines: list[str], first: int) -> tuple | None:
+        n, delim, rep = len(self.header), self.delim, self.rep
+        counts = list(map(str.count, lines, repeat(delim, len(lines))))
+        special: list[int] = []  # lines read again by the per-record code, by index in ``lines``
+        if counts.count(n - 1) == len(lines):
+            good = None
+            rows = lines
+        else:
+            good = [j for j, c in enumerate(counts) if c == n - 1]
+            special = [j for j, c in enumerate(counts) if c != n - 1 and lines[j].strip()]
+            rows = [lines[j] for j in good]
+        rep.rows += len(rows) + len(special)
+        k = len(rows)
+        flat = delim.join(rows).split(delim) if k else []
+        at = self.at
+
+        # str.strip on every value, unless the block holds no character it could remove
+        strip = not text.isascii() or _SPACE.search(text) is not None
+
+        def column(name: str) -> list[str] | None:
+            i = at.get(name)
+            if i is None:
+                return None
+            return list(map(str.strip, flat[i::n])) if strip else flat[i::n]
+
+        bad: set[int] = set()
+        plats = column("platform")
+        src = self._canonical(column("source"), plats, bad)
+        dst = self._canonical(column("target"), plats, bad)
+        kinds = column("kind")
+        kinds = self._kinds(kinds, bad) if kinds is not None else [self.kind] * k
+        ts = column("timestamp")
+        ts = _timestamps(ts, bad) if ts is not None else [None] * k
+        weight = column("weight")
+        if weight is not None:
+            weight = _weights(weight, bad)
+        post = _posts(column("post_id"), column("post"), bad)
+        rel = column("rel")
+        if rel is not None:
+            rel = self._rels(rel)
+        cols = [src, dst, kinds, ts, post, weight, rel]
+        index = good if good is not None else range(k)
+        # The first row of every block is read by the per-record code too, which is the
+        # reference: the columns must give the same values (and whatever that code raises on
+        # the row is its line-numbered error). Should they ever differ, the rest of the file is
+        # read record by record.
+        sample = None
+        if k and 0 not in bad:
+            sample = tuple(None if c is None else c[0] for c in cols)
+            bad.add(0)
+        if not bad and not special:
+            return tuple(cols) if k else None
+        # rows the checks could not vouch for, in line order: the per-record code decides
+        redo = sorted([index[j] for j in bad] + special)
+        got: dict[int, Interaction | None] = {j: self._row(lines[j], first + j) for j in redo}
+        if sample is not None and got[index[0]] is not None:
+            rec = got[index[0]]
+            values = (rec.source, rec.target, rec.kind.value, rec.timestamp, rec.post, rec.weight, rec.rel)
+            if sample != tuple(v if c is not None else None for v, c in zip(values, cols)):
+                self.trusted = False
+        out: list[list] = [[] for _ in cols]
+        pos = {index[j]: j for j in range(k)}
+        for j in sorted(set(pos) | set(got)):
+            if j in got:
+                rec = got[j]
+                if rec is None:
+                    continue
+                values = (rec.source, rec.target, rec.kind.value, rec.timestamp, rec.post, rec.weight, rec.rel)
+            elif not self.trusted:
+                rec = self._row(lines[j], first + j)
+                if rec is None:
+                    continue
+                values = (rec.source, rec.target, rec.kind.value, rec.timestamp, rec.post, rec.weight, rec.rel)
+            else:
+                r = pos[j]
+                values = tuple(None if c is None else c[r] for c in cols)
+            for c, v in zip(out, values):
+                c.append(v)
+        src, dst, kinds, ts, post, weight, rel = out
+        if not src:
+            return None
+        if not self.trusted:  # every value from records
+            return tuple(out)
+        return (src, dst, kinds, ts, post if any(v is not None for v in post) else None,
+                weight if cols[5] is not None else None, rel if cols[6] is not None else None)
+
+    def _row(self, line: str, lineno: int) -> Interaction | None:
+        """One row through the per-record code: its Interaction, or None when refused (skipped)."""
+        fields = line.split(self.delim)
+        n = len(self.header)
+        try:
+            if len(fields) != n:
+                raise ValueError(f"expected {n} fields as in the header, got {len(fields)}")
+            return build_record("interactions", dict(zip(self.header, fields)), self.platform, self.kind)
+        except MemoryError:
+            raise
+        except Exception as exc:
+            refuse(bad_row(exc, self.path, lineno), self.on_bad_row)
+            return None
+
+    def _canonical(self, raws: list[str], plats: list[str] | None, bad: set[int]) -> list[str]:
+        """Canonical actor ids of a column (as parse_actor_id and Interaction make and check
+        them); rows whose value is refused go to ``bad``."""
+        ids = self.ids
+        if len(ids) > _MAX_CACHED_IDS:  # memory stays bounded: start again
+            ids.clear()
+        keys = raws if plats is None else list(zip(raws, plats))
+        # one dict lookup per value: with a million actors each is a cache miss, the cost here
+        out = list(map(ids.get, keys))
+        if None in out:
+            missing = {keys[j] for j, v in enumerate(out) if v is None}
+            if plats is None:
+                self._new_ids(missing)
+            else:
+                for key in missing:
+                    ids[key] = self._actor(key[0], key[1] or self.platform)
+            out = [ids[keys[j]] if v is None else v for j, v in enumerate(out)]
+        if "" in out:
+            bad.update(j for j, v in enumerate(out) if not v)
+        return out
+
+    def _new_ids(self, raws: set[str]) -> None:
+        ids, plat = self.ids, self.platform
+        lp = plat.strip().lower()
+        if lp not in _NORMALISED and PLATFORM_RE.match(lp):
+            # what actor_id makes of a plain handle on such a platform: "platform:handle"
+            simple = [r for r in raws if r and ":" not in r and r != "@"]
+            try:
+                check_id(" ".join(simple))  # no control character in any (a space is not one)
+            except ValueError:
+                pass
+            else:
+                prefix = lp + ":"
+                ids.update(zip(simple, [prefix + r for r in simple]))
+                raws = raws.difference(simple)
+        for raw in raws:
+            ids[raw] = self._actor(raw, plat)
+
+    @staticmethod
+    def _actor(raw: str, plat: str) -> str:
+        """parse_actor_id and Interaction's check of one value; "" when refused."""
+        if not raw:
+            return ""
+        try:
+            return check_id(parse_actor_id(raw, plat), "actor id")
+        except ValueError:
+            return ""
+
+    def _kinds(self, raws: list[str], bad: set[int]) -> list[str]:
+        cache = self.kinds
+        if len(cache) > 10_000:  # bad values, all different: memory stays bounded
+            cache.clear()
+        for raw in set(raws).difference(cache):
+            try:
+                cache[raw] = Kind.parse(raw).value if raw else (self.kind or "")
+            except ValueError:
+                cache[raw] = ""
+        out = list(map(cache.__getitem__, raws))
+        if "" in out:
+            bad.update(j for j, v in enumerate(out) if not v)
+        return out
+
+    def _rels(self, raws: list[str]) -> list[str | None]:
+        cache = self.rels
+        if len(cache) > 100_000:
+            cache.clear()
+        out = []
+        for raw in raws:
+            if raw not in cache:
+                rel = clean_text(raw) if raw else None
+                cache[raw] = " ".join(sorted(set(rel.lower().split()))) or None if rel else None
+            out.append(cache[raw])
+        return out
+
+    def _records_from(self, block: bytes, lineno: int) -> Iterator[tuple]:
+        """The rest of the file, from ``block`` on, through the per-record reader, as batches."""
+        records = CsvRecords(text_lines(_Prefixed(block, self.fh), self.path, lineno, bom=False),
+                             self.path, self.delim)
+        records.fields = n = len(self.header)
+        batch: list[Interaction] = []
+        for start, fields in records:
+            if isinstance(fields, InputDataError):
+                self.rep.rows += 1
+                refuse(fields, self.on_bad_row)
+                continue
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue
+            self.rep.rows += 1
+            try:
+                if len(fields) != n:
+                    raise ValueError(f"expected {n} fields as in the header, got {len(fields)}")
+                batch.append(build_record("interactions", dict(zip(self.header, fields)), self.platform, self.kind))
+            except MemoryError:
+                raise
+            except Exception as exc:
+                refuse(bad_row(exc, self.path, start), self.on_bad_row)
+            if len(batch) >= 10_000:
+                yield _columns_of(batch)
+                batch = []
+        if batch:
+            yield _columns_of(batch)
+
+
+def _columns_of(recs: list[Interaction]) -> tuple:
+    return ([r.source for r in recs], [r.target for r in recs], [r.kind.value for r in recs],
+            [r.timestamp for r in recs], [r.post for r in recs], [r.weight for r in recs], [r.rel for r in recs])
+
+
+class _Prefixed:
+    """``readline`` over some bytes already read, then the rest of a file."""
+
+    def __init__(self, head: bytes, fh) -> None:
+        self.head = io.BytesIO(head)
+        self.fh = fh
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self.head.readline(limit)
+        if line.endswith(b"\n") or (limit >= 0 and len(line) >= limit):
+            return line
+        return line + self.fh.readline(limit - len(line) if limit >= 0 else -1)
+
+
+def _timestamp(text: str) -> float | None:
+    """parse_timestamp for a stripped text (ValueError or any other error when refused)."""
+    if not text:
+        return None
+    try:
+        x = float(text)
+    except ValueError:
+        iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+        dt = datetime.fromisoformat(iso)
+        if dt.tzinfo is None:
+            dt = dt.replace(tzinfo=timezone.utc)
+        t = dt.timestamp()
+    else:
+        if not math.isfinite(x):
+            raise ValueError(text)
+        t = x / 1000.0 if abs(x) > 1e11 else x
+    if not TIMESTAMP_MIN <= t < TIMESTAMP_MAX:
+        raise ValueError(text)
+    return t
+
+
+def _timestamps(raws: list[str], bad: set[int]) -> list[float | None]:
+    """A timestamp column as parse_timestamp reads it; refused rows go to ``bad``."""
+    import numpy as np
+
+    try:
+        x = np.array(list(map(float, raws)), dtype=np.float64)
+    except ValueError:  # an empty value, an ISO 8601 time, or a bad one: one at a time
+        out: list[float | None] = []
+        for j, v in enumerate(raws):
+            try:
+                out.append(_timestamp(v))
+            except Exception:
+                out.append(None)
+                bad.add(j)
+        return out
+    # numbers: epoch seconds, milliseconds above 1e11, as parse_timestamp
+    with np.errstate(invalid="ignore", over="ignore"):
+        t = np.where(np.abs(x) > 1e11, x / 1000.0, x)
+        ok = (t >= TIMESTAMP_MIN) & (t < TIMESTAMP_MAX)  # NaN and infinities are not
+    if not ok.all():
+        bad.update(np.flatnonzero(~ok).tolist())
+    return t.tolist()
+
+
+def _weights(raws: list[str], bad: set[int]) -> list[float]:
+    out: list[float] = []
+    for j, v in enumerate(raws):
+        try:
+            w = float(v) if v else 1.0
+        except ValueError:
+            w = 1.0
+            bad.add(j)
+        if not 0 < w <= WEIGHT_MAX:  # NaN fails too
+            bad.add(j)
+        out.append(w)
+    return out
+
+
+def _posts(post_id: list[str] | None, post: list[str] | None, bad: set[int]) -> list[str | None] | None:
+    """The ``post_id`` column, else ``post`` (as ``row.get("post_id") or row.get("post")``)."""
+    if post_id is None and post is None:
+        return None
+    if post_id is not None and post is not None:
+        out = [a or b or None for a, b in zip(post_id, post)]
+    else:
+        out = [v or None for v in (post_id if post_id is not None else post)]
+    for j, v in enumerate(out):
+        if v:
+            try:
+                check_id(v)
+            except ValueError:
+                bad.add(j)
+    return out
