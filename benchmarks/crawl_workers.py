@@ -22,53 +22,13 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-class Site:
-    """``/p/<i>``: each page links to its ten children 10i+1..10i+10 and to one outside site."""
-
-    def __init__(self, n: int):
-        self.n = n
-        self.count = 0
-        lock = threading.Lock()
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                with lock:
-                    site.count += 1
-                i = int(self.path[3:]) if self.path.startswith("/p/") and self.path[3:].isdigit() else -1
-                if not 0 <= i < site.n:
-                    data, status = b"not found", 404
-                else:
-                    links = " ".join(f'<a href="/p/{c}">{c}</a>' for c in range(10 * i + 1, min(10 * i + 11, site.n)))
-                    data = (f"<html lang='en'><head><title>Page {i}</title></head><body><article>"
-                            f"<p>Page {i} about coffee.</p>{links} <a href='https://s{i % 7}.example/'>x</a>"
-                            f"</article></body></html>").encode()
-                    status = 200
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+sys.path.insert(0, str(REPO))
+from tests.site_server import Site  # noqa: E402  (the site the tests crawl)
 
 
 def sector(folder: Path, site: Site, store: str) -> Path:
@@ -136,15 +96,15 @@ def main() -> None:
             os.chmod(cluster, 0o755)
             base = subprocess.run(["bash", str(REPO / ".ci" / "pg-cluster"), "start", str(cluster)],
                                   check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
-        site = Site(args.pages)
-        print(f"| crawl of {args.pages:,} pages (delay 0) | seconds | pages/s |")
-        print("|---|---|---|")
-        elapsed = run_workers(sector(tmp, site, str(tmp / "bench.db")), 1)
-        print(f"| SQLite, 1 worker | {elapsed:.1f} | {args.pages / elapsed:.0f} |", flush=True)
-        for k in (int(x) for x in args.workers.split(",")):
-            elapsed = run_workers(sector(tmp, site, fresh_schema(base)), k)
-            print(f"| PostgreSQL, {k} worker{'s' if k > 1 else ''} | {elapsed:.1f} | {args.pages / elapsed:.0f} |",
-                  flush=True)
+        with Site(args.pages) as site:
+            print(f"| crawl of {args.pages:,} pages (delay 0) | seconds | pages/s |")
+            print("|---|---|---|")
+            elapsed = run_workers(sector(tmp, site, str(tmp / "bench.db")), 1)
+            print(f"| SQLite, 1 worker | {elapsed:.1f} | {args.pages / elapsed:.0f} |", flush=True)
+            for k in (int(x) for x in args.workers.split(",")):
+                elapsed = run_workers(sector(tmp, site, fresh_schema(base)), k)
+                print(f"| PostgreSQL, {k} worker{'s' if k > 1 else ''} | {elapsed:.1f} | {args.pages / elapsed:.0f} |",
+                      flush=True)
         csv_path = tmp / "rows.csv"
         import random
 

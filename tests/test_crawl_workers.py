@@ -7,7 +7,7 @@
   apart (the server records arrival times).
 
 The workers are real processes (``python -m influence crawl``); the site is served on 127.0.0.1
-by this process. PostgreSQL comes from tests/_pg.py (skips without it; fails under CI=true).
+by this process (tests/site_server.py, which benchmarks/crawl_workers.py uses too). PostgreSQL comes from tests/_pg.py (skips without it; fails under CI=true).
 """
 
 from __future__ import annotations
@@ -17,10 +17,7 @@ import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
-from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -29,66 +26,9 @@ from influence._storage import open_store
 from influence.crawl.runner import run_crawl
 from influence.sector import open_sector
 from tests import _pg
+from tests.site_server import Site
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-class Site:
-    """``/p/<i>`` for i < n: each page links to its ten children ``10 i + 1 .. 10 i + 10``, to
-    the home page and to one of seven outside sites; robots.txt is 404. Records every request's
-    path and arrival time (``time.time()``)."""
-
-    def __init__(self, n: int):
-        self.n = n
-        self.hits: list[tuple[str, float]] = []
-        self._lock = threading.Lock()
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                now = time.time()
-                with site._lock:
-                    site.hits.append((self.path, now))
-                body, status = site.page(self.path)
-                data = body.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8" if status == 200 else "text/plain")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def page(self, path: str) -> tuple[str, int]:
-        if not path.startswith("/p/") or not path[3:].isdigit() or int(path[3:]) >= self.n:
-            return "not found", 404
-        i = int(path[3:])
-        links = [f"/p/{c}" for c in range(10 * i + 1, min(10 * i + 11, self.n))] + ["/p/0"]
-        anchors = " ".join(f'<a href="{u}">page {u}</a>' for u in links)
-        return (f"<html lang='en'><head><title>Page {i}</title></head><body><article><h1>Page {i}</h1>"
-                f"<p>Text of page {i} about coffee.</p>{anchors} "
-                f"<a href='https://site{i % 7}.example/'>a friend</a></article></body></html>"), 200
-
-    def pages_fetched(self) -> Counter:
-        with self._lock:
-            return Counter(p for p, _ in self.hits if p.startswith("/p/"))
-
-    def __enter__(self) -> Site:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def sector_toml(folder: Path, site: Site, *, delay: float = 0.0, store: str | None = None,
@@ -133,9 +73,7 @@ def _sqlite_fingerprint(tmp_path: Path, site: Site) -> str:
         summary = run_crawl(sec)
         assert summary.pages == site.n and sec.store.crawl_sources()["site"] == (0, site.n)
         fingerprint = sec.store.fingerprint()
-    with site._lock:
-        assert len(site.hits) == site.n
-        site.hits.clear()
+    assert len(site.requests(clear=True)) == site.n
     return fingerprint
 
 
@@ -176,7 +114,7 @@ def test_workers_share_the_host_delay(tmp_path, pg_url):
         workers = [start_worker(toml, pg_url) for _ in range(3)]
         outputs = [w.communicate(timeout=300) for w in workers]
         assert [w.returncode for w in workers] == [0, 0, 0], outputs
-        times = sorted(t for _, t in site.hits)
+        times = sorted(t for _, t in site.requests())
     assert len(times) >= 25
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert min(gaps) >= 0.2, sorted(gaps)[:5]
