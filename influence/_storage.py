@@ -3,7 +3,7 @@ fingerprint.
 
 :func:`open_store` is the one place a store is opened from a path or URL: a SQLite file (the
 embedded default, :class:`influence.store.Store`) or a PostgreSQL database given by a
-``postgresql://`` URL (:class:`influence._store_pg.PgStore`, needs ``pip install
+``postgresql://`` URL (:class:`influence.store.PgStore`, needs ``pip install
 'influence[postgres]'``). Both back ends turn records into rows with :class:`RowBatch` and hash
 their contents with :func:`hash_rows`, so the same records give the same fingerprint in either.
 
@@ -108,7 +108,7 @@ def open_store(spec: str | os.PathLike, *, readonly: bool = False):
     """
     text = os.fspath(spec)
     if is_store_url(text):
-        from ._store_pg import PgStore
+        from .store import PgStore
 
         return PgStore(text, readonly=readonly)
     from .store import Store
@@ -248,59 +248,9 @@ def check_url(url: str) -> None:
                          "(postgresql://USER@HOST/DBNAME)")
 
 
-def _raw(store, sql: str) -> list[tuple]:
-    # both back ends run store.py's SQL through ``_conn.execute`` (PostgreSQL: an adapter)
-    return list(store._conn.execute(sql))
-
-
 def copy_store(src, dst, *, log=None) -> dict[str, int]:
-    """Copy every record, the crawl state and the metadata of store ``src`` into the empty store
-    ``dst`` (SQLite to PostgreSQL or back); return ``dst``'s counts.
+    """Copy one store into another, empty one, in one transaction: see
+    :func:`influence.store.copy_store`."""
+    from .store import copy_store as copy
 
-    The records go in one transaction, each crawl source's state in one more; afterwards both
-    stores have the same :meth:`~influence.store.Store.fingerprint` (the caller checks it).
-
-    Raises
-    ------
-    StoreError
-        ``dst`` already holds records or crawl state.
-    """
-    held = {k: v for k, v in dst.counts().items() if v}
-    if held or _raw(dst, "SELECT count(*) FROM crawl_state")[0][0]:
-        what = ", ".join(f"{v:,} {k}" for k, v in held.items()) or "crawl state"
-        raise StoreError(f"{dst.path}: already holds {what}; copy into an empty store")
-
-    def records():
-        yield from src.actors()
-        yield from src.posts()
-        yield from src.interactions()
-        yield from src.identity_links()
-
-    counts = dst.write(records())  # interaction keys are unique in src: summing changes nothing
-    if log:
-        log(f"records: {', '.join(f'{v:,} {k}' for k, v in counts.items())}")
-    state: dict[str, dict] = {}
-    for source, key, value in _raw(src, "SELECT source, key, value FROM crawl_state"):
-        state.setdefault(source, {})[key] = value
-    frontier: dict[str, list] = {}
-    for source, url, depth, seq in _raw(src, "SELECT source, url, depth, seq FROM crawl_frontier"):
-        frontier.setdefault(source, []).append((url, depth, seq))
-    visited: dict[str, list] = {}
-    for source, url, status, fetched in _raw(src, "SELECT source, url, status, fetched FROM crawl_visited"):
-        visited.setdefault(source, []).append((url, status, fetched))
-    http: dict[str, list] = {}
-    for source, url, etag, modified, links in _raw(
-            src, "SELECT source, url, etag, last_modified, links FROM crawl_http"):
-        http.setdefault(source, []).append((url, etag, modified, links))
-    for source in sorted(set(state) | set(frontier) | set(visited) | set(http)):
-        # visited first, then the frontier: a push skips URLs already visited
-        dst.write_crawl_batch([], source=source, state=state.get(source), done=visited.get(source, ()),
-                              validators=http.get(source, ()))
-        dst.write_crawl_batch([], source=source, push=frontier.get(source, ()))
-        if log:
-            log(f"crawl state of {source}: {len(frontier.get(source, ()))} queued, "
-                f"{len(visited.get(source, ()))} visited")
-    for key, value in _raw(src, "SELECT key, value FROM meta"):
-        if key not in ("fingerprint", "generation"):
-            dst.set_meta(key, value)
-    return dst.counts()
+    return copy(src, dst, log=log)

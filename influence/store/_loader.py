@@ -1,0 +1,200 @@
+"""The bulk loader of SQLite writes: every interaction a write transaction writes goes through
+:class:`InteractionLoader` (actors numbered as met, a new store's indexes built after the load)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+
+from ..records import Interaction
+from ._schema import INTERACTION_MERGE
+
+__all__ = ["InteractionLoader", "records_of_columns"]
+
+
+def records_of_columns(batches: Iterable[tuple]) -> Iterator[Interaction]:
+    """The :class:`~influence.records.Interaction` records that interaction columns describe
+    (see :meth:`influence.store.Store.write_interaction_columns`)."""
+    for src, dst, kind, ts, post, weight, rel in batches:
+        n = len(src)
+        for i in range(n):
+            yield Interaction(src[i], dst[i], kind[i], ts[i], None if post is None else post[i],
+                              1.0 if weight is None else weight[i], None if rel is None else rel[i])
+
+
+# The interactions' unique key, as in the schema's interactions_key index.
+_KEY = "src, dst, kind, ifnull(ts, -1.0e300), ifnull(post, '')"
+
+
+class InteractionLoader:
+    """Writes the interactions of one write transaction, in bulk.
+
+    Actors are numbered as they are first met (a dict id -> number spares a lookup per row). With
+    no interaction in the store when the transaction starts, rows go straight into the
+    ``interactions`` table with its indexes dropped; the indexes are built again at the end, by
+    one sort each instead of a random B-tree insertion per row (an inserted row never conflicts
+    then, except with the call's own duplicates, merged before the unique index is built).
+    Otherwise rows go to a temporary table, merged into ``interactions`` at the end with one
+    ``INSERT ... ON CONFLICT`` in key order.
+
+    Duplicates within the call (same key): weights summed in the order given, capped at 1e12
+    (``sum_duplicates``), or the last row kept; ``rel`` is the largest non-null of them. A row
+    that already was in the store is replaced: its weight becomes the call's, its ``rel`` the
+    call's when it gives one. So writing the same rows again changes nothing.
+    """
+
+    #: Most actor ids kept in the id -> number dict (then it starts again, asking SQLite).
+    MAX_CACHED_ACTORS = 1_000_000
+
+    def __init__(self, conn: sqlite3.Connection, sum_duplicates: bool) -> None:
+        self.conn = conn
+        self.sum_duplicates = sum_duplicates
+        self.new: dict[str, int] = {}
+        self.num: dict[str, int] = {}
+        # with no actor in the store yet, an id the dict does not know is new
+        self.all_known = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM actors)").fetchone()[0] == 1
+        self.table: str | None = None  # where rows go; chosen at the first rows
+        self.indexes: list[tuple[str, str]] = []
+        self._insert: dict[tuple, str] = {}
+
+    # -- actors --------------------------------------------------------------------------------
+
+    def actor_nums(self, ids: list[str]) -> list[int]:
+        """The actor numbers of ``ids`` (canonical ids), inserting bare rows for new actors."""
+        num = self.num
+        out = list(map(num.get, ids))  # one lookup per id: with a million actors, each a cache miss
+        if None in out:
+            missing = {ids[j] for j, v in enumerate(out) if v is None}
+            if len(num) + len(missing) > self.MAX_CACHED_ACTORS:
+                num.clear()
+                self.all_known = False
+                missing = set(ids)
+            self._add_actors(sorted(missing))
+            out = [num[ids[j]] if v is None else v for j, v in enumerate(out)]
+        return out
+
+    def _add_actors(self, ids: list[str]) -> None:
+        conn, num = self.conn, self.num
+        if not self.all_known:
+            for i in range(0, len(ids), 500):
+                part = ids[i:i + 500]
+                num.update(conn.execute(
+                    f"SELECT id, num FROM actors WHERE id IN ({','.join('?' * len(part))})", part))
+            ids = [a for a in ids if a not in num]
+        if not ids:
+            return
+        # numbered as SQLite would (the largest number + 1, in order); explicit numbers spare
+        # reading them back
+        first = (conn.execute("SELECT max(num) FROM actors").fetchone()[0] or 0) + 1
+        rows = [(first + i, a, a.partition(":")[0] if ":" in a else "") for i, a in enumerate(ids)]
+        conn.executemany("INSERT INTO actors(num, id, platform) VALUES (?, ?, ?)", rows)
+        num.update(zip(ids, range(first, first + len(ids))))
+
+    # -- interactions --------------------------------------------------------------------------
+
+    def add(self, src: list[str], dst: list[str], kind: list[str], ts: list, post: list | None,
+            weight: list | None, rel: list | None) -> None:
+        """Write one batch of interaction columns (see :meth:`Store.write_interaction_columns`)."""
+        if not src:
+            return
+        if self.table is None:
+            self._start()
+        cols = ["src", "dst", "kind", "ts"]
+        values = [self.actor_nums(src), self.actor_nums(dst), kind, ts]
+        for name, col in (("post", post), ("weight", weight), ("rel", rel)):
+            if col is not None:
+                cols.append(name)
+                values.append(col)
+        key = tuple(cols)
+        sql = self._insert.get(key)
+        if sql is None:
+            sql = self._insert[key] = (f"INSERT INTO {self.table}({', '.join(cols)}) "
+                                       f"VALUES ({', '.join('?' * len(cols))})")
+        self.conn.executemany(sql, zip(*values))
+
+    def _start(self) -> None:
+        conn = self.conn
+        if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM interactions)").fetchone()[0]:
+            self._drop_indexes()
+            self.table = "interactions"
+        else:
+            self._create_stage()
+            self.table = "temp._bulk_interactions"
+
+    def _drop_indexes(self) -> None:
+        # kept as written in the schema, to be created again the same way in finish()
+        self.indexes = self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'interactions' "
+            "AND sql IS NOT NULL ORDER BY name DESC"  # interactions_key (unique) first
+        ).fetchall()
+        for name, _sql in self.indexes:
+            self.conn.execute(f'DROP INDEX "{name}"')
+
+    def _create_stage(self) -> None:
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS _bulk_interactions (src INTEGER NOT NULL, dst INTEGER NOT NULL, "
+            "kind TEXT NOT NULL, ts REAL, post TEXT, weight REAL NOT NULL DEFAULT 1.0, rel TEXT)"
+        )
+        self.conn.execute("DELETE FROM temp._bulk_interactions")
+
+    def finish(self) -> None:
+        """Merge the call's duplicates and build the indexes (new store) or merge the staged rows."""
+        if self.table is None:
+            return
+        conn = self.conn
+        if self.table == "interactions":
+            for name, sql in self.indexes:
+                self._create_index(sql, "interactions")
+            return
+        self._create_index(f"CREATE UNIQUE INDEX temp._bulk_key ON _bulk_interactions({_KEY})",
+                           "temp._bulk_interactions")
+        # "WHERE true" is required: without it SQLite parses ON CONFLICT as a join constraint.
+        conn.execute(
+            f"""
+            INSERT INTO interactions(src, dst, kind, ts, post, weight, rel)
+            SELECT src, dst, kind, ts, post, weight, rel FROM temp._bulk_interactions
+            WHERE true ORDER BY {_KEY}
+            ON CONFLICT({_KEY}) DO UPDATE SET {INTERACTION_MERGE}
+            """
+        )
+        conn.execute("DROP TABLE temp._bulk_interactions")
+
+    def _create_index(self, sql: str, table: str) -> None:
+        """Create an index; a unique one that finds duplicates first merges them."""
+        try:
+            self.conn.execute(sql)
+        except sqlite3.IntegrityError:
+            self._merge_duplicates(table)
+            self.conn.execute(sql)
+
+    def _merge_duplicates(self, table: str) -> None:
+        """Rows of ``table`` with the same key become one: the first (by rowid, that is in the
+        order written) with the summed weight (or the last row's weight and rel, when
+        ``sum_duplicates`` is false) and the largest non-null ``rel``; the others are deleted."""
+        conn = self.conn
+        rows = conn.execute(
+            f"""
+            SELECT rowid, {_KEY}, weight, rel FROM {table}
+            WHERE ({_KEY}) IN (SELECT {_KEY} FROM {table} GROUP BY {_KEY} HAVING count(*) > 1)
+            ORDER BY rowid
+            """
+        )
+        import array
+
+        groups: dict[tuple, list] = {}
+        gone = array.array("q")
+        for rowid, s, d, k, t, p, w, r in rows:
+            g = groups.get((s, d, k, t, p))
+            if g is None:
+                groups[(s, d, k, t, p)] = [rowid, w, r]
+                continue
+            gone.append(rowid)
+            if self.sum_duplicates:
+                g[1] = min(g[1] + w, 1e12)
+                if r is not None and (g[2] is None or r > g[2]):
+                    g[2] = r
+            else:
+                g[1], g[2] = w, r
+        conn.executemany(f"UPDATE {table} SET weight = ?, rel = ? WHERE rowid = ?",
+                         ((w, r, rowid) for rowid, w, r in groups.values()))
+        conn.executemany(f"DELETE FROM {table} WHERE rowid = ?", ((x,) for x in gone))
