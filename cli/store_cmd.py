@@ -38,8 +38,9 @@ def copy_cmd(src: str, dst: str, quiet: bool) -> None:
 
     SRC and DST are SQLite files, postgresql:// URLs or sector files (their store). Records,
     crawl state (frontier, visited, HTTP validators) and metadata are copied; SRC is opened
-    read-only. DST must hold nothing yet; a SQLite DST is created, and removed again if the copy
-    fails. Give PostgreSQL passwords with PGPASSWORD or ~/.pgpass: URLs are shown masked.
+    read-only. DST must hold nothing yet. The copy is one transaction of DST: a copy that fails
+    leaves DST empty (a new SQLite DST is removed again). Give PostgreSQL passwords with
+    PGPASSWORD or ~/.pgpass: URLs are shown masked.
 
     \b
     Example:

@@ -242,13 +242,7 @@ def test_store_copy_sqlite_to_postgresql_and_back(tmp_path, pg_url, demo_data):
     from influence_cli import cli
 
     src = tmp_path / "coffee.db"
-    with Store(src) as s:
-        s.write(list(demo_data.records()) + _rich_records())
-        s.write_crawl_batch([], source="web[0]", state={"feeds": '["https://f/"]'},
-                            push=[("https://a.example/next", 1, 7)],
-                            validators=[("https://a.example/", "etag", "Mon", '["x"]')])
-        s.write_crawl_batch([], source="web[0]", done=[("https://a.example/", "200", 12.5)])
-        s.set_meta("sector", "coffee")
+    with _crawled_store(src, demo_data) as s:
         expected = s.fingerprint()
     runner = CliRunner()
     result = runner.invoke(cli, ["store", "copy", str(src), pg_url])
@@ -271,6 +265,71 @@ def test_store_copy_sqlite_to_postgresql_and_back(tmp_path, pg_url, demo_data):
     assert result.exit_code == 2 and "copy into an empty store" in result.stderr
     with open_store(pg_url, readonly=True) as p:
         assert p.fingerprint() == expected
+
+
+def _crawled_store(path, demo_data) -> Store:
+    s = Store(path)
+    s.write(list(demo_data.records()) + _rich_records())
+    s.write_crawl_batch([], source="web[0]", state={"feeds": '["https://f/"]'},
+                        push=[("https://a.example/next", 1, 7)],
+                        validators=[("https://a.example/", "etag", "Mon", '["x"]')])
+    s.write_crawl_batch([], source="web[0]", done=[("https://a.example/", "200", 12.5)])
+    s.set_meta("sector", "coffee")
+    return s
+
+
+def _holds_nothing(store) -> None:
+    assert store.counts() == {"actors": 0, "posts": 0, "interactions": 0}
+    assert store.crawl_state("web[0]") == {} and store.crawl_frontier("web[0]") == []
+    assert store.crawl_visited("web[0]") == {} and store.crawl_sources() == {}
+    assert store.crawl_validators("web[0]", "https://a.example/") == (None, None, None)
+    assert store.get_meta("sector") is None
+
+
+def test_store_copy_is_one_transaction(tmp_path, store, demo_data, monkeypatch):
+    """Issue 19: a copy that fails between the records and the crawl state (here: writing the
+    crawl state raises, as a lost connection would) leaves the destination empty, not holding
+    the records without their crawl state; copied again, it is complete."""
+    from influence.store import copy_store
+
+    src = _crawled_store(tmp_path / "src.db", demo_data)
+    real = type(store)._crawl_changes
+    calls = []
+
+    def fail(self, *args, **kwargs):
+        calls.append(self.counts()["actors"])  # the records are written by now, uncommitted
+        raise StoreError("connection lost")
+
+    monkeypatch.setattr(type(store), "_crawl_changes", fail)
+    with pytest.raises(StoreError, match="connection lost"):
+        copy_store(src, store)
+    assert calls and calls[0] == src.counts()["actors"]  # it failed between the two parts
+    _holds_nothing(store)
+    monkeypatch.setattr(type(store), "_crawl_changes", real)
+    copy_store(src, store)
+    assert store.fingerprint() == src.fingerprint()
+    assert store.crawl_frontier("web[0]") == [("https://a.example/next", 1, 7)]
+    assert store.crawl_visited("web[0]") == {"https://a.example/": "200"}
+    assert store.get_meta("sector") == "coffee"
+    src.close()
+
+
+def test_cli_store_copy_failure_leaves_postgresql_empty(tmp_path, pg_url, demo_data, monkeypatch):
+    from influence_cli import cli
+
+    from influence.store import PgStore
+
+    _crawled_store(tmp_path / "src.db", demo_data).close()
+
+    def fail(self, *args, **kwargs):
+        raise StoreError(f"{self.path}: connection lost")
+
+    monkeypatch.setattr(PgStore, "_put_meta", fail)  # the very last part of the copy
+    result = CliRunner().invoke(cli, ["store", "copy", str(tmp_path / "src.db"), pg_url])
+    assert result.exit_code == 2 and "connection lost" in result.stderr
+    monkeypatch.undo()
+    with open_store(pg_url, readonly=True) as p:
+        _holds_nothing(p)
 
 
 def test_store_copy_bad_input_writes_nothing(tmp_path):
@@ -319,7 +378,6 @@ def _with_user(url: str, userinfo: str) -> str:
 def test_cli_wrong_password(pg_url, tmp_path):
     """.ci/pg-cluster's role influence_pw must give its password ('right')."""
     import psycopg
-
     from influence_cli import cli
 
     try:
@@ -340,7 +398,6 @@ def test_cli_wrong_password(pg_url, tmp_path):
 
 def test_cli_newer_schema_and_unreachable_server(pg_url, tmp_path):
     import psycopg
-
     from influence_cli import cli
 
     open_store(pg_url).close()

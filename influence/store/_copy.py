@@ -1,5 +1,5 @@
 """``influence store copy``: every record, the crawl state and the metadata of one store copied
-into another, empty one (SQLite to PostgreSQL or back)."""
+into another, empty one (SQLite to PostgreSQL or back), in one transaction of the destination."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ def copy_store(src, dst, *, log=None) -> dict[str, int]:
     """Copy every record, the crawl state and the metadata of store ``src`` into the empty store
     ``dst`` (SQLite to PostgreSQL or back); return ``dst``'s counts.
 
-    The records go in one transaction, each crawl source's state in one more; afterwards both
-    stores have the same :meth:`~influence.store.Store.fingerprint` (the caller checks it).
+    All of it is written in **one** transaction of ``dst``: a copy that fails (a lost connection,
+    Ctrl-C, a full disk) leaves ``dst`` as it was, empty. Afterwards both stores have the same
+    :meth:`~influence.store.Store.fingerprint` (the caller checks it).
 
     Raises
     ------
@@ -45,23 +46,30 @@ def copy_store(src, dst, *, log=None) -> dict[str, int]:
         http.setdefault(source, []).append((url, etag, modified, links))
     meta = [(k, v) for k, v in _raw(src, "SELECT key, value FROM meta") if k not in ("fingerprint", "generation")]
 
-    def records():
+    def everything():
         yield from src.actors()
         yield from src.posts()
         yield from src.interactions()
         yield from src.identity_links()
+        # write() consumes its records inside its one transaction, in both back ends: what runs
+        # here, after the last record, is part of that transaction
+        crawl_state_and_meta()
 
-    counts = dst.write(records())  # interaction keys are unique in src: summing changes nothing
+    def crawl_state_and_meta() -> None:
+        if not dst._conn.in_transaction:  # pragma: no cover - guards a change to write()
+            raise StoreError("copy_store: write() no longer consumes records in its transaction")
+        for source in sorted(set(state) | set(frontier) | set(visited) | set(http)):
+            # visited first, then the frontier: a push skips URLs already visited
+            dst._crawl_changes(source, state.get(source), done=visited.get(source, ()),
+                               validators=http.get(source, ()))
+            dst._crawl_changes(source, push=frontier.get(source, ()))
+        for key, value in meta:
+            dst._put_meta(key, value)
+
+    counts = dst.write(everything())  # interaction keys are unique in src: summing changes nothing
     if log:
         log(f"records: {', '.join(f'{v:,} {k}' for k, v in counts.items())}")
-    for source in sorted(set(state) | set(frontier) | set(visited) | set(http)):
-        # visited first, then the frontier: a push skips URLs already visited
-        dst.write_crawl_batch([], source=source, state=state.get(source), done=visited.get(source, ()),
-                              validators=http.get(source, ()))
-        dst.write_crawl_batch([], source=source, push=frontier.get(source, ()))
-        if log:
+        for source in sorted(set(state) | set(frontier) | set(visited) | set(http)):
             log(f"crawl state of {source}: {len(frontier.get(source, ()))} queued, "
                 f"{len(visited.get(source, ()))} visited")
-    for key, value in meta:
-        dst.set_meta(key, value)
     return dst.counts()
