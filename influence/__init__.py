@@ -81,7 +81,7 @@ _SUBMODULES = {"datasets", "measures", "records", "store", "graph", "ranking", "
                "importers", "export", "manifest", "errors", "evaluate", "sweep",
                "communities", "roles", "text", "competitors", "sentiment", "report",
                "reach", "crawl", "atomic", "progress", "identity", "formats",
-               "diffusion", "validation", "pipeline"}
+               "diffusion", "validation", "pipeline", "outputs"}
 
 __all__ = [
     "__version__",
