@@ -25,7 +25,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -209,10 +209,11 @@ class RowBatch:
             if row[i] is not None:
                 old[i] = row[i]
 
-    def bare_rows(self) -> list[tuple[str, str]]:
-        """``(id, platform)`` of the referenced actors, sorted by id."""
+    def bare_rows(self, known: Container[str] = ()) -> list[tuple[str, str]]:
+        """``(id, platform)`` of the referenced actors not in ``known``, sorted by id."""
         # split_actor_id(a)[0], inlined: a million-actor import calls it a million times
-        return [(a, a.partition(":")[0] if ":" in a else "") for a in sorted(self.bare)]
+        ids = self.bare if not known else [a for a in self.bare if a not in known]
+        return [(a, a.partition(":")[0] if ":" in a else "") for a in sorted(ids)]
 
     def clear_rows(self) -> None:
         """Forget actors, posts and bare actors once written (interactions and links are written

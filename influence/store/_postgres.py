@@ -44,6 +44,32 @@ __all__ = ["PgStore"]
 _STAGE_TYPES = {"ord": "int8", "followers": "int8", "likes": "int8", "reshares": "int8", "replies": "int8",
                 "ts": "float8", "weight": "float8"}
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_strings(values, n: int):
+    """A column of strings (``None`` for NULL; the whole column ``None``: NULL on all ``n`` rows)
+    as fields of a text-format ``COPY``, escaped where needed."""
+    if values is None:
+        return repeat("\\N", n)
+    if None in values:
+        return ["\\N" if v is None else v.translate(_COPY_ESCAPES) for v in values]
+    text = "".join(values)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return [v.translate(_COPY_ESCAPES) for v in values]
+    return values
+
+
+def copy_numbers(values, n: int, default: str = "\\N"):
+    """A column of numbers (``None`` for NULL; the whole column ``None``: ``default`` on all
+    ``n`` rows) as fields of a text-format ``COPY``: ``str`` of a float is its shortest exact
+    form, which the database reads back to the same float."""
+    if values is None:
+        return repeat(default, n)
+    if None in values:
+        return ["\\N" if v is None else str(v) for v in values]
+    return map(str, values)
+
 
 class PgStore(SharedCrawl, Store):
     """A sector's store in a PostgreSQL database; see the module docstring.
@@ -181,7 +207,7 @@ class PgStore(SharedCrawl, Store):
                 ts double precision, text text {COLLATE_C}, title text {COLLATE_C}, url text {COLLATE_C},
                 language text {COLLATE_C}, likes bigint, reshares bigint, replies bigint,
                 parent text {COLLATE_C}, format text {COLLATE_C}, tags text {COLLATE_C});
-            CREATE TEMP TABLE IF NOT EXISTS _s_int (src text {COLLATE_C}, dst text {COLLATE_C}, kind text {COLLATE_C},
+            CREATE TEMP TABLE IF NOT EXISTS _s_int (src bigint, dst bigint, kind text {COLLATE_C},
                 ts double precision, post text {COLLATE_C}, weight double precision, rel text {COLLATE_C});
             CREATE TEMP TABLE IF NOT EXISTS _s_link (a text {COLLATE_C}, b text {COLLATE_C}, evidence text {COLLATE_C});
             TRUNCATE _s_actor, _s_post, _s_int, _s_link
@@ -213,12 +239,7 @@ class PgStore(SharedCrawl, Store):
                 FROM _s_actor ORDER BY ord
                 ON CONFLICT (id) DO UPDATE SET {ACTOR_MERGE}""")
         if batch.bare:
-            self._pg.execute("DELETE FROM _s_actor")
-            self._copy("_s_actor", "ord, id, platform", ((i, a, p) for i, (a, p) in enumerate(batch.bare_rows())))
-            new["actors"] += self._count("""
-                INSERT INTO actors(id, platform) SELECT s.id, s.platform FROM _s_actor s
-                WHERE NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = s.id) ORDER BY s.ord
-                ON CONFLICT (id) DO NOTHING""")
+            self._add_bare(batch, new)
         if batch.posts:
             self._pg.execute("DELETE FROM _s_post")
             self._copy("_s_post", "ord, id, author, ts, text, title, url, language, likes, reshares, "
@@ -232,8 +253,57 @@ class PgStore(SharedCrawl, Store):
                 FROM _s_post s JOIN actors a ON a.id = s.author ORDER BY s.ord
                 ON CONFLICT (id) DO UPDATE SET {POST_MERGE}""")
         if batch.sum_duplicates and batch.interactions:
-            self._copy("_s_int", "src, dst, kind, ts, post, weight, rel", batch.interactions)
+            self._copy_interactions(*zip(*batch.interactions))
         batch.clear_rows()
+
+    #: Most actor ids a write keeps with their numbers (then it starts again, asking the database).
+    MAX_CACHED_ACTORS = 1_000_000
+
+    def _add_bare(self, batch: RowBatch, new: dict[str, int]) -> None:
+        """Insert the batch's referenced actors that do not exist yet (numbered in id order, as in
+        SQLite) and learn the numbers of all of them. Only ids this write has not met yet go to
+        the database: an import sends each actor once, not once per batch it appears in."""
+        nums = self._actor_nums
+        if len(nums) + len(batch.bare) > self.MAX_CACHED_ACTORS:
+            nums.clear()
+        rows = batch.bare_rows(known=nums)
+        if not rows:
+            return
+        self._pg.execute("DELETE FROM _s_actor")
+        self._copy("_s_actor", "ord, id, platform", ((i, a, p) for i, (a, p) in enumerate(rows)))
+        # DO NOTHING returns the inserted rows only: the new actors, with their numbers
+        added = self._pg.execute("""
+            INSERT INTO actors(id, platform) SELECT s.id, s.platform FROM _s_actor s
+            WHERE NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = s.id) ORDER BY s.ord
+            ON CONFLICT (id) DO NOTHING RETURNING id, num""").fetchall()
+        new["actors"] += len(added)
+        nums.update(added)
+        if len(added) < len(rows):  # the others existed already
+            self._actor_num_list([a for a, _ in rows])
+
+    def _actor_num_list(self, ids) -> list[int]:
+        """The numbers of existing actors ``ids`` (from this write's cache, else the database)."""
+        nums = self._actor_nums
+        try:
+            return list(map(nums.__getitem__, ids))
+        except KeyError:  # forgotten when the cache was full
+            missing = list({a for a in ids if a not in nums})
+            nums.update(self._pg.execute("SELECT id, num FROM actors WHERE id = ANY(%s)", (missing,)))
+            return [nums[a] for a in ids]
+
+    def _copy_interactions(self, src, dst, kind, ts, post, weight, rel) -> None:
+        """Stage interaction columns, their actors already written, with one text-format ``COPY``:
+        the rows are formatted by joining strings, not by one ``write_row`` call per row (which
+        was most of an import's Python time), and carry actor numbers, so the merge into the
+        table needs no join on actor ids."""
+        n = len(src)
+        fields = (map(str, self._actor_num_list(src)), map(str, self._actor_num_list(dst)),
+                  copy_strings(kind, n), copy_numbers(ts, n), copy_strings(post, n),
+                  copy_numbers(weight, n, "1.0"), copy_strings(rel, n))
+        block = "\n".join(map("\t".join, zip(*fields)))
+        with self._pg.cursor() as cur, \
+                cur.copy("COPY _s_int (src, dst, kind, ts, post, weight, rel) FROM STDIN") as copy:
+            copy.write(block + "\n")
 
     def write(self, records: Iterable[Actor | Post | Interaction | SameAs], *,
               sum_duplicates: bool = True, _after=None) -> dict[str, int]:
@@ -261,18 +331,19 @@ class PgStore(SharedCrawl, Store):
         staging table with ``COPY``, without a record object per row."""
 
         def fill(batch: RowBatch, new: dict[str, int]) -> None:
-            cols = "src, dst, kind, ts, post, weight, rel"
             for src, dst, kind, ts, post, weight, rel in batches:
                 n = len(src)
+                if not n:
+                    continue
                 batch.bare.update(src)
                 batch.bare.update(dst)
                 self._flush(batch, new)  # their actors first
-                rows = zip(src, dst, kind, ts, repeat(None, n) if post is None else post,
-                           repeat(1.0, n) if weight is None else weight, repeat(None, n) if rel is None else rel)
                 if sum_duplicates:
-                    self._copy("_s_int", cols, rows)
+                    self._copy_interactions(src, dst, kind, ts, post, weight, rel)
                 else:
-                    batch.interactions.extend(rows)
+                    batch.interactions.extend(zip(
+                        src, dst, kind, ts, repeat(None, n) if post is None else post,
+                        repeat(1.0, n) if weight is None else weight, repeat(None, n) if rel is None else rel))
 
         return self._write(fill, sum_duplicates, None)
 
@@ -283,6 +354,7 @@ class PgStore(SharedCrawl, Store):
         try:
             with self._pg.transaction():
                 self._stage_tables()
+                self._actor_nums: dict[str, int] = {}  # this write's: valid inside its transaction
                 batch = RowBatch(sum_duplicates)
                 fill(batch, new)
                 self._flush(batch, new)
@@ -295,7 +367,7 @@ class PgStore(SharedCrawl, Store):
                         JOIN actors x ON x.id = s.a JOIN actors y ON y.id = s.b ORDER BY x.num, y.num
                         ON CONFLICT (a, b) DO UPDATE SET {LINK_MERGE}""")
                 if not sum_duplicates and batch.interactions:
-                    self._copy("_s_int", "src, dst, kind, ts, post, weight, rel", batch.last_interactions())
+                    self._copy_interactions(*zip(*batch.last_interactions()))
                 new["interactions"] = self._merge_interactions()
                 self._pg.execute("DELETE FROM _s_int")
                 if _after is not None:
@@ -323,10 +395,8 @@ class PgStore(SharedCrawl, Store):
     def _merge_interactions(self) -> int:
         """Move the staged interactions into the table (duplicates summed); return the new rows."""
         select = """
-            SELECT a.num, b.num, s.kind, s.ts, s.post, least(sum(s.weight), 1e12), max(s.rel)
-            FROM _s_int s JOIN actors a ON a.id = s.src JOIN actors b ON b.id = s.dst
-            GROUP BY a.num, b.num, s.kind, s.ts, s.post
-            ORDER BY a.num, b.num, s.kind, s.ts, s.post"""
+            SELECT src, dst, kind, ts, post, least(sum(weight), 1e12), max(rel) FROM _s_int
+            GROUP BY src, dst, kind, ts, post ORDER BY src, dst, kind, ts, post"""
         pg = self._pg
         bulk = pg.execute(f"SELECT count(*) >= {self.BULK_ROWS} FROM (SELECT 1 FROM _s_int "
                           f"LIMIT {self.BULK_ROWS}) t").fetchone()[0]
