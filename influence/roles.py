@@ -97,7 +97,7 @@ from .errors import ConfigError, EmptyGraphError
 from .validation import check, check_choice, check_whole, invalid, optional, show, whole
 
 __all__ = ["FEATURES", "ROLES", "ROLE_SCORES", "RULES", "RoleAssignment", "structural_features", "rule_features",
-           "assign_roles"]
+           "rule_columns", "assign_roles"]
 
 #: Structural features, in column order.
 FEATURES: tuple[str, ...] = (
@@ -365,8 +365,10 @@ def assign_roles(
 
     Parameters
     ----------
-    G : networkx graph
-        The interaction graph (edges towards who receives attention). Not modified.
+    G : networkx graph or influence.measures.GraphView
+        The interaction graph (edges towards who receives attention). Not modified. The rules
+        read a view's arrays (no networkx graph is built: what :func:`influence.analyze` does);
+        k-means builds the view's networkx graph.
     k : int, optional
         ``method="kmeans"``: number of roles. Default: the k in ``k_range`` with the best
         silhouette score.
@@ -432,13 +434,17 @@ def assign_roles(
     if not (isinstance(lo, int) and isinstance(hi, int) and 2 <= lo <= hi):
         raise invalid("k_range", "(low, high) with 2 <= low <= high", k_range)
     check_whole("seed", seed, 0)
-    if G.number_of_nodes() < 3:
+    from .measures import GraphView
+
+    if (G.n if isinstance(G, GraphView) else G.number_of_nodes()) < 3:
         raise EmptyGraphError("assign_roles needs at least 3 actors")
     if method == "rules":
         if k is not None:
             raise ConfigError("The 'k' parameter of assign_roles applies to method='kmeans' only. "
                               f"Got k={k!r} with method='rules'.", key="k")
         return _assign_rules(G, posts, partition, seed, weight)
+    if isinstance(G, GraphView):
+        G = G.networkx()
 
     from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
@@ -529,7 +535,7 @@ def _threshold(values: np.ndarray, name: str) -> float:
     return max(floor, float(np.quantile(positive, q, method="higher")))
 
 
-def rule_features(G: nx.Graph, *, posts: Iterable | None = None, partition: Mapping | None = None,
+def rule_features(G, *, posts: Iterable | None = None, partition: Mapping | None = None,
                   weight: str | None = "weight") -> dict[Hashable, dict[str, float]]:
     """The counts the role rules read, for every actor (see the module docstring).
 
@@ -540,6 +546,9 @@ def rule_features(G: nx.Graph, *, posts: Iterable | None = None, partition: Mapp
     its tie weight outside its own community; ``activity``: posts published (with ``posts`` that
     match any actor), else the interactions given (unweighted); ``posts_known``: 1.0 or 0.0.
 
+    ``G`` is a networkx graph (the reference) or an :class:`influence.measures.GraphView`, whose
+    arrays give the same counts (:func:`rule_columns`).
+
     Examples
     --------
     >>> D = nx.DiGraph([("a", "b"), ("b", "a"), ("c", "a"), ("d", "a")])
@@ -548,7 +557,12 @@ def rule_features(G: nx.Graph, *, posts: Iterable | None = None, partition: Mapp
     (3.0, 1.0, 3.0, 0.5)
     """
     from .communities import author_nodes
+    from .measures import GraphView
 
+    if isinstance(G, GraphView):
+        nodes, cols = rule_columns(G, posts=posts, partition=partition, weight=weight)
+        names = list(cols)
+        return {v: dict(zip(names, map(float, row))) for v, row in zip(nodes, zip(*cols.values()))}
     D = G if G.is_directed() else G.to_directed()
     D = nx.DiGraph(D)
     D.remove_edges_from(list(nx.selfloop_edges(D)))
@@ -588,20 +602,99 @@ def rule_features(G: nx.Graph, *, posts: Iterable | None = None, partition: Mapp
     return out
 
 
+def rule_columns(V, *, posts: Iterable | None = None, partition: Mapping | None = None,
+                 weight: str | None = "weight") -> tuple[list, dict[str, np.ndarray]]:
+    """:func:`rule_features` of an :class:`influence.measures.GraphView` as columns: ``(nodes,
+    {feature: array in node order})``, computed on the view's adjacency (self-loops are not in
+    it) with numpy, without a networkx graph.
+
+    Examples
+    --------
+    >>> from influence.measures import GraphView
+    >>> V = GraphView(nx.DiGraph([("a", "b"), ("b", "a"), ("c", "a"), ("d", "a")]))
+    >>> nodes, cols = rule_columns(V, partition={"a": 0, "b": 0, "c": 1, "d": 2})
+    >>> nodes[0], cols["givers"][0], cols["mutual"][0], cols["communities"][0], cols["outside"][0]
+    ('a', 3.0, 1.0, 3.0, 0.5)
+    """
+    from .communities import author_nodes
+
+    n, nodes = V.n, list(V.nodes)
+    C = V.A.tocoo()
+    src, dst = C.row.astype(np.int64), C.col.astype(np.int64)
+    w = C.data.astype(float) if weight else np.ones(len(src))
+    givers = np.bincount(dst, minlength=n).astype(float)
+    receivers = np.bincount(src, minlength=n).astype(float)
+    keys = np.sort(src * n + dst)
+    back = dst * n + src
+    pos = np.minimum(np.searchsorted(keys, back), max(len(keys) - 1, 0))
+    mutual = np.bincount(src[keys[pos] == back], minlength=n).astype(float) if len(keys) else np.zeros(n)
+    in_s = np.bincount(dst, weights=w, minlength=n)
+    out_s = np.bincount(src, weights=w, minlength=n)
+    if partition is not None:
+        values: dict = {}
+        codes = np.fromiter((values.setdefault(partition.get(v), len(values)) for v in nodes),
+                            dtype=np.int64, count=n)
+        k = len(values)
+        pairs = np.unique(np.concatenate([src * k + codes[dst], dst * k + codes[src], np.arange(n) * k + codes]))
+        communities = np.bincount(pairs // k, minlength=n).astype(float)
+        same = codes[src] == codes[dst]  # tie weight inside its own community, for both ends
+        own = np.bincount(src[same], weights=w[same], minlength=n) + np.bincount(dst[same], weights=w[same],
+                                                                                 minlength=n)
+        total = in_s + out_s
+        with np.errstate(divide="ignore", invalid="ignore"):
+            outside = np.where(total > 0, 1.0 - own / total, 0.0)
+    else:
+        communities, outside = np.ones(n), np.zeros(n)
+    activity = None
+    if posts is not None:
+        node_of = author_nodes(V)
+        counted = Counter(node_of[p.author] for p in posts if p.author in node_of)
+        if counted:
+            index = V.index
+            activity = np.zeros(n)
+            for v, c in counted.items():
+                activity[index[v]] = c
+    cols = {
+        "givers": givers,
+        "receivers": receivers,
+        "in_strength": in_s,
+        "out_strength": out_s,
+        "mutual": mutual,
+        "neighbours": givers + receivers - mutual,
+        "communities": communities,
+        "outside": outside,
+        "activity": activity if activity is not None else receivers,
+        "posts_known": np.full(n, 1.0 if activity is not None else 0.0),
+    }
+    return nodes, cols
+
+
 def _fmt(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
+#: Decimals of the ``outside`` share the bridge rule compares (beyond them, a share of exactly
+#: one half differs only by the order of the additions).
+OUTSIDE_DIGITS = 12
+
+
 def _assign_rules(G, posts, partition, seed, weight) -> RoleAssignment:
-    """:func:`assign_roles` with ``method="rules"``, after validation."""
+    """:func:`assign_roles` with ``method="rules"``, after validation: on a view's arrays, or on
+    a networkx graph through :func:`rule_features` (the reference)."""
+    from .measures import GraphView
+
     if partition is None:
         from .communities import detect_communities
 
         partition = detect_communities(G, seed=seed, runs=1, weight=weight)
-    feats = rule_features(G, posts=posts, partition=partition, weight=weight)
-    nodes = list(feats)
-    col = {name: np.array([feats[v][name] for v in nodes]) for name in next(iter(feats.values()))}
-    posts_known = bool(nodes) and feats[nodes[0]]["posts_known"] == 1.0
+    if isinstance(G, GraphView):
+        nodes, col = rule_columns(G, posts=posts, partition=partition, weight=weight)
+    else:
+        feats = rule_features(G, posts=posts, partition=partition, weight=weight)
+        nodes = list(feats)
+        col = {name: np.array([feats[v][name] for v in nodes], dtype=float)
+               for name in next(iter(feats.values()))}
+    posts_known = bool(nodes) and col["posts_known"][0] == 1.0
     t = {
         "hub_givers": _threshold(col["givers"], "hub_givers"),
         "bridge_neighbours": _threshold(col["neighbours"], "bridge_neighbours"),
@@ -611,53 +704,96 @@ def _assign_rules(G, posts, partition, seed, weight) -> RoleAssignment:
         "activity": _threshold(col["activity"], "activity"),
         "receivers": _threshold(col["receivers"], "receivers"),
     }
-    receivers_of = int((col["givers"] >= 1).sum())
-    act = "posts" if posts_known else "interactions given"
-    roles, reasons = {}, {}
-    for v in nodes:
-        f = feats[v]
-        if f["givers"] >= t["hub_givers"]:
-            role = "hub"
-            why = (f"attention from {_fmt(f['givers'])} actors (hub: >= {_fmt(t['hub_givers'])}, the larger of "
-                   f"3 and the 95th percentile of the {receivers_of:,} actors who receive any)")
-        elif (f["neighbours"] >= t["bridge_neighbours"] and f["communities"] >= BRIDGE_COMMUNITIES
-              and f["outside"] >= BRIDGE_OUTSIDE):
-            role = "bridge"
-            why = (f"ties with {_fmt(f['neighbours'])} actors in {_fmt(f['communities'])} communities, "
-                   f"{f['outside']:.0%} outside its own (bridge: >= {_fmt(t['bridge_neighbours'])} actors, "
-                   f">= {BRIDGE_COMMUNITIES} communities, >= {BRIDGE_OUTSIDE:.0%} outside)")
-        elif f["mutual"] >= t["mutual"]:
-            role = "conversationalist"
-            why = (f"exchanges attention both ways with {_fmt(f['mutual'])} actors "
-                   f"(conversationalist: >= {_fmt(t['mutual'])})")
-        elif f["activity"] >= t["activity"] and f["in_strength"] < f["activity"]:
-            role = "broadcaster"
-            why = (f"{_fmt(f['activity'])} {act} (broadcaster: >= {_fmt(t['activity'])}) for "
-                   f"{_fmt(f['in_strength'])} attention received")
-        elif posts_known and f["receivers"] >= t["receivers"] and f["activity"] < t["activity"]:
-            role = "amplifier"
-            why = (f"gives attention to {_fmt(f['receivers'])} actors (amplifier: >= {_fmt(t['receivers'])}) "
-                   f"but publishes {_fmt(f['activity'])} posts")
-        else:
-            role = "lurker"
-            why = (f"attention from {_fmt(f['givers'])} and to {_fmt(f['receivers'])} actors, "
-                   f"{_fmt(f['activity'])} {act}: under every threshold")
-        roles[v] = role
-        reasons[v] = f"{role}: {why}"
+    conditions = [  # the first rule that holds wins, as np.select takes the first true condition
+        col["givers"] >= t["hub_givers"],
+        (col["neighbours"] >= t["bridge_neighbours"]) & (col["communities"] >= BRIDGE_COMMUNITIES)
+        & (np.round(col["outside"], OUTSIDE_DIGITS) >= BRIDGE_OUTSIDE),
+        col["mutual"] >= t["mutual"],
+        (col["activity"] >= t["activity"]) & (col["in_strength"] < col["activity"]),
+        (col["receivers"] >= t["receivers"]) & (col["activity"] < t["activity"]) & posts_known,
+    ]
+    rule_roles = ("hub", "bridge", "conversationalist", "broadcaster", "amplifier")
+    codes = np.select(conditions, list(range(len(rule_roles))), default=len(rule_roles))
+    role_of = rule_roles + ("lurker",)
+    roles = dict(zip(nodes, map(role_of.__getitem__, codes.tolist())))
     count = Counter(roles.values())
     names = tuple(r for r in ROLES if count[r])
     return RoleAssignment(
         roles=roles,
-        clusters={v: names.index(r) for v, r in roles.items()},
+        clusters=_RuleClusters(roles, names),
         names=names,
         centroids=(),
         sizes=tuple(count[r] for r in names),
         k=len(names),
         silhouette=math.nan,
         silhouettes={},
-        features=tuple(next(iter(feats.values()))),
+        features=tuple(col),
         seed=int(seed),
         method="rules",
         thresholds=t,
-        reasons=reasons,
+        reasons=_RuleReasons(nodes, col, t, roles, posts_known),
     )
+
+
+class _RuleClusters(Mapping):
+    """Actor -> the number of its role among those found (on demand: no second 1M-entry dict)."""
+
+    def __init__(self, roles: dict, names: tuple):
+        self._roles, self._number = roles, {r: i for i, r in enumerate(names)}
+
+    def __getitem__(self, actor):
+        return self._number[self._roles[actor]]
+
+    def __iter__(self):
+        return iter(self._roles)
+
+    def __len__(self) -> int:
+        return len(self._roles)
+
+
+class _RuleReasons(Mapping):
+    """Actor -> why it has its role (the rule, its numbers and the thresholds), worded on
+    demand from the feature columns (worded for every actor, they were 1M strings)."""
+
+    def __init__(self, nodes: list, col: dict, t: dict, roles: dict, posts_known: bool):
+        self._nodes, self._col, self._t, self._roles, self._posts_known = nodes, col, t, roles, posts_known
+        self._index: dict | None = None
+        self._receivers_of = int((col["givers"] >= 1).sum())
+
+    def __iter__(self):
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def __contains__(self, actor) -> bool:
+        return actor in self._roles
+
+    def __getitem__(self, actor) -> str:
+        if self._index is None:
+            self._index = {v: i for i, v in enumerate(self._nodes)}
+        i = self._index[actor]
+        f = {name: float(c[i]) for name, c in self._col.items()}
+        t = self._t
+        role = self._roles[actor]
+        act = "posts" if self._posts_known else "interactions given"
+        if role == "hub":
+            why = (f"attention from {_fmt(f['givers'])} actors (hub: >= {_fmt(t['hub_givers'])}, the larger of "
+                   f"3 and the 95th percentile of the {self._receivers_of:,} actors who receive any)")
+        elif role == "bridge":
+            why = (f"ties with {_fmt(f['neighbours'])} actors in {_fmt(f['communities'])} communities, "
+                   f"{f['outside']:.0%} outside its own (bridge: >= {_fmt(t['bridge_neighbours'])} actors, "
+                   f">= {BRIDGE_COMMUNITIES} communities, >= {BRIDGE_OUTSIDE:.0%} outside)")
+        elif role == "conversationalist":
+            why = (f"exchanges attention both ways with {_fmt(f['mutual'])} actors "
+                   f"(conversationalist: >= {_fmt(t['mutual'])})")
+        elif role == "broadcaster":
+            why = (f"{_fmt(f['activity'])} {act} (broadcaster: >= {_fmt(t['activity'])}) for "
+                   f"{_fmt(f['in_strength'])} attention received")
+        elif role == "amplifier":
+            why = (f"gives attention to {_fmt(f['receivers'])} actors (amplifier: >= {_fmt(t['receivers'])}) "
+                   f"but publishes {_fmt(f['activity'])} posts")
+        else:
+            why = (f"attention from {_fmt(f['givers'])} and to {_fmt(f['receivers'])} actors, "
+                   f"{_fmt(f['activity'])} {act}: under every threshold")
+        return f"{role}: {why}"

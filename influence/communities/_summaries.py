@@ -14,6 +14,11 @@ import networkx as nx
 from ._detection import project_undirected
 from ._partition import OTHER, Partition
 
+#: Decimals of the participation coefficient that order the bridges (beyond them, two actors with
+#: the same coefficient differ only by the order of the additions, which the arrays and networkx
+#: do not share).
+PC_DIGITS = 12
+
 
 class CommunityMember(NamedTuple):
     """An actor listed in a community summary (leader or bridge)."""
@@ -173,8 +178,9 @@ def _scores(G: nx.Graph, ranking, weight: str | None) -> dict:
     return dict(ranking)
 
 
-def author_nodes(G: nx.Graph) -> dict:
-    """Account id -> graph node, for graphs whose nodes merge several accounts.
+def author_nodes(G) -> dict:
+    """Account id -> graph node, for graphs whose nodes merge several accounts (a networkx graph
+    or an :class:`influence.measures.GraphView`).
 
     :func:`influence.build_graph` merges accounts joined by identity links into one node and
     lists them, space-separated, in the node attribute ``accounts``; a post by any of them belongs
@@ -187,8 +193,11 @@ def author_nodes(G: nx.Graph) -> dict:
     >>> author_nodes(G)["mastodon:@ana@x.example"]
     'web:ana.example'
     """
+    from ..measures import GraphView
+
+    pairs = zip(G.nodes, G.column("accounts")) if isinstance(G, GraphView) else G.nodes(data="accounts")
     out = {}
-    for v, accounts in G.nodes(data="accounts"):
+    for v, accounts in pairs:
         out[v] = v
         if isinstance(accounts, str):
             for a in accounts.split():
@@ -231,8 +240,11 @@ def summarize_communities(
 
     Parameters
     ----------
-    G : networkx graph
-        The graph the partition was computed on.
+    G : networkx graph or influence.measures.GraphView
+        The graph the partition was computed on. A view (what :func:`influence.analyze` and the
+        CLI use) is summarised on its arrays, without a networkx graph: same summaries, a view
+        being a directed graph without self-loops (``count`` and ``weight`` read from its
+        :class:`influence.graph.GraphArrays`, 1 per edge and ``view.A`` for a view of networkx).
     partition : Partition or mapping of actor -> community id
     ranking : RankingResult or mapping of actor -> score, optional
         Orders the leaders. Only actors it scores are listed as leaders or bridges, so the
@@ -285,19 +297,15 @@ def summarize_communities(
     >>> s[0].hashtags, s[1].domains, s[0].top_posts[0].id
     ((('#v60', 2),), (('blog.example', 1),), 'p2')
     """
-    if isinstance(partition, Partition):
-        groups = partition.communities
-    else:
-        tmp: dict[int, list] = {}
-        for v in G:
-            if v in partition:
-                tmp.setdefault(partition[v], []).append(v)
-        groups = {c: tuple(tmp[c]) for c in sorted(tmp, key=lambda c: (c == OTHER, c))}
-    if not include_other:
-        groups = {c: m for c, m in groups.items() if c != OTHER}
-    membership = {v: c for c, ms in groups.items() for v in ms}
-    if not isinstance(partition, Partition):
-        membership = {**{v: partition[v] for v in G if v in partition}, **membership}
+    from ..measures import GraphView
+
+    if isinstance(G, GraphView):  # the arrays: no networkx graph (see _view_summaries)
+        from ._view_summaries import summarize_view
+
+        return summarize_view(G, partition, ranking=ranking, posts=posts, top=top, n_terms=n_terms,
+                              languages=languages, ngrams=ngrams, bridge_min_degree=bridge_min_degree,
+                              weight=weight, include_other=include_other)
+    groups, membership = group_members(partition, G, include_other)
 
     # interactions inside each community, and touching it
     total = 0.0
@@ -323,43 +331,8 @@ def summarize_communities(
     def name(v) -> str:
         return str(G.nodes[v].get("name") or v) if v in G else str(v)
 
-    # posts per community
-    texts: dict[Any, list[str]] = {c: [] for c in groups}
-    rest: list[str] = []
-    hashtags: dict[Any, Counter] = {c: Counter() for c in groups}
-    domains: dict[Any, Counter] = {c: Counter() for c in groups}
-    langs: dict[Any, Counter] = {c: Counter() for c in groups}
-    best_posts: dict[Any, list] = {c: [] for c in groups}
-    n_posts: Counter = Counter()
-    if posts is not None:
-        from ..text import extract_domains, extract_hashtags
-
-        node_of = author_nodes(G)
-        for p in posts:
-            c = membership.get(node_of.get(p.author, p.author))
-            body = " | ".join(x for x in (p.title, p.text) if x)  # no phrase spans the two
-            if c is None or c not in groups:
-                rest.append(body)
-                continue
-            n_posts[c] += 1
-            texts[c].append(body)
-            hashtags[c].update(set(extract_hashtags(body)))
-            domains[c].update(set(extract_domains(p.text or "")))
-            if p.language:
-                langs[c][p.language] += 1
-            e = _engagement(p)
-            if e > 0:
-                best_posts[c].append((-e, p.id, p))
-    terms: dict[Any, list] = {c: [] for c in groups}
-    if posts is not None and any(texts.values()):
-        from ..text import top_terms
-
-        docs: dict[Any, list[str]] = {("c", c): t for c, t in texts.items()}
-        if rest:
-            docs[("rest",)] = rest
-        found = top_terms(docs, top=n_terms, languages=languages, ngrams=ngrams)
-        terms = {c: found[("c", c)] for c in groups}
-
+    texts = PostParts.gather(posts, author_nodes(G) if posts is not None else {}, membership, groups,
+                             n_terms=n_terms, languages=languages, ngrams=ngrams)
     out = []
     for c, members in groups.items():
         member_set = set(members)
@@ -370,38 +343,118 @@ def summarize_communities(
             v for v in members
             if (ranking is None or v in scores) and H.degree(v) >= bridge_min_degree and pc.get(v, 0) > 0
         ]
-        cand.sort(key=lambda v: (-pc[v], -H.degree(v), str(v)))
+        # rounded: two coefficients equal but for the order of the additions are a tie
+        cand.sort(key=lambda v: (-round(pc[v], PC_DIGITS), -H.degree(v), str(v)))
         bridges = tuple(CommunityMember(v, name(v), float(pc[v])) for v in cand[:top])
-        tags = tuple(sorted(hashtags[c].items(), key=lambda kv: (-kv[1], kv[0]))[:top])
-        doms = tuple(sorted(domains[c].items(), key=lambda kv: (-kv[1], kv[0]))[:top])
-        best = sorted(best_posts[c], key=lambda x: (x[0], x[1]))[:top]
+        plats = Counter(
+            str(G.nodes[v].get("platform") or str(v).partition(":")[0]) for v in member_set
+        )
+        out.append(texts.summary(
+            c, size=len(members), density=nx.density(sub) if len(members) > 1 else 0.0,
+            interaction_share=inside[c] / total if total else 0.0,
+            internal_share=inside[c] / touching[c] if touching[c] else 0.0,
+            leaders=lead, bridges=bridges, platforms=plats, top=top))
+    return out
+
+
+def group_members(partition, nodes: Iterable, include_other: bool) -> tuple[dict, dict]:
+    """``({community: members}, {actor: community})`` of a partition over ``nodes`` (a graph or
+    a node list): a :class:`Partition`'s own groups, or a mapping's grouped in node order;
+    without ``include_other``, :data:`OTHER` is not a group (a mapping's members keep it)."""
+    if isinstance(partition, Partition):
+        groups = partition.communities
+    else:
+        tmp: dict[int, list] = {}
+        for v in nodes:
+            if v in partition:
+                tmp.setdefault(partition[v], []).append(v)
+        groups = {c: tuple(tmp[c]) for c in sorted(tmp, key=lambda c: (c == OTHER, c))}
+    if not include_other:
+        groups = {c: m for c, m in groups.items() if c != OTHER}
+    membership = {v: c for c, ms in groups.items() for v in ms}
+    if not isinstance(partition, Partition):
+        membership = {**{v: partition[v] for v in nodes if v in partition}, **membership}
+    return groups, membership
+
+
+class PostParts:
+    """What a community's posts say (hashtags, terms, domains, languages, top posts), and the
+    :class:`CommunitySummary` built from it with the graph's numbers: the part of a summary
+    that is the same whether the graph is networkx or arrays."""
+
+    def __init__(self, groups):
+        self.hashtags: dict[Any, Counter] = {c: Counter() for c in groups}
+        self.domains: dict[Any, Counter] = {c: Counter() for c in groups}
+        self.langs: dict[Any, Counter] = {c: Counter() for c in groups}
+        self.best_posts: dict[Any, list] = {c: [] for c in groups}
+        self.n_posts: Counter = Counter()
+        self.terms: dict[Any, list] = {c: [] for c in groups}
+
+    @classmethod
+    def gather(cls, posts, node_of: Mapping, membership: Mapping, groups, *, n_terms: int,
+               languages, ngrams: int) -> PostParts:
+        """Every post to its author's community (``node_of``: account -> node), then the terms
+        of each community against the rest of the sector."""
+        self = cls(groups)
+        if posts is None:
+            return self
+        from ..text import extract_domains, extract_hashtags
+
+        texts: dict[Any, list[str]] = {c: [] for c in groups}
+        rest: list[str] = []
+        for p in posts:
+            c = membership.get(node_of.get(p.author, p.author))
+            body = " | ".join(x for x in (p.title, p.text) if x)  # no phrase spans the two
+            if c is None or c not in groups:
+                rest.append(body)
+                continue
+            self.n_posts[c] += 1
+            texts[c].append(body)
+            self.hashtags[c].update(set(extract_hashtags(body)))
+            self.domains[c].update(set(extract_domains(p.text or "")))
+            if p.language:
+                self.langs[c][p.language] += 1
+            e = _engagement(p)
+            if e > 0:
+                self.best_posts[c].append((-e, p.id, p))
+        if any(texts.values()):
+            from ..text import top_terms
+
+            docs: dict[Any, list[str]] = {("c", c): t for c, t in texts.items()}
+            if rest:
+                docs[("rest",)] = rest
+            found = top_terms(docs, top=n_terms, languages=languages, ngrams=ngrams)
+            self.terms = {c: found[("c", c)] for c in groups}
+        return self
+
+    def summary(self, c, *, size: int, density: float, interaction_share: float, internal_share: float,
+                leaders: tuple, bridges: tuple, platforms: Mapping, top: int) -> CommunitySummary:
+        """Community ``c``'s summary, from the graph's numbers and its posts."""
+        tags = tuple(sorted(self.hashtags[c].items(), key=lambda kv: (-kv[1], kv[0]))[:top])
+        doms = tuple(sorted(self.domains[c].items(), key=lambda kv: (-kv[1], kv[0]))[:top])
+        best = sorted(self.best_posts[c], key=lambda x: (x[0], x[1]))[:top]
         top_posts = tuple(
             CommunityPost(p.id, p.author, -e, (p.text or p.title or "")[:200], p.url)
             for e, _, p in best
         )
-        plats = Counter(
-            str(G.nodes[v].get("platform") or str(v).partition(":")[0]) for v in member_set
+        langs = self.langs[c]
+        n_lang = sum(langs.values())
+        return CommunitySummary(
+            id=c,
+            label=_label(self.terms[c], tags, leaders, c),
+            size=size,
+            density=density,
+            interaction_share=interaction_share,
+            internal_share=internal_share,
+            leaders=leaders,
+            bridges=bridges,
+            hashtags=tags,
+            terms=tuple(self.terms[c]),
+            domains=doms,
+            top_posts=top_posts,
+            platforms=tuple(sorted(platforms.items(), key=lambda kv: (-kv[1], kv[0]))),
+            languages=tuple(
+                (k, n / n_lang) for k, n in sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))
+            ),
+            n_posts=self.n_posts[c],
         )
-        n_lang = sum(langs[c].values())
-        out.append(
-            CommunitySummary(
-                id=c,
-                label=_label(terms[c], tags, lead, c),
-                size=len(members),
-                density=nx.density(sub) if len(members) > 1 else 0.0,
-                interaction_share=inside[c] / total if total else 0.0,
-                internal_share=inside[c] / touching[c] if touching[c] else 0.0,
-                leaders=lead,
-                bridges=bridges,
-                hashtags=tags,
-                terms=tuple(terms[c]),
-                domains=doms,
-                top_posts=top_posts,
-                platforms=tuple(sorted(plats.items(), key=lambda kv: (-kv[1], kv[0]))),
-                languages=tuple(
-                    (k, n / n_lang) for k, n in sorted(langs[c].items(), key=lambda kv: (-kv[1], kv[0]))
-                ),
-                n_posts=n_posts[c],
-            )
-        )
-    return out

@@ -5,8 +5,8 @@ the parts the CLI commands print from the same :class:`influence.pipeline.Analys
 communities, roles, ranking, community summaries and labels, competitor map), adds the reach of
 the shortlist and the network-map layout, and returns a :class:`ReportData`, which
 :func:`influence.report.render_html` turns into a page. The graph stays a
-:class:`influence.measures.GraphView` of the store's arrays for detection, ranking, reach and
-the map; only the community summaries and the roles read a networkx graph.
+:class:`influence.measures.GraphView` of the store's arrays throughout (detection, roles,
+ranking, community summaries, reach and the map): no networkx graph of the sector is built.
 """
 
 from __future__ import annotations
@@ -357,7 +357,6 @@ def build_report(
     say("Describing communities")
     summaries = analysis.summaries()
     labels = analysis.labels()
-    analysis.drop_graph()  # the summaries and roles were its last readers: free it for the rest
     colors = community_colors(partition.ids)
     # the map draws the MAX_GROUPS largest communities (ids 0, 1, ... by size) in colour, the rest
     # grey: the table and the cards use the same colours
@@ -433,7 +432,7 @@ def build_report(
         ("normalisation", cfg.normalization),
         ("communities", (f"{partition.method}, resolution {partition.resolution:g}, "
                          f"{partition.runs} consensus runs, seed {partition.seed}")),
-        ("roles", f"k-means, k = {roles.k} (silhouette {roles.silhouette:.2f})" if roles else "not assigned"),
+        ("roles", roles.describe() if roles else "not assigned"),
         ("reach", f"Independent Cascade, weighted cascade, {reach_runs} live-edge worlds, seed {seed}"
          if reach is not None else "not simulated"),
         ("network map", f"top {network.n_shown} of {network.n_actors} actors, seed {seed}"),
