@@ -69,6 +69,26 @@ def test_sanders_not_worse_than_before():
     assert san["brands"]["apple"]["net"] < san["brands"]["google"]["net"]
 
 
+def test_opt_in_calibration_held_out():
+    """LexiconAnalyzer(calibrated=True): fitted on VADER's rated tweets and review sentences and
+    the hand-written service sentences; sanders and the airline tweets are held out."""
+    _need(bench.SANDERS)
+    _need(bench.AIRLINE)
+    cal = LexiconAnalyzer(calibrated=True)
+    san = bench.sanders_check(bench.load_sanders(), cal)
+    # measured 0.589 macro-F1 (the band: 0.584, chosen on this set), largest brand gap 0.10
+    assert san["macro_f1"] >= 0.585
+    assert san["max_gap"] <= 0.15
+    air = bench.airline_reputation(bench.load_airline(), cal)
+    # measured macro-F1 0.636, accuracy 0.637; nets United -0.25 (labels -0.56), US Airways
+    # -0.37, American -0.28, Southwest -0.08, JetBlue +0.00, Virgin America +0.04: order kept,
+    # but every net about 0.08 above the band's and the largest gap 0.32 > the goal's 0.25,
+    # which is why it is not the default (docs/competitors.md)
+    assert 0.626 < air["macro_f1"] < 0.646
+    assert air["spearman"] >= 0.8
+    assert 0.25 < air["max_gap"] < 0.4
+
+
 def test_spanish_aggregates():
     """Binary, noisy labels (README): aggregate checks only."""
     _need(bench.SPANISH)

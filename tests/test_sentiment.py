@@ -8,13 +8,17 @@ import pytest
 from click.testing import CliRunner
 from influence_cli import cli
 
+import influence.sentiment as influence_sentiment
 from influence.datasets import make_sector
 from influence.errors import ConfigError, InputDataError
 from influence.sentiment import (
+    FEATURE_NAMES,
     NEUTRAL_BANDS,
     LexiconAnalyzer,
+    calibrated_labels,
     cross_validate,
     describe_analyzer,
+    english_features,
     guess_language,
     load_classifier,
     macro_f1,
@@ -282,3 +286,60 @@ def test_model_files_hold_no_code(tmp_path):
     assert not marker.exists()
     r = CliRunner().invoke(cli, ["competitors", "demo", "--section", "reputation", "--sentiment-model", str(evil)])
     assert r.exit_code == 2 and "refused" in r.stderr and not marker.exists()
+
+
+# -- the opt-in English calibration ----------------------------------------------------------------
+
+
+def test_calibration_file_holds_numbers_only_and_matches_the_features():
+    model = json.loads((Path(influence_sentiment.__file__).parent
+                        / "english_calibration.json").read_text(encoding="utf-8"))
+    assert tuple(model["features"]) == FEATURE_NAMES and len(FEATURE_NAMES) == 26
+    assert sorted(model["classes"]) == ["negative", "neutral", "positive"]
+    assert len(model["coef"]) == 3 and all(len(row) == 26 for row in model["coef"])
+    numbers = model["mean"] + model["scale"] + model["intercept"] + [x for row in model["coef"] for x in row]
+    assert all(isinstance(x, float) for x in numbers) and all(s > 0 for s in model["scale"])
+    assert "MIT" in model["provenance"]["sources"]
+    assert model["provenance"]["trained_on"] == {"tweets": 4200, "amazonReviewSnippets": 3708,
+                                                 "handwritten": 60}
+    # more negative words push toward "negative", a higher compound toward "positive"
+    coef = dict(zip(model["classes"], model["coef"]))
+    col = FEATURE_NAMES.index
+    assert coef["negative"][col("compound_neg")] < coef["positive"][col("compound_neg")]
+    assert coef["positive"][col("compound")] > coef["negative"][col("compound")]
+
+
+def test_calibrated_labels_by_hand():
+    # a model that reads only the compound score: positive above 0, negative below
+    model = {"classes": ["negative", "neutral", "positive"], "mean": [0.0] * 26,
+             "scale": [1.0] * 26, "intercept": [0.0, 0.1, 0.0],
+             "coef": [[-5.0] + [0.0] * 25, [0.0] * 26, [5.0] + [0.0] * 25]}
+    assert calibrated_labels(["I love it", "I hate it", "opens on monday"], model) == [
+        "positive", "negative", "neutral"]
+    rows = english_features(["@acme WHY is my parcel still not here?!", ""])
+    feats = dict(zip(FEATURE_NAMES, rows[0]))
+    assert feats["handles"] == 1 and feats["has_question"] == 1 and feats["starts_as_question"] == 1
+    assert feats["service_phrases"] >= 2  # "why is", "still not", "?!"
+    assert feats["compound"] < 0 and feats["caps_share"] > 0
+    assert rows[1] == [0.0] * 12 + [pytest.approx(0.6931, abs=1e-4)] + [0.0] * 10 + [0.0, 0.0, 1.0]
+
+
+def test_calibrated_option_english_only_and_named():
+    with open(DATA / "en_service_handwritten.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    texts, true = [r["text"] for r in rows], [r["label"] for r in rows]
+    cal = LexiconAnalyzer(calibrated=True)
+    # in-sample (these 60 sentences are among its training texts): 0.917 (the band: 0.901)
+    assert macro_f1(true, cal.predict(texts, ["en"] * len(texts))) >= 0.9
+    assert LexiconAnalyzer().calibrated is False  # the default keeps the band (see docs)
+    es = ["Pésima atención al cliente, nunca más", "Me encanta esta tienda", "Abre el lunes"]
+    mixed = es + texts[:3]
+    # Spanish keeps its band; explicit thresholds keep the band in English too
+    assert cal.predict(mixed, ["es"] * 3 + ["en"] * 3) == (
+        LexiconAnalyzer().predict(es, ["es"] * 3) + cal.predict(texts[:3], ["en"] * 3))
+    assert LexiconAnalyzer(calibrated=True, threshold=0.05).predict(texts) == LexiconAnalyzer(
+        threshold=0.05).predict(texts)
+    assert "calibration" in describe_analyzer(cal)["detail"]
+    assert "calibration" not in describe_analyzer(LexiconAnalyzer())["detail"]
+    with pytest.raises(ConfigError, match="^calibrated must be"):
+        LexiconAnalyzer(calibrated="yes")

@@ -52,9 +52,14 @@ def describe_analyzer(analyzer: Any) -> dict:
             vader = f"vaderSentiment {version('vaderSentiment')}"
         except Exception:  # noqa: BLE001 - metadata missing in odd installs: name it without
             vader = "vaderSentiment"
+        english = f"{vader} + influence service vocabulary"
+        if analyzer.calibrated:
+            english += (", labels by the shipped calibration (logistic regression over 26 "
+                        "lexicon features, fitted on VADER's human-rated tweets and review "
+                        "sentences)")
         return {"name": name, "kind": "lexicon",
-                "detail": f"English: {vader} + influence service vocabulary; Spanish: "
-                          f"influence SPANISH_LEXICON; untrained",
+                "detail": f"English: {english}; Spanish: influence SPANISH_LEXICON; "
+                          f"{'not trained on this sector' if analyzer.calibrated else 'untrained'}",
                 "hint": TRAIN_HINT}
     if isinstance(analyzer, TrainedClassifier):
         n = analyzer.params.get("n_examples")
