@@ -51,11 +51,12 @@ Examples
 Layout
 ------
 A package whose private modules each hold one concern, their public names re-exported here:
-``_schema`` (SQLite schema, migrations, timestamp conventions), ``_loader`` (the bulk
-interaction loader), ``_sqlite`` (:class:`Store`: opening, transactions, writes, record reads,
-fingerprint), ``_queries`` (array queries for the graph builder), ``_crawl`` (crawl state and
-frontier), ``_copy`` (:func:`copy_store`), and the PostgreSQL back end: ``_postgres``
-(:class:`PgStore`), ``_pg_schema``, ``_pg_connection``, ``_pg_crawl`` (shared crawling).
+``_schema`` (SQLite schema, migrations, timestamp conventions, the merge rules of both back
+ends' upserts), ``_loader`` (the bulk interaction loader), ``_sqlite`` (:class:`Store`:
+opening, transactions, writes, record reads, fingerprint), ``_queries`` (array queries for the
+graph builder), ``_crawl`` (crawl state and frontier), ``_copy`` (:func:`copy_store`), and the
+PostgreSQL back end: ``_postgres`` (:class:`PgStore`), ``_pg_schema``, ``_pg_connection``,
+``_pg_crawl`` (shared crawling).
 ``influence._storage`` holds what both back ends share outside the package (:func:`open_store`,
 URLs, record batches, the fingerprint's queries).
 """
