@@ -201,3 +201,22 @@ def test_the_python_api_page_runs():
 
     result = doctest.testfile(str(REPO / "docs" / "python-api.md"), module_relative=False)
     assert result.failed == 0 and result.attempted >= 15
+
+
+def test_no_networkx_graph_of_the_sector(monkeypatch):
+    """Summaries, labels, roles and every shortlist read the view's arrays (issue 17 goal 2: at
+    1M actors the networkx graph alone took several GB): building one fails the test."""
+    import influence.graph
+    import influence.measures
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a networkx graph of the sector was built")
+
+    monkeypatch.setattr(influence.graph, "to_networkx", refuse)
+    monkeypatch.setattr(influence.measures.GraphView, "networkx", refuse)
+    with influence.analyze("demo") as a:
+        rows = a.shortlist(per_community=2).to_records()
+        assert rows and all(r["role"] and r["community_label"] for r in rows)
+        assert a.communities(roles=True)[0]["leaders"][0]["role"]
+        assert a.roles().counts()["hub"] > 0
+        assert a._graph is None
