@@ -9,6 +9,11 @@ Each public function takes a networkx graph first, keyword parameters after, and
 dict, like networkx's own. Inside :func:`influence.rank` the same computations run on a
 :class:`GraphView`, which converts the graph once to a scipy CSR matrix shared by every measure.
 
+One kind of measure per private module, each public function beside its ``*_array`` kernel on a
+view: ``_spectral`` (PageRank, HITS, Katz), ``_paths`` (harmonic closeness, betweenness),
+``_degree`` (in-strength, in-degree, coreness), ``_attributes`` (engagement, audience, reach
+diversity); ``_view`` holds :class:`GraphView` and ``_registry`` the :data:`MEASURES` table.
+
 Measure reference
 -----------------
 ================ ========================================================================= =======
