@@ -146,8 +146,10 @@ class RankingResult:
     """
 
     def __init__(self, order: list[int], make, *, config: RankingConfig, n_nodes: int, n_edges: int,
-                 excluded: dict[str, int], missing: dict[str, int], nodes: list | None = None):
+                 excluded: dict[str, int], missing: dict[str, int], nodes: list | None = None,
+                 score=None):
         self._order = order
+        self._score = score  # every node's score, by index (``scores()`` without the entries)
         self._make = make
         self._nodes = nodes  # all node ids of the ranked graph, by index (``order`` indexes them)
         self._positions: dict | None = None  # actor -> position, built on the first lookup
@@ -242,7 +244,11 @@ class RankingResult:
         return [nodes[i] for i in order]
 
     def scores(self) -> dict[str, float]:
-        """``{actor: score}`` for the ranked actors."""
+        """``{actor: score}`` for the ranked actors (without building their entries, which at
+        1M actors took 98 s and 2 GB in the report)."""
+        if self._score is not None and self._nodes is not None:
+            nodes, score = self._nodes, self._score.tolist()
+            return {nodes[i]: score[i] for i in self._order}
         return {e.actor: e.score for e in self}
 
     def to_records(self, k: int = 0, *, detail: bool = True) -> list[dict[str, Any]]:
@@ -424,6 +430,7 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
         excluded={k: c for k, c in excluded.items() if c},
         missing={m: c for m, c in missing.items() if c},
         nodes=nodes,
+        score=np.asarray(score, dtype=float),
     )
 
 
