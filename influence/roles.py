@@ -646,7 +646,7 @@ def rule_columns(V, *, posts: Iterable | None = None, partition: Mapping | None 
     else:
         communities, outside = np.ones(n), np.zeros(n)
     activity = None
-    if posts is not None:
+    if posts:  # none (or an empty list): activity is the interactions given
         node_of = author_nodes(V)
         counted = Counter(node_of[p.author] for p in posts if p.author in node_of)
         if counted:

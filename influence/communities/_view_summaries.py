@@ -152,7 +152,7 @@ def summarize_view(
     def ident(i: int) -> str:
         return str(nodes[i])
 
-    parts = PostParts.gather(posts, author_nodes(V) if posts is not None else {}, membership, groups,
+    parts = PostParts.gather(posts, author_nodes(V) if posts else {}, membership, groups,
                              n_terms=n_terms, languages=languages, ngrams=ngrams)
     # the members of each community in the graph, in node order
     order = np.argsort(codes, kind="stable")
