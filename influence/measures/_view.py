@@ -147,11 +147,18 @@ class GraphView:
     @cached_property
     def U(self) -> sp.csr_array:
         """Binary adjacency of the undirected projection (each neighbour once)."""
-        AT = self.AT  # B's transpose is AT's structure: built once, shared with HITS and Katz
-        BT = sp.csr_array((np.ones(AT.nnz), AT.indices, AT.indptr), shape=AT.shape)
-        U = self.B + BT  # all values are 1 or 2: a linear merge of sorted rows, nothing cancels
-        U.data = np.ones_like(U.data)
-        return U
+        B = self.B
+        AT = self.__dict__.get("AT")  # the transpose, if HITS or Katz has built it: B.T's structure
+        if AT is None:
+            # transpose the structure alone, with one-byte values: the data moved is what costs
+            Bb = sp.csr_array((np.ones(B.nnz, dtype=bool), B.indices, B.indptr), shape=B.shape)
+            BT = Bb.T.tocsr()
+            B = Bb
+        else:
+            BT = sp.csr_array((np.ones(AT.nnz, dtype=bool), AT.indices, AT.indptr), shape=AT.shape)
+            B = sp.csr_array((np.ones(B.nnz, dtype=bool), B.indices, B.indptr), shape=B.shape)
+        U = B + BT  # boolean "or": a linear merge of sorted rows
+        return sp.csr_array((np.ones(U.nnz), U.indices, U.indptr), shape=U.shape)
 
     @property
     def n_edges(self) -> int:
