@@ -130,7 +130,7 @@ def candidate_pool(G, nodes: list, S, *, ranking, config, candidates, pool, excl
 
             ranking = rank(G, config)
         # the ranking's own order; entries are built lazily, so take only what is needed
-        cand = [e.actor for e in (ranking if pool is None else ranking[:pool])]
+        cand = ranking.actors(0 if pool is None else pool)
     idx_all = node_index(nodes, cand)
     competitor = node_attribute(G, "is_competitor") if exclude_competitors else {}
     followers = node_attribute(G, "followers")

@@ -18,6 +18,15 @@ from ._blocks import relay_mask
 from ._common import MODELS, check_count, check_option, graph_matrix
 from ._worlds import BATCH_BYTES, WorldPicker, distinct, edge_probabilities
 
+#: RR sets are searched in batches, each with one "already in the set" flag per (set, actor):
+#: ``BATCH_BYTES // n`` sets per batch. When fewer than this many fit (over 524,288 actors), the
+#: per-batch overhead dominates (a million actors: 32 sets per batch, 3,000 batches for 100,000
+#: sets), so the batch takes :data:`RR_SORTED_BATCH` sets and keeps the keys found so far sorted
+#: instead of flagged (memory: the batch's members, not ``n`` per set). The draws are the same
+#: for a given batch size.
+RR_DENSE_MIN = 64
+RR_SORTED_BATCH = 2048
+
 # -- reverse influence sampling --------------------------------------------------------------------
 
 
@@ -78,15 +87,20 @@ class ReverseSampler:
         all_roots = np.concatenate([np.tile(np.arange(n, dtype=np.int64), whole),
                                     rng.choice(n, rest, replace=False).astype(np.int64)])
         per = max(1, min(count, batch_bytes // max(n, 1)))
-        reached = np.zeros(per * n, dtype=bool)  # reset after each batch: cost follows the work
+        dense = per >= min(count, RR_DENSE_MIN)  # else: too few sets per batch, sort instead
+        if not dense:
+            per = min(count, RR_SORTED_BATCH)
+        reached = np.zeros(per * n if dense else 0, dtype=bool)  # reset after each batch: cost follows the work
         deg = np.diff(self.indptr)
         sizes, parts = [], []
         for start in range(0, count, per):
             b = min(per, count - start)
             roots = all_roots[start:start + b]
             keys = np.arange(b, dtype=np.int64) * n + roots
-            reached[keys] = True
+            if dense:
+                reached[keys] = True
             touched = [keys]
+            seen = keys  # sorted: set numbers increase
             f_sets, f_nodes = np.arange(b, dtype=np.int64), roots.astype(np.int64)
             while f_nodes.size:
                 if self.model == "lt":  # a walk: each actor keeps at most one in-edge
@@ -97,15 +111,24 @@ class ReverseSampler:
                     hit = rng.random(edge.size) < self.q[edge]
                     sets, nxt = sets[hit], self.indices[edge[hit]]
                 new = sets * n + nxt
-                new = distinct(new[~reached[new]])
-                reached[new] = True
-                touched.append(new)
+                if dense:
+                    new = distinct(new[~reached[new]])
+                    reached[new] = True
+                    touched.append(new)
+                else:  # the same keys: distinct, and not seen before in the batch
+                    new = distinct(new)
+                    at = np.minimum(np.searchsorted(seen, new), max(seen.size - 1, 0))
+                    new = new[seen[at] != new] if seen.size else new
+                    seen = np.sort(np.concatenate([seen, new]))
                 f_sets = new // n
                 f_nodes = new - f_sets * n
                 if self.relay is not None:  # in the set (it reaches the root), but nobody reaches
                     f_sets, f_nodes = f_sets[self.relay[f_nodes]], f_nodes[self.relay[f_nodes]]  # it through it
-            allk = np.sort(np.concatenate(touched))
-            reached[allk] = False
+            if dense:
+                allk = np.sort(np.concatenate(touched))
+                reached[allk] = False
+            else:
+                allk = seen
             s = allk // n
             sizes.append(np.bincount(s, minlength=b))
             parts.append(allk - s * n)

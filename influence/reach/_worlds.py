@@ -22,6 +22,26 @@ from ._common import DEFAULT_RUNS, MODELS, check_option, graph_matrix
 
 #: Bytes of "already reached" flags one batch of cascades may use.
 BATCH_BYTES = 1 << 25
+#: Live-edge worlds are held as a ``runs x edges`` boolean matrix up to this many bytes; beyond it
+#: (200 worlds of a 5M-edge graph would take 1 GB) they are **implicit**: whether edge ``e`` is kept
+#: in world ``r`` is a coin drawn from a counter-based hash of ``(seed, r, e)`` when a search
+#: meets the edge, so worlds cost no memory and any world can be read in any order.
+WORLD_BYTES = 1 << 28
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def hash_uniform(key: np.uint64, counter: np.ndarray) -> np.ndarray:
+    """Uniform numbers in [0, 1), one per counter: the SplitMix64 output (Steele, Lea & Flood
+    2014) at state ``key + (counter + 1) * golden``, so draw ``c`` of stream ``key`` is the same
+    whatever order, batch or process reads it. ``counter`` is an array of non-negative ints."""
+    x = (np.asarray(counter, dtype=np.uint64) + np.uint64(1)) * _GOLDEN + key
+    x = (x ^ (x >> np.uint64(30))) * _MIX1
+    x = (x ^ (x >> np.uint64(27))) * _MIX2
+    x = x ^ (x >> np.uint64(31))
+    return (x >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
 
 
 # -- live-edge worlds ------------------------------------------------------------------------------
@@ -77,29 +97,49 @@ class Worlds:
         Node ids; index ``i`` is ``nodes[i]``.
     S : scipy.sparse.csr_array
         The spreading matrix (``S[v, u] = w(u -> v)``).
-    live : numpy.ndarray of bool
-        ``runs x S.nnz``: whether each stored edge of S is kept in each world.
+    live : numpy.ndarray of bool or None
+        ``runs x S.nnz``: whether each stored edge of S is kept in each world; None for implicit
+        worlds (:data:`WORLD_BYTES`), whose coins :meth:`kept` draws when asked.
     params : dict
         ``p``, ``runs``, ``seed``, ``model``.
     """
 
     nodes: list
     S: Any
-    live: np.ndarray
+    live: np.ndarray | None
     params: dict = field(default_factory=dict)
     #: ``relay[i]``: whether ``nodes[i]`` passes on what reaches it from another actor (``None``:
     #: everyone does). A blocked actor is still reached and counted, and still spreads as a seed.
     relay: np.ndarray | None = None
+    #: Implicit worlds (``live`` is None): the hash key of their coins and the edge probabilities
+    #: (see :data:`WORLD_BYTES`).
+    key: np.uint64 | None = None
+    q: np.ndarray | None = None
+    picker: WorldPicker | None = None  #: implicit Linear Threshold worlds: the draw per giver
 
     @property
     def runs(self) -> int:
-        return int(self.live.shape[0])
+        return int(self.live.shape[0]) if self.live is not None else int(self.params["runs"])
 
     def head(self, runs: int) -> Worlds:
         """The first ``runs`` worlds (all of them when there are fewer)."""
         if runs >= self.runs:
             return self
-        return Worlds(self.nodes, self.S, self.live[:runs], {**self.params, "runs": int(runs)}, self.relay)
+        live = self.live[:runs] if self.live is not None else None
+        return Worlds(self.nodes, self.S, live, {**self.params, "runs": int(runs)}, self.relay, self.key, self.q,
+                      self.picker)
+
+    def kept(self, world: np.ndarray, edge: np.ndarray) -> np.ndarray:
+        """Whether stored edge ``edge[j]`` of S is kept in world ``world[j]``."""
+        if self.live is not None:
+            return self.live.reshape(-1)[world * self.S.nnz + edge]
+        if self.picker is not None:  # Linear Threshold: the giver's one uniform picks at most one edge
+            giver = self.S.indices[edge].astype(np.int64)
+            ok, entry = self.picker.pick(giver, hash_uniform(self.key, world * self.S.shape[0] + giver))
+            out = np.zeros(edge.size, dtype=bool)
+            out[ok] = entry == edge[ok]
+            return out
+        return hash_uniform(self.key, world * self.S.nnz + edge) < self.q[edge]
 
     def reach_keys(self, sources: Sequence[int]) -> list[np.ndarray]:
         """For each source index, the sorted keys ``world * n + node`` of what it reaches."""
@@ -107,7 +147,7 @@ class Worlds:
 
 
 def sample_worlds(G, *, p: float | None = None, runs: int = DEFAULT_RUNS, seed=0, model: str = "ic",
-                  no_relay: Mapping | Iterable | None = None) -> Worlds:
+                  no_relay: Mapping | Iterable | None = None, implicit: bool | None = None) -> Worlds:
     """Sample ``runs`` live-edge worlds of the Independent Cascade or Linear Threshold model.
 
     Parameters
@@ -124,6 +164,10 @@ def sample_worlds(G, *, p: float | None = None, runs: int = DEFAULT_RUNS, seed=0
     no_relay : mapping or iterable, optional
         Actors who do not pass on what reaches them (see :func:`relay_blocks`); default
         ``relay_blocks(G)``, the competitors. ``()`` lets everyone relay.
+    implicit : bool, optional
+        Keep no ``live`` matrix: each coin is a hash of ``(seed, world, edge)``, drawn when a
+        search meets the edge (other draws than the matrix's, of the same model). Default: only
+        when the matrix would exceed :data:`WORLD_BYTES`.
 
     Examples
     --------
@@ -142,6 +186,15 @@ def sample_worlds(G, *, p: float | None = None, runs: int = DEFAULT_RUNS, seed=0
     rng = make_rng(seed)
     nodes, S = graph_matrix(G)
     q = edge_probabilities(S, model, p)
+    relay, blocked = relay_mask(G, nodes, no_relay)
+    params = {"model": model, "p": p, "runs": runs,
+              "seed": seed if not isinstance(seed, np.random.Generator) else None, "no_relay": blocked}
+    if implicit is None:
+        implicit = runs * S.nnz > WORLD_BYTES
+    if implicit:
+        key = np.uint64(rng.integers(0, 1 << 63, dtype=np.uint64))
+        picker = WorldPicker(S.indices.astype(np.int64), q, S.shape[0]) if model == "lt" else None
+        return Worlds(nodes, S, None, {**params, "implicit": True}, relay, key, q, picker)
     live = np.zeros((runs, S.nnz), dtype=bool)
     if model == "ic":
         step = max(1, (1 << 22) // max(S.nnz, 1))
@@ -155,10 +208,7 @@ def sample_worlds(G, *, p: float | None = None, runs: int = DEFAULT_RUNS, seed=0
         for r in range(runs):
             _, entry = picker.pick(givers, rng.random(len(givers)))
             live[r, entry] = True
-    relay, blocked = relay_mask(G, nodes, no_relay)
-    return Worlds(nodes, S, live, {"model": model, "p": p, "runs": runs,
-                                   "seed": seed if not isinstance(seed, np.random.Generator) else None,
-                                   "no_relay": blocked}, relay)
+    return Worlds(nodes, S, live, params, relay)
 
 
 def distinct(a: np.ndarray) -> np.ndarray:
@@ -173,11 +223,9 @@ def reach_keys(W: Worlds, sources: np.ndarray, batch_bytes: int = BATCH_BYTES) -
     S = W.S
     n = S.shape[0]
     R = W.runs
-    nnz = S.nnz
     indptr = S.indptr.astype(np.int64)
     indices = S.indices.astype(np.int64)
     out_deg = np.diff(indptr)
-    live = W.live.reshape(-1)
     relay = W.relay
     out: list[np.ndarray] = []
     # sources per batch: the "reached" flags fit batch_bytes, and the frontier's edges (a few int64
@@ -199,7 +247,7 @@ def reach_keys(W: Worlds, sources: np.ndarray, batch_bytes: int = BATCH_BYTES) -
         while f_nodes.size:
             edge, sims = frontier_edges(indptr, out_deg, f_nodes, f_sims)
             widest = max(widest, edge.size)
-            hit = live[(sims % R) * nnz + edge]
+            hit = W.kept(sims % R, edge)
             new = sims[hit] * n + indices[edge[hit]]
             new = distinct(new[~reached[new]])
             reached[new] = True
@@ -253,11 +301,10 @@ def union_reach(W: Worlds, idx: np.ndarray, batch_bytes: int = 1 << 27) -> int:
     """Total (world, actor) pairs reached from the seeds ``idx``: one BFS per world from all the
     seeds at once (memory: one flag per actor per world of a batch, not per seed)."""
     S = W.S
-    n, R, nnz = S.shape[0], W.runs, S.nnz
+    n, R = S.shape[0], W.runs
     indptr = S.indptr.astype(np.int64)
     indices = S.indices.astype(np.int64)
     out_deg = np.diff(indptr)
-    live = W.live.reshape(-1)
     per = max(1, batch_bytes // max(n, 1))  # worlds per batch
     total = 0
     for r0 in range(0, R, per):
@@ -268,7 +315,7 @@ def union_reach(W: Worlds, idx: np.ndarray, batch_bytes: int = 1 << 27) -> int:
         reached[f_sims * n + f_nodes] = True
         while f_nodes.size:
             edge, sims = frontier_edges(indptr, out_deg, f_nodes, f_sims)
-            hit = live[(sims + r0) * nnz + edge]
+            hit = W.kept(sims + r0, edge)
             new = sims[hit] * n + indices[edge[hit]]
             new = distinct(new[~reached[new]])
             reached[new] = True
