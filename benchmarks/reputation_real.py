@@ -23,6 +23,7 @@ Run (about a minute)::
 
     python benchmarks/reputation_real.py
     python benchmarks/reputation_real.py --analyzer vader      # VADER alone, for reference
+    python benchmarks/reputation_real.py --analyzer calibrated # LexiconAnalyzer(calibrated=True)
     python benchmarks/reputation_real.py --analyzer model.pkl  # a trained model
     python benchmarks/reputation_real.py --analyzer cv  # airline only: out-of-fold labels of
                                                         # models trained on the airline labels
@@ -41,7 +42,7 @@ from pathlib import Path
 from influence.competitors import CompetitorConfig, map_competitors
 from influence.records import Actor, Interaction, Post
 from influence.sector import Competitor
-from influence.sentiment import analyzer_from, macro_f1
+from influence.sentiment import LexiconAnalyzer, analyzer_from, macro_f1
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 AIRLINE = SHARED / "twitter-airline-sentiment" / "Tweets.csv"
@@ -180,6 +181,8 @@ def get_analyzer(spec: str):
         return VaderAlone()
     if spec == "cv":
         return CrossFitted(load_airline())
+    if spec == "calibrated":
+        return LexiconAnalyzer(calibrated=True)
     return analyzer_from(spec)
 
 
@@ -265,7 +268,8 @@ def spanish_check(records: list[tuple[str, str]], analyzer) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--analyzer", default="lexicon",
-                    help="'lexicon' (the default analyser), 'vader' (VADER alone), 'cv' "
+                    help="'lexicon' (the default analyser), 'calibrated' (its opt-in English "
+                         "calibration), 'vader' (VADER alone), 'cv' "
                          "(models trained on airline labels, out-of-fold) or a model path")
     args = ap.parse_args(argv)
     missing = [p for p in (AIRLINE, SANDERS, SPANISH) if not p.exists()]
