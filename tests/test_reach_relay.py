@@ -267,7 +267,7 @@ def test_airline_cli_says_through_whom(airline_sector):
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_dominator_sizes_match_networkx(seed):
+def test_vectorised_dominator_sizes_match_networkx(seed):
     from influence.reach._relays import dominator_sizes
 
     G = nx.gnp_random_graph(60, 0.06, seed=seed, directed=True)
