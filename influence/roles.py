@@ -613,8 +613,8 @@ def rule_columns(V, *, posts: Iterable | None = None, partition: Mapping | None 
     >>> from influence.measures import GraphView
     >>> V = GraphView(nx.DiGraph([("a", "b"), ("b", "a"), ("c", "a"), ("d", "a")]))
     >>> nodes, cols = rule_columns(V, partition={"a": 0, "b": 0, "c": 1, "d": 2})
-    >>> nodes[0], cols["givers"][0], cols["mutual"][0], cols["communities"][0], cols["outside"][0]
-    ('a', 3.0, 1.0, 3.0, 0.5)
+    >>> nodes[0], [float(cols[k][0]) for k in ("givers", "mutual", "communities", "outside")]
+    ('a', [3.0, 1.0, 3.0, 0.5])
     """
     from .communities import author_nodes
 

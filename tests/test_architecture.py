@@ -176,25 +176,12 @@ def test_no_pending_private_imports_remain():
     assert not found, "\n".join(found)
 
 
-#: Modules over the limit that other work in progress is splitting (issue 15): expected to fail.
-PENDING_LONG = {
-    "influence/formats.py": "tool-export readers, to split per format",
-    "influence/importers.py": "file import, to split per format (io/)",
-    "influence/store.py": "SQLite store, to split (store/)",
-    "influence/_store_pg.py": "PostgreSQL store, new work in progress (store/)",
-    "influence/measures.py": "GraphView and the measures, to split (measures/)",
-    "influence/pipeline.py": "the analysis pipeline",
-}
-
-
 @pytest.mark.parametrize("module, path", FILES, ids=[m for m, _ in FILES])
 def test_no_module_is_over_800_lines(module, path):
     rel = str(path.relative_to(ROOT))
     n = len(path.read_text(encoding="utf-8").splitlines())
     if rel in LONG_MODULES:
         return
-    if rel in PENDING_LONG and n > MAX_LINES:
-        pytest.xfail(f"{rel}: {PENDING_LONG[rel]}")
     assert n <= MAX_LINES, (f"{rel} has {n} lines (> {MAX_LINES}): split it along its concerns, or "
                             f"list it in LONG_MODULES with the reason it is one concern")
 

@@ -55,26 +55,26 @@ def english_features(texts: Sequence[str]) -> list[list[float]]:
 
     from . import _lexicon as lx
 
-    vader = lx._vader()
+    vader = lx.vader_analyzer()
     lexicon = vader.lexicon
     complaint = {w for w, v in lx.ENGLISH_SUPPLEMENT.items() if v < 0}
     rows = []
     for text in texts:
         text = text or ""
         clean = MENTION_RE.sub(" ", text)
-        read = lx._english(clean, lexicon)
+        read = lx.english_reading(clean, lexicon)
         s = vader.polarity_scores(read)
         c = s["compound"]
-        words = lx._EN_WORD.findall(read.lower())
+        words = lx.EN_WORD.findall(read.lower())
         n = max(len(words), 1)
         rows.append([
             c, max(c, 0.0), min(c, 0.0), s["pos"], s["neg"],
             len(_PHRASE_TOKEN.findall(read)),
             sum(lexicon.get(w, 0.0) <= -1.0 for w in words),
             sum(lexicon.get(w, 0.0) >= 1.0 for w in words),
-            "?" in text, "!" in text, bool(lx._THANKS.search(text)),
-            bool(lx._REQUEST.search(text)), math.log1p(n), bool(_NEGATION.search(clean)),
-            lx._emoji_valence(text), bool(_QUESTION_START.search(clean.strip())),
+            "?" in text, "!" in text, bool(lx.THANKS.search(text)),
+            bool(lx.REQUEST.search(text)), math.log1p(n), bool(_NEGATION.search(clean)),
+            lx.emoji_valence(text), bool(_QUESTION_START.search(clean.strip())),
             bool(URL_RE.search(text)), text.startswith("RT "), len(MENTION_RE.findall(text)),
             len(_CAPS.findall(clean)) / n,
             sum(w in complaint and not _PHRASE_TOKEN.fullmatch(w) for w in words),

@@ -157,12 +157,12 @@ def _superlative(word: str) -> float | None:
 _EMOTICON = re.compile(r"(?<!\S)(?:[:;=xX8][-']?[()DPpO/\\|\]\[*3]+|<3+|</3)(?!\S)")
 
 
-def _emoji_valence(text: str) -> float:
+def emoji_valence(text: str) -> float:
     """Summed VADER valence of the emoticons (``:)``, ``<3``) and expressive emoji (faces,
     hearts, hands) of a text: VADER scores an emoji by its English description, which reads the
     same whatever the text's language. Other emoji are skipped: "fire" or "skull" describe the
     picture, not the mood (🔥 is praise on social media)."""
-    vader = _vader()
+    vader = vader_analyzer()
     total = 0.0
     for e in _EMOTICON.findall(text):
         total += vader.lexicon.get(e.lower(), vader.lexicon.get(e, 0.0))
@@ -214,7 +214,7 @@ def _spanish_compound(text: str) -> float:
         if pero is not None:
             valence *= 0.5 if i < pero else 1.5 if i > pero else 1.0
         total += valence
-    total += _emoji_valence(text)
+    total += emoji_valence(text)
     bangs = min(text.count("!"), 4) * 0.292  # VADER's emphasis for exclamation marks
     if total:
         total += math.copysign(bangs, total)
@@ -290,13 +290,13 @@ class LexiconAnalyzer:
                languages: Sequence[str | None] | None = None) -> list[float]:
         """Compound scores in [-1, 1], one per text."""
         langs = languages_of(texts, languages, self.default_language)
-        vader = _vader()
+        vader = vader_analyzer()
         lexicon = vader.lexicon
         # @handles are names, not opinions: VADER's lexicon scores "united" +1.8, so
         # "@united where is my bag" would read as praise
         clean = [MENTION_RE.sub(" ", t or "") for t in texts]
         return [
-            _spanish_compound(t) if lang == "es" else vader.polarity_scores(_english(t, lexicon))["compound"]
+            _spanish_compound(t) if lang == "es" else vader.polarity_scores(english_reading(t, lexicon))["compound"]
             for t, lang in zip(clean, langs)
         ]
 
@@ -450,12 +450,12 @@ _SERVICE_PHRASES: tuple[tuple[re.Pattern, str], ...] = tuple(
 
 # Customers thank perfunctorily or sarcastically in complaints ("thanks for the 2 hour delay"):
 # where a text also names a service failure, its thanks are not read as praise.
-_THANKS = re.compile(r"\b(?:thanks|thank|thx|ty|appreciate|appreciated)\b", re.IGNORECASE)
-_EN_WORD = re.compile(r"[a-z']+")
+THANKS = re.compile(r"\b(?:thanks|thank|thx|ty|appreciate|appreciated)\b", re.IGNORECASE)
+EN_WORD = re.compile(r"[a-z']+")
 # ... and thanks that close a question or a request are politeness, not praise ("can I change my
 # seat? thanks", "thanks in advance"); a bare thank-you to a brand is praise, so "thanks" and
 # "thank" weigh enough to clear the positive cut alone (VADER: 1.9 and 1.5, compound 0.44, 0.36)
-_REQUEST = re.compile(r"\?|\bin advance\b|\bplease\b|\bpls\b|\bplz\b", re.IGNORECASE)
+REQUEST = re.compile(r"\?|\bin advance\b|\bplease\b|\bpls\b|\bplz\b", re.IGNORECASE)
 
 # "fair" as an event or in "fair trade" is no opinion (VADER scores the adjective +1.3): "see
 # you at the coffee fair", "fair trade beans", but not "a fair price" or "a very fair deal"
@@ -468,17 +468,17 @@ _FAIR_NOUN = re.compile(
     r"\w+\s+)fairs?\b", re.IGNORECASE)
 
 
-def _english(text: str, lexicon: dict[str, float] | None = None) -> str:
+def english_reading(text: str, lexicon: dict[str, float] | None = None) -> str:
     """The text as VADER should read it: "fair" as an event neutralised, service phrases as one
     token each, and thanks dropped where the text names a failure."""
     text = _FAIR_NOUN.sub(lambda m: (m.group(1) or m.group(2) or "") + "event", text)
     text = text.replace("\u2019", "'").strip()
     for pat, tok in _SERVICE_PHRASES:
         text = pat.sub(tok, text)
-    if lexicon is not None and _THANKS.search(text) and (
-            _REQUEST.search(text)
-            or any(lexicon.get(w, 0.0) <= -1.0 for w in _EN_WORD.findall(text.lower()))):
-        text = _THANKS.sub(" ", text)
+    if lexicon is not None and THANKS.search(text) and (
+            REQUEST.search(text)
+            or any(lexicon.get(w, 0.0) <= -1.0 for w in EN_WORD.findall(text.lower()))):
+        text = THANKS.sub(" ", text)
     return text
 
 
@@ -488,7 +488,7 @@ _POLITE = 0.25
 
 
 @lru_cache(maxsize=1)
-def _vader():
+def vader_analyzer():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyzer = SentimentIntensityAnalyzer()
