@@ -18,10 +18,50 @@ import numpy as np
 RUN_EDGE_BUDGET = 2_000_000
 
 
+_ENGINE: Any = None
+
+
 def _networkit():
-    """networkit, imported on first use (``import networkit`` takes 1-2 s: not for ``--help``)."""
+    """The three parts of NetworKit the fast path uses (``setNumberOfThreads``, ``GraphFromCsr``,
+    ``community``), imported on first use.
+
+    ``import networkit`` takes about 3 s, most of it in modules this path never uses (its
+    ``__init__`` imports scikit-learn for link prediction, matplotlib and networkx): paid by every
+    command that detects communities. When networkit is not imported yet, only its ``engineering``,
+    ``graph`` and ``community`` extension modules are loaded (0.5 s), under a bare package entry
+    that is removed again, so a later ``import networkit`` runs its own ``__init__`` as usual
+    (reusing the loaded submodules). Any failure falls back to the plain import.
+    """
+    global _ENGINE
+    if _ENGINE is not None:
+        return _ENGINE
+    import sys
+
+    if "networkit" not in sys.modules:
+        import importlib
+        import importlib.util
+        import types
+
+        spec = importlib.util.find_spec("networkit")
+        if spec is not None and spec.submodule_search_locations:
+            sys.modules["networkit"] = importlib.util.module_from_spec(spec)  # not executed
+            try:
+                # in the order networkit's __init__ imports them (graph before engineering)
+                graph = importlib.import_module("networkit.graph")
+                community = importlib.import_module("networkit.community")
+                engineering = importlib.import_module("networkit.engineering")
+                engine = types.SimpleNamespace(setNumberOfThreads=engineering.setNumberOfThreads,
+                                               GraphFromCsr=graph.GraphFromCsr, community=community)
+            except (ImportError, AttributeError):
+                engine = None
+            finally:
+                del sys.modules["networkit"]
+            if engine is not None:
+                _ENGINE = engine
+                return engine
     import networkit
 
+    _ENGINE = networkit
     return networkit
 
 
