@@ -14,10 +14,13 @@ from influence.reach import overlap, overlap_matrix
 from influence.records import Actor, Interaction, SameAs
 from influence.store import Store
 
+# the commands and analyses run on "demo" read the session's demo (conftest), not a new one
+pytestmark = pytest.mark.usefixtures("session_demo")
+
 
 @pytest.fixture(scope="module")
 def demo():
-    with influence.open_sector("demo") as sector:
+    with influence.sector.open_sector("demo") as sector:
         return sector.graph()
 
 

@@ -19,6 +19,9 @@ from influence.pipeline import Analysis, Shortlist
 
 from .conftest import shared_path
 
+# the commands and analyses run on "demo" read the session's demo (conftest), not a new one
+pytestmark = pytest.mark.usefixtures("session_demo")
+
 NETWORKS = ["demo", "polblogs"]
 
 

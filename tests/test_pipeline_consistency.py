@@ -11,6 +11,9 @@ from influence_cli import cli
 
 from .conftest import SHARED
 
+# the commands and analyses run on "demo" read the session's demo (conftest), not a new one
+pytestmark = pytest.mark.usefixtures("session_demo")
+
 
 def _labels(args):
     r = CliRunner().invoke(cli, args)

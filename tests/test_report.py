@@ -30,13 +30,16 @@ from influence.report.layout import layout_map
 from influence.sector import Competitor, Sector
 from influence.store import Store
 
+# the commands and analyses run on "demo" read the session's demo (conftest), not a new one
+pytestmark = pytest.mark.usefixtures("session_demo")
+
 FIVE_MB = 5 * 1024 * 1024
 
 
 @functools.lru_cache(maxsize=1)
 def demo_report():
     """``(ReportData, html)`` of the full demo sector with the defaults (built once per session)."""
-    with influence.open_sector("demo") as sector:
+    with influence.sector.open_sector("demo") as sector:
         data = build_report(sector)
     return data, render_html(data)
 
@@ -129,7 +132,7 @@ def remote_loads(html: str) -> list[str]:
 
 def test_demo_report_shortlist_is_the_ranking():
     data, _ = demo_report()
-    with influence.open_sector("demo") as sector:
+    with influence.sector.open_sector("demo") as sector:
         result = influence.rank(sector.graph(), sector.ranking)
     expected = [e.actor for e in influence.shortlist(result, top=20)]
     assert [row.actor for row in data.shortlist] == expected
