@@ -806,10 +806,10 @@ def test_networkit_thread_setting_is_restored():
 
 _DETERMINISM_SCRIPT = r"""
 import hashlib, sys
-import networkit as nk
 import networkx as nx
 from influence.communities import detect_communities
-nk.setNumberOfThreads(int(sys.argv[1]))
+from influence.communities._networkit import _networkit  # the parts of networkit the engine loads
+_networkit().setNumberOfThreads(int(sys.argv[1]))
 G = nx.relabel_nodes(nx.planted_partition_graph(6, 50, 0.12, 0.02, seed=3), lambda n: f"user{n}")
 p = detect_communities(G, seed=5, min_size=1)
 print(hashlib.md5(repr(sorted(p.membership.items())).encode()).hexdigest(), p.n_communities)
