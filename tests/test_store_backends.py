@@ -192,6 +192,27 @@ def test_pg_other_database_is_refused(pg_url):
         assert conn.execute("SELECT to_regclass('actors')").fetchone()[0] is None  # nothing written
 
 
+def test_pg_store_created_by_another_process_between_two_checks_is_opened(pg_url, monkeypatch):
+    # crawl workers started together on a new database: a worker reads "no influence_schema",
+    # another commits the whole new store, then the first counts its tables. It must open the
+    # store, not refuse it as "not an influence store" (seen with 3 workers in the test suite)
+    from influence.store import PgStore
+
+    with open_store(pg_url) as store:
+        store.write([Actor("web:a.example")])
+    real = PgStore._version
+    calls = []
+
+    def version_missed_once(self):
+        calls.append(1)
+        return None if len(calls) == 1 else real(self)
+
+    monkeypatch.setattr(PgStore, "_version", version_missed_once)
+    with open_store(pg_url) as store:
+        assert store.counts()["actors"] == 1
+    assert len(calls) >= 2
+
+
 def test_password_is_masked(monkeypatch):
     assert mask_url("postgresql://ana:pw@db.example:5/x") == "postgresql://ana:***@db.example:5/x"
     monkeypatch.setenv("PGCONNECT_TIMEOUT", "2")

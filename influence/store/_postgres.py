@@ -114,11 +114,20 @@ class PgStore(SharedCrawl, Store):
         row = self._pg.execute("SELECT max(version) FROM influence_schema").fetchone()
         return int(row[0] or 0)
 
+    def _tables(self) -> int:
+        return self._pg.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").fetchone()[0]
+
     def _migrate(self, readonly: bool) -> None:
         psycopg = psycopg_module()
         self.migrated_from = None
         try:
             version = self._version()
+            if version is None and self._tables():
+                # another process (a crawl worker started at the same time) may have committed
+                # the new store between the two queries: its tables and influence_schema arrive
+                # in one transaction, so the version read again after the tables tells
+                version = self._version()
             if version is not None and version > PG_SCHEMA_VERSION:
                 raise SchemaVersionError(
                     f"{self.path}: store schema version {version} is newer than this influence "
@@ -126,8 +135,7 @@ class PgStore(SharedCrawl, Store):
             if version == PG_SCHEMA_VERSION:
                 return
             if version is None:
-                others = self._pg.execute(
-                    "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").fetchone()[0]
+                others = self._tables()
                 if others:
                     raise StoreError(f"{self.path}: a PostgreSQL database with {others} tables, but "
                                      "not an influence store (use an empty database or schema)")
