@@ -296,7 +296,8 @@ class LexiconAnalyzer:
         # "@united where is my bag" would read as praise
         clean = [MENTION_RE.sub(" ", t or "") for t in texts]
         return [
-            _spanish_compound(t) if lang == "es" else vader.polarity_scores(english_reading(t, lexicon))["compound"]
+            _spanish_compound(t) if lang == "es"
+            else vader.polarity_scores(english_reading(t, lexicon))["compound"]
             for t, lang in zip(clean, langs)
         ]
 
