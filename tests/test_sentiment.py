@@ -343,3 +343,35 @@ def test_calibrated_option_english_only_and_named():
     assert "calibration" not in describe_analyzer(LexiconAnalyzer())["detail"]
     with pytest.raises(ConfigError, match="^calibrated must be"):
         LexiconAnalyzer(calibrated="yes")
+
+
+def test_phrase_gates_never_skip_a_rewrite_that_applies():
+    # english_reading runs a phrase pattern only when one of its gate strings is in the text;
+    # the result must be what running every pattern gives, whatever the case of the text
+    from influence.sentiment import _lexicon as lex
+
+    def ungated(text):
+        text = lex._FAIR_NOUN.sub(lambda m: (m.group(1) or m.group(2) or "") + "event", text)
+        text = text.replace("\u2019", "'").strip()
+        for pat, tok in lex._SERVICE_PHRASES:
+            text = pat.sub(tok, text)
+        return text
+
+    texts = [
+        "Thanks for nothing", "never flying with you again", "bag never arrived", "ON HOLD 2 hrs",
+        "I didn't even get a reply", "we were told", "still waiting", "no response", "NoOne helps",
+        "they hung up", "in 5 minutes", "3 hours late", "wifi isn't working", "site is down",
+        "locked out", "don't care", "long lines", "been trying to reach you", "called 5 times",
+        "for 3 weeks", "how do you lose a bag", "need a refund", "had to wait", "keeps crashing",
+        "answer the phone", "lack of info", "only to find", "what?!", "yet to receive", "hello??",
+        "left us stranded", "should have known", "no longer", "what happened", "expected better",
+        "where's my bag", "any update", "can't get through", "was supposed to", "third time",
+        "once again", "how many times", "what's going on", "charged me twice", "double-billed",
+        "what a joke", "Why is this so hard", "a fair price at the coffee fair",
+        "STILL ON HOLD", "Called Them Five Times", "HOW IS IT POSSIBLE", "WHY DID YOU",
+    ]
+    applied = 0
+    for text in texts:
+        assert lex.english_reading(text) == ungated(text), text
+        applied += ungated(text) != text.strip()
+    assert applied >= len(texts) - 1  # the phrases do trigger their rewrites

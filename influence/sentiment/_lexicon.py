@@ -449,6 +449,21 @@ _SERVICE_PHRASES: tuple[tuple[re.Pattern, str], ...] = tuple(
           r"the|my|your)\b)"), " xwhyx "),
     ))
 
+# For each pattern above, strings of which its text (case-folded) holds at least one wherever
+# the pattern matches: a pattern whose strings are all absent cannot match and is not run (the
+# rewrites were 70% of the English analyser's time on tweets; the output is the same).
+_PHRASE_GATES: tuple[tuple[str, ...], ...] = (
+    ("nothing",), ("never",), ("never",), ("on hold",), ("did", "have", "has", "wasn", "weren"),
+    ("told",), ("still",), ("no ",), ("no",), ("hung", "hang", "dropped", "disconnected"),
+    ("hour", "hr", "min"), ("hour", "hr", "min"), ("work",), ("down",), ("locked out",),
+    ("care",), ("long ",), ("trying to",), ("times",), ("days", "weeks", "months"), ("how ",),
+    ("need ",), ("to ",), ("keep",), ("answer", "pick up"), ("lack of", "only to"), ("?",),
+    ("yet to", "hello"), ("left",), ("have", "no longer", "what happened"), ("expect",),
+    ("where",), ("any ",), ("can", "could", "unable"), ("supposed to",), ("time", "again"),
+    ("how ", "going on"), ("twice", "double"), ("joke",), ("why",),
+)
+assert len(_PHRASE_GATES) == len(_SERVICE_PHRASES)
+
 # Customers thank perfunctorily or sarcastically in complaints ("thanks for the 2 hour delay"):
 # where a text also names a service failure, its thanks are not read as praise.
 THANKS = re.compile(r"\b(?:thanks|thank|thx|ty|appreciate|appreciated)\b", re.IGNORECASE)
@@ -474,8 +489,12 @@ def english_reading(text: str, lexicon: dict[str, float] | None = None) -> str:
     token each, and thanks dropped where the text names a failure."""
     text = _FAIR_NOUN.sub(lambda m: (m.group(1) or m.group(2) or "") + "event", text)
     text = text.replace("\u2019", "'").strip()
-    for pat, tok in _SERVICE_PHRASES:
-        text = pat.sub(tok, text)
+    folded = text.casefold()
+    for (pat, tok), gate in zip(_SERVICE_PHRASES, _PHRASE_GATES):
+        if any(g in folded for g in gate):
+            changed = pat.sub(tok, text)
+            if changed != text:
+                text, folded = changed, changed.casefold()
     if lexicon is not None and THANKS.search(text) and (
             REQUEST.search(text)
             or any(lexicon.get(w, 0.0) <= -1.0 for w in EN_WORD.findall(text.lower()))):
