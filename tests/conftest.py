@@ -21,6 +21,7 @@ import dataclasses
 import os
 import re
 import shutil
+import signal
 import stat
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +30,12 @@ import pytest
 
 from influence.records import Actor, Interaction, Post
 from influence.store import Store
+
+# A shell starts a background job (`cmd &` without job control) with SIGINT ignored, and every
+# process it starts inherits that: the Ctrl-C tests would then send a SIGINT nobody receives. The
+# suite restores Python's handler, so its subprocesses start with the default again.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 REPO = Path(__file__).resolve().parents[1]
 #: The shared data folder: ``$INFLUENCE_SHARED``, else ``../shared`` beside the repository.
