@@ -353,7 +353,7 @@ def test_phrase_gates_never_skip_a_rewrite_that_applies():
     def ungated(text):
         text = lex._FAIR_NOUN.sub(lambda m: (m.group(1) or m.group(2) or "") + "event", text)
         text = text.replace("\u2019", "'").strip()
-        for pat, tok in lex._SERVICE_PHRASES:
+        for pat, tok, _gate in lex._SERVICE_PHRASES:
             text = pat.sub(tok, text)
         return text
 
