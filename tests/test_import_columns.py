@@ -212,3 +212,36 @@ def test_unique_key_index_rebuilt_after_a_fresh_load(tmp_path):
         assert [i.weight for i in s.interactions()] == [50.0, 50.0]
         with pytest.raises(sqlite3.IntegrityError):  # the key is unique again
             s._conn.execute("INSERT INTO interactions(src, dst, kind) SELECT src, dst, kind FROM interactions")
+
+
+def test_columns_that_disagree_with_the_records_are_not_trusted(tmp_path, block, monkeypatch):
+    """Should the columns ever read a value differently from the per-record code (here every
+    timestamp one second late), the block's first row shows it and the rest of the file comes
+    from records: the store is still the per-record path's."""
+    path = tmp_path / "awkward.csv"
+    path.write_bytes(AWKWARD.encode("utf-8"))
+    real = importers._columnar._timestamps
+    monkeypatch.setattr(importers._columnar, "_timestamps",
+                        lambda raws, bad: [None if t is None else t + 1 for t in real(raws, bad)])
+    columnar, per_record = _both(tmp_path, path)
+    assert columnar == per_record
+
+
+def test_bad_rows_between_good_ones_keep_their_places(tmp_path):
+    """Refused and re-read rows spread over a large block: the columns around them are copied
+    by slices, in line order (duplicate keys sum their weights in that order)."""
+    lines = ["source,target,kind,timestamp,weight"]
+    for i in range(3000):
+        if i % 97 == 5:
+            lines.append(f"u{i},v{i},poke,{1_700_000_000 + i},1")  # refused: unknown kind
+        elif i % 89 == 3:
+            lines.append(f"u{i},v{i}")  # wrong field count: read again by the per-record code
+        elif i % 83 == 7:
+            lines.append(f"u{i}, v{i} ,reply,{1_700_000_000 + i},{i}")  # spaces: stripped
+        else:
+            lines.append(f"u{i % 50},v{i % 40},reply,{1_700_000_000 + i % 7},{i + 1}")
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n")
+    columnar, per_record = _both(tmp_path, path)
+    assert columnar == per_record
+    assert columnar[0][1] == sum(1 for i in range(3000) if i % 97 == 5 or (i % 89 == 3 and i % 97 != 5))

@@ -8,6 +8,7 @@ import io
 import math
 import re
 import zlib
+from bisect import bisect_left
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from itertools import repeat
@@ -207,29 +208,22 @@ class _ColumnReader:
             values = (rec.source, rec.target, rec.kind.value, rec.timestamp, rec.post, rec.weight, rec.rel)
             if sample != tuple(v if c is not None else None for v, c in zip(values, cols)):
                 self.trusted = False
-        out: list[list] = [[] for _ in cols]
-        pos = {index[j]: j for j in range(k)}
-        for j in sorted(set(pos) | set(got)):
-            if j in got:
-                rec = got[j]
-                if rec is None:
-                    continue
-                values = (rec.source, rec.target, rec.kind.value, rec.timestamp, rec.post, rec.weight, rec.rel)
-            elif not self.trusted:
-                rec = self._row(lines[j], first + j)
-                if rec is None:
-                    continue
-                values = (rec.source, rec.target, rec.kind.value, rec.timestamp, rec.post, rec.weight, rec.rel)
-            else:
-                r = pos[j]
-                values = tuple(None if c is None else c[r] for c in cols)
-            for c, v in zip(out, values):
-                c.append(v)
+        if self.trusted:
+            out = _splice(cols, k, index if good is not None else None, got)
+        else:  # every value from records
+            out = [[] for _ in cols]
+            for j in sorted(set(index) | set(got)):
+                rec = got[j] if j in got else self._row(lines[j], first + j)
+                if rec is not None:
+                    for c, v in zip(out, (rec.source, rec.target, rec.kind.value, rec.timestamp, rec.post,
+                                          rec.weight, rec.rel)):
+                        c.append(v)
+            if not out[0]:
+                return None
+            return tuple(out)
         src, dst, kinds, ts, post, weight, rel = out
         if not src:
             return None
-        if not self.trusted:  # every value from records
-            return tuple(out)
         return (src, dst, kinds, ts, post if any(v is not None for v in post) else None,
                 weight if cols[5] is not None else None, rel if cols[6] is not None else None)
 
@@ -348,6 +342,32 @@ class _ColumnReader:
                 batch = []
         if batch:
             yield _columns_of(batch)
+
+
+def _splice(cols: list, k: int, index: list[int] | None, got: dict) -> list[list]:
+    """The block's rows in line order: the column values, except at the lines in ``got`` (line
+    index -> the per-record code's Interaction, or None when it refused the row), which replace
+    the column row of that line or, for a line the columns skipped, come between the rows around
+    it. ``index`` maps column row -> line index (None: row r is line r). Slices, not a Python
+    step per row: a block of 130,000 rows with a few records costs a few list copies."""
+    full = [c if c is not None else [None] * k for c in cols]
+    out: list[list] = [[] for _ in cols]
+    at = 0  # next column row to copy
+    for j in sorted(got):
+        row = j if index is None else bisect_left(index, j)  # column rows on lines before j
+        if row > at:
+            for o, c in zip(out, full):
+                o.extend(c[at:row])
+        rec = got[j]
+        if rec is not None:
+            for o, v in zip(out, (rec.source, rec.target, rec.kind.value, rec.timestamp, rec.post, rec.weight, rec.rel)):
+                o.append(v)
+        # the column row of line j, if it has one, is replaced by the record (or dropped)
+        at = row + 1 if row < k and (j if index is None else index[row]) == j else row
+    if at < k:
+        for o, c in zip(out, full):
+            o.extend(c[at:])
+    return out
 
 
 def _columns_of(recs: list[Interaction]) -> tuple:
