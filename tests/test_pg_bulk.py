@@ -55,10 +55,12 @@ def _index_names(store) -> set[str]:
 
 
 # Duplicates inside one batch and across batches, with NULL timestamps and posts in the key, weights
-# whose sum depends on the order (0.1 + 0.2 + 0.3 != 0.3 + 0.2 + 0.1), rel on some rows only.
+# whose sum depends on the order, rel on some rows only. The first batch goes as binary COPY (rows
+# grouped by kind and by a timestamp given or not), the others as text (a post or rel column).
 _DUP_BATCHES = [
-    (["x:a", "x:a", "x:b", "x:c"], ["x:b", "x:b", "x:c", "x:a"], ["mention", "mention", "reply", "like"],
-     [1.6e9, 1.6e9, None, 1.7e9], None, [0.1, 0.2, 1.0, 2.5], None),
+    (["x:a", "x:c", "x:a", "x:b", "x:a"], ["x:b", "x:a", "x:b", "x:c", "x:b"],
+     ["mention", "like", "mention", "reply", "mention"], [1.6e9, 1.7e9, 1.6e9, None, 1.6e9], None,
+     [0.1, 2.5, 0.2, 1.0, 0.7], None),
     (["x:a", "x:b", "x:d", "x:a"], ["x:b", "x:c", "x:a", "x:b"], ["mention", "reply", "mention", "mention"],
      [1.6e9, None, 1.6e9, 1.6e9], ["p1", None, None, None], [0.3, 4.0, 1.0, 0.7], ["ugc", "sponsored", None, "nofollow"]),
     (["x:c"], ["x:a"], ["like"], [1.7e9], None, None, ["ugc"]),
@@ -76,7 +78,9 @@ def test_first_import_with_duplicates_equals_sqlite(pg_store, bulk_calls, sum_du
     weights = {(i.source, i.target, i.kind.value, i.timestamp, i.post): (i.weight, i.rel)
                for i in pg_store.interactions()}
     if sum_duplicates:  # summed in the order written, the largest rel
-        assert weights[("x:a", "x:b", "mention", 1.6e9, None)] == ((0.1 + 0.2) + 0.7, "nofollow")  # not 0.7 + 0.2 + 0.1
+        # in the order written (0.1, 0.2, 0.7 in one batch, with other kinds between), not reversed
+        assert weights[("x:a", "x:b", "mention", 1.6e9, None)] == (((0.1 + 0.2) + 0.7) + 0.7, "nofollow")
+        assert ((0.7 + 0.2) + 0.1) + 0.7 != ((0.1 + 0.2) + 0.7) + 0.7
         assert weights[("x:c", "x:a", "like", 1.7e9, None)] == (2.5 + 1.0, "ugc")
     else:  # the last row's weight and rel
         assert weights[("x:a", "x:b", "mention", 1.6e9, None)] == (0.7, "nofollow")

@@ -71,6 +71,73 @@ def copy_numbers(values, n: int, default: str = "\\N"):
     return map(str, values)
 
 
+#: The header and trailer of a binary ``COPY`` (signature, flags, header extension; end marker).
+_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_BINARY_TRAILER = b"\xff\xff"
+
+
+def copy_binary_interactions(src: list[int], dst: list[int], kind, ts, weight):
+    """Interaction rows ``(src, dst, kind, ts[, weight])`` as binary-``COPY`` tuples, laid out
+    by numpy (no Python object per field), or ``None`` when a column does not fit (a ``None``
+    weight, a kind that is empty). Rows are grouped by kind and by a timestamp given or not
+    (one fixed layout each), keeping their order within a group: rows with the same key are in
+    the same group, so duplicates stay in the order written."""
+    import numpy as np
+
+    n = len(src)
+    if weight is not None and None in weight:
+        return None
+    null_ts = None in ts
+    kinds = list(dict.fromkeys(kind))
+    if "" in kinds:
+        return None
+    code = None
+    if len(kinds) > 1:
+        index = {k: j for j, k in enumerate(kinds)}
+        code = np.fromiter(map(index.__getitem__, kind), dtype=np.int64, count=n)
+    if null_ts:
+        missing = np.fromiter((t is None for t in ts), dtype=bool, count=n)
+        code = (np.zeros(n, np.int64) if code is None else code) * 2 + missing
+        ts = [0.0 if t is None else t for t in ts]
+    src_a = np.array(src, dtype=np.int64)
+    dst_a = np.array(dst, dtype=np.int64)
+    ts_a = np.array(ts, dtype=np.float64)
+    w_a = None if weight is None else np.array(weight, dtype=np.float64)
+    if code is None:
+        groups = [(kinds[0], False, slice(None))]
+    else:
+        _, first = np.unique(code, return_index=True)
+        groups = []
+        for g in code[np.sort(first)]:
+            k, null = (int(g) // 2, bool(g % 2)) if null_ts else (int(g), False)
+            groups.append((kinds[k], null, np.flatnonzero(code == g)))
+    parts = []
+    for k, null, rows in groups:
+        kb = k.encode()
+        fields = [("c", ">i2"), ("l1", ">i4"), ("src", ">i8"), ("l2", ">i4"), ("dst", ">i8"),
+                  ("l3", ">i4"), ("kind", f"S{len(kb)}"), ("l4", ">i4")]
+        if not null:
+            fields.append(("ts", ">f8"))
+        if w_a is not None:
+            fields += [("l5", ">i4"), ("w", ">f8")]
+        s = src_a[rows]
+        out = np.empty(len(s), dtype=np.dtype(fields))
+        out["c"] = 4 if w_a is None else 5
+        out["l1"] = out["l2"] = 8
+        out["src"] = s
+        out["dst"] = dst_a[rows]
+        out["l3"] = len(kb)
+        out["kind"] = kb
+        out["l4"] = -1 if null else 8
+        if not null:
+            out["ts"] = ts_a[rows]
+        if w_a is not None:
+            out["l5"] = 8
+            out["w"] = w_a[rows]
+        parts.append(out.tobytes())
+    return b"".join(parts)
+
+
 class _CopyStream:
     """A ``COPY ... FROM STDIN`` kept open across writes, so that the server reads one batch
     while the next is formatted; closed before any other statement (and reopened after), or
@@ -82,7 +149,9 @@ class _CopyStream:
         self._stack = None
         self._copy = None
 
-    def write(self, sql: str, data: str) -> None:
+    def write(self, sql: str, data: str | bytes) -> None:
+        """Send ``data`` to ``COPY`` statement ``sql`` (rows of its format: ``bytes`` for
+        ``FORMAT BINARY``, whose header and trailer this adds)."""
         if sql != self._sql:
             self.close()
         if self._copy is None:
@@ -90,10 +159,14 @@ class _CopyStream:
             cur = self._stack.enter_context(self._pg.cursor())
             self._copy = self._stack.enter_context(cur.copy(sql))
             self._sql = sql
+            if sql.endswith("(FORMAT BINARY)"):
+                self._copy.write(_BINARY_HEADER)
         self._copy.write(data)
 
     def close(self, exc: BaseException | None = None) -> None:
         if self._copy is not None:
+            if exc is None and self._sql.endswith("(FORMAT BINARY)"):
+                self._copy.write(_BINARY_TRAILER)
             stack, self._stack, self._copy, self._sql = self._stack, None, None, None
             if exc is None:
                 stack.close()
@@ -439,7 +512,8 @@ class PgStore(SharedCrawl, Store):
             f"CASE WHEN is_called THEN last_value + 1 ELSE last_value END), "
             f"NOT EXISTS (SELECT 1 FROM actors) FROM {seq}").fetchone()
         num = first
-        nums: dict[str, str] = {}  # actor id -> its number as COPY text
+        nums: dict[str, int] = {}  # actor id -> number
+        get = nums.get
         fresh: list[tuple[int, str]] = []  # new actors not copied yet
         stream = _CopyStream(pg)
         rows = 0
@@ -448,10 +522,10 @@ class PgStore(SharedCrawl, Store):
                 n = len(src)
                 if not n:
                     continue
-                ids = set(src)
-                ids.update(dst)
-                ids = [a for a in ids if a not in nums]  # not difference_update: that walks all of nums
-                if ids:
+                s, d = list(map(get, src)), list(map(get, dst))
+                if None in s or None in d:
+                    ids = {a for a, v in zip(src, s) if v is None}
+                    ids.update(a for a, v in zip(dst, d) if v is None)
                     if len(nums) + len(ids) > self.MAX_CACHED_ACTORS:  # start again, asking the database
                         stream.close()
                         self._copy_actors(fresh)
@@ -461,22 +535,29 @@ class PgStore(SharedCrawl, Store):
                         ids.update(dst)
                     if not all_known:
                         stream.close()
-                        nums.update(pg.execute("SELECT id, num::text FROM actors WHERE id = ANY(%s)", (list(ids),)))
+                        nums.update(pg.execute("SELECT id, num FROM actors WHERE id = ANY(%s)", (list(ids),)))
                         ids = [a for a in ids if a not in nums]
                     for a in sorted(ids):
-                        nums[a] = str(num)
+                        nums[a] = num
                         fresh.append((num, a))
                         num += 1
-                cols = ["src", "dst", "kind", "ts"]
-                fields = [map(nums.__getitem__, src), map(nums.__getitem__, dst), copy_strings(kind, n),
-                          copy_numbers(ts, n)]
-                for name, col, text in (("post", post, copy_strings), ("weight", weight, copy_numbers),
-                                        ("rel", rel, copy_strings)):
-                    if col is not None:
-                        cols.append(name)
-                        fields.append(text(col, n))
-                stream.write(f"COPY interactions ({', '.join(cols)}) FROM STDIN",
-                             "\n".join(map("\t".join, zip(*fields))) + "\n")
+                    s, d = list(map(nums.__getitem__, src)), list(map(nums.__getitem__, dst))
+                block = None
+                if post is None and rel is None:
+                    block = copy_binary_interactions(s, d, kind, ts, weight)
+                if block is not None:
+                    stream.write(f"COPY interactions (src, dst, kind, ts{'' if weight is None else ', weight'}) "
+                                 "FROM STDIN (FORMAT BINARY)", block)
+                else:
+                    cols = ["src", "dst", "kind", "ts"]
+                    fields = [map(str, s), map(str, d), copy_strings(kind, n), copy_numbers(ts, n)]
+                    for name, col, text in (("post", post, copy_strings), ("weight", weight, copy_numbers),
+                                            ("rel", rel, copy_strings)):
+                        if col is not None:
+                            cols.append(name)
+                            fields.append(text(col, n))
+                    stream.write(f"COPY interactions ({', '.join(cols)}) FROM STDIN",
+                                 "\n".join(map("\t".join, zip(*fields))) + "\n")
                 rows += n
         except BaseException as exc:
             stream.close(exc)
