@@ -288,18 +288,19 @@ def build_arrays(
     ew = kind_weight[kcode] * w * factor
 
     # nodes: the actors of the kept interactions, in id order
-    nums = np.unique(np.concatenate([src, dst]))
-    ids = store.actor_ids(nums)
+    nums = _distinct(src, dst)
+    ids, actors = store.actor_columns(nums)
     order = sorted(range(len(ids)), key=ids.__getitem__)
     nodes = [ids[i] for i in order]
+    actors = [[col[i] for i in order] for col in actors] if actors is not None else None
     rank_of = np.empty(len(order), dtype=np.int64)
     rank_of[np.array(order, dtype=np.int64)] = np.arange(len(order))
-    si = rank_of[np.searchsorted(nums, src)]
-    di = rank_of[np.searchsorted(nums, dst)]
+    si, di = _node_index(nums, rank_of, src, dst)
     n = len(nodes)
 
     key = si * max(n, 1) + di
-    ukey, inv = np.unique(key, return_inverse=True)
+    # without merged identities the rows are in (source, target) order: equal keys are adjacent
+    ukey, inv = _unique_inverse(key, adjacent=not groups)
     m = len(ukey)
     e_src, e_dst = ukey // max(n, 1), ukey % max(n, 1)
     e_weight = np.bincount(inv, weights=ew, minlength=m)
@@ -312,7 +313,7 @@ def build_arrays(
 
     num_of_node = nums[np.array(order, dtype=np.int64)] if n else nums
     members = {nodes[i]: groups.get(int(num_of_node[i])) for i in range(n)} if groups else {}
-    node_attrs = _node_attributes(store, nodes, members, competitors, list(keywords or ()), t0, t1)
+    node_attrs = _node_attributes(store, nodes, members, competitors, list(keywords or ()), t0, t1, actors)
     graph_attrs = dict(
         kinds=",".join(kind_list) if kind_list else "all",
         since=format_timestamp(t0) or "",
@@ -350,33 +351,79 @@ _NODE_COLUMNS = ("name", "platform", "is_competitor", "competitor", "accounts", 
                  "language", "posts", "likes", "reshares", "replies", "keyword_posts")
 
 
-def _node_attributes(store: Store, nodes: list, members: dict, competitors, keywords, t0, t1) -> dict:
+def _distinct(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """The distinct numbers of ``src`` and ``dst``, sorted: ``np.unique`` of both, by a mask when
+    they are small non-negative numbers (actor numbers are)."""
+    if not len(src) or min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) > 4 * len(src) + 1_000_000:
+        return np.unique(np.concatenate([src, dst]))
+    seen = np.zeros(int(max(src.max(), dst.max())) + 1, dtype=bool)
+    seen[src] = True
+    seen[dst] = True
+    return np.flatnonzero(seen).astype(np.int64)
+
+
+def _node_index(nums: np.ndarray, rank_of: np.ndarray, src: np.ndarray, dst: np.ndarray):
+    """``rank_of`` at the position of each of ``src`` and ``dst`` in ``nums`` (sorted, holding
+    them all): a table indexed by number when the numbers are small, else a binary search."""
+    if len(nums) and nums[0] >= 0 and nums[-1] <= 4 * len(src) + 1_000_000:
+        table = np.zeros(int(nums[-1]) + 1, dtype=np.int64)
+        table[nums] = rank_of
+        return table[src], table[dst]
+    return rank_of[np.searchsorted(nums, src)], rank_of[np.searchsorted(nums, dst)]
+
+
+def _unique_inverse(key: np.ndarray, adjacent: bool):
+    """``np.unique(key, return_inverse=True)``; when ``adjacent`` (equal keys are likely next to
+    each other) by runs: one sort of the run keys instead of the rows, checked to give each key
+    one run, else ``np.unique``."""
+    if adjacent and len(key) > 1:
+        start = np.empty(len(key), dtype=bool)
+        start[0] = True
+        np.not_equal(key[1:], key[:-1], out=start[1:])
+        keys = key[start]
+        perm = np.argsort(keys)
+        ukey = keys[perm]
+        if not (ukey[1:] == ukey[:-1]).any():
+            where = np.empty(len(perm), dtype=np.int64)
+            where[perm] = np.arange(len(perm))
+            return ukey, where[np.cumsum(start) - 1]
+    return np.unique(key, return_inverse=True)
+
+
+def _node_attributes(store: Store, nodes: list, members: dict, competitors, keywords, t0, t1,
+                     actors: list | None = None) -> dict:
     """Node attribute columns (see the module docs), from the store's actors and posts.
 
     A column at a time for the nodes that are one account (nearly all of them): a few list
     passes instead of a Python loop with generators per node, which was half of
     :func:`build_arrays` at 100k actors. Merged identities (several accounts) go through
     :func:`_node_row`, as does every node in :func:`_node_attributes_python`, the reference the
-    tests compare with."""
-    wanted = [m for v in nodes for m in (members.get(v) or [v])]
-    attrs = store.actor_attributes(wanted)
-    stats = store.post_stats(since=t0, until=t1, keywords=keywords)
+    tests compare with. ``actors``: the nodes' ``(name, platform, followers, competitor,
+    language)`` as five columns, as :meth:`~influence.store.Store.actor_columns` gives them
+    (read here when not given, or when identities are merged)."""
     extra = dict(competitors or {})
     n = len(nodes)
+    attrs: dict = {}
+    if actors is None or any(members.values()):
+        wanted = [m for v in nodes for m in (members.get(v) or [v])]
+        attrs = store.actor_attributes(wanted)
+        rows = [attrs.get(a) or (None, a.partition(":")[0], None, None, None) for a in nodes]
+        actors = [list(c) for c in zip(*rows)] if rows else [[] for _ in range(5)]
+    names, platforms, followers, competitors_, languages = actors
+    stats = store.post_stats(since=t0, until=t1, keywords=keywords)
     cols: dict[str, list] = {}
-    rows = [attrs.get(a) or (None, a.partition(":")[0], None, None, None) for a in nodes]
-    cols["name"] = [r[0] or a for r, a in zip(rows, nodes)]
-    cols["platform"] = [r[1] for r in rows]
+    cols["name"] = [x or a for x, a in zip(names, nodes)]
+    cols["platform"] = list(platforms)
     if extra:
-        competitor = [r[3] or extra.get(a) or "" for r, a in zip(rows, nodes)]
+        competitor = [c or extra.get(a) or "" for c, a in zip(competitors_, nodes)]
     else:
-        competitor = [r[3] or "" for r in rows]
+        competitor = [c or "" for c in competitors_]
     cols["is_competitor"] = [bool(c) for c in competitor]
     cols["competitor"] = competitor
     cols["accounts"] = list(nodes)
-    cols["platforms"] = cols["platform"][:]
-    cols["followers"] = [None if r[2] is None else int(r[2]) for r in rows]
-    cols["language"] = [r[4] or None for r in rows]
+    cols["platforms"] = list(platforms)
+    cols["followers"] = [None if f is None else int(f) for f in followers]
+    cols["language"] = [x or None for x in languages]
     st = list(map(stats.get, nodes))
     cols["posts"] = [None if x is None else x[0] for x in st]
     for j, metric in ((1, "likes"), (2, "reshares"), (3, "replies")):

@@ -5,6 +5,7 @@ PostgreSQL store reuses this SQL through its ``?`` adapter and replaces what it 
 
 from __future__ import annotations
 
+import sqlite3
 import unicodedata
 from collections.abc import Iterable
 
@@ -47,6 +48,23 @@ def _time_window(column: str, since: float | None, until: float | None) -> tuple
     return where, params
 
 
+#: The text read's codes (see ``GraphQueries._interaction_columns``): a time scaled by 2**30 is an
+#: exact integer of magnitude below 2**62, so these two never stand for a value.
+_TS_SCALE = 2 ** 30
+_NULL = 2 ** 62
+_FLAGGED = -(2 ** 62)
+_UNKNOWN = -1
+
+
+def _exact(column: str, scale: int, bound: float, null: int = _NULL) -> str:
+    """SQL for ``column * scale`` as an integer when that is exact and ``column`` a number of
+    magnitude below ``bound`` (text and blobs compare above every number), ``NULL`` as ``null``,
+    anything else as :data:`_FLAGGED`."""
+    x = f"{column} * {float(scale)!r}" if scale != 1 else column
+    return (f"CASE WHEN {column} IS NULL THEN {null} WHEN {column} < {bound!r} AND {column} > {-bound!r} "
+            f"AND {x} = CAST({x} AS INTEGER) THEN CAST({x} AS INTEGER) ELSE {_FLAGGED} END")
+
+
 class GraphQueries:
     """The read queries of :class:`~influence.store.Store` that feed the graph builder (needs
     ``self._conn`` and ``self._warn_out_of_range``)."""
@@ -63,7 +81,7 @@ class GraphQueries:
         """Interactions as numpy arrays ``(src, dst, kind, ts, weight)``: actor numbers (see
         :meth:`actor_ids`), kind codes (indices into :data:`influence.records.KINDS`), epoch
         seconds (NaN when unknown) and weights. The fast path of the graph builder: no Python
-        object per row survives, so millions of interactions fit in little memory.
+        object per row, so millions of interactions fit in little memory.
 
         Rows come in the order of the interactions' key (source, target, kind, time, post), so sums
         over them do not depend on the order records were written in. A stored time outside the
@@ -71,18 +89,34 @@ class GraphQueries:
         """
         import numpy as np
 
+        where, params = self._filters(kinds, since, until, platforms)
+        cols = self._interaction_columns(where, params, platforms is not None, chunk)
+        if cols is None:  # a value the text read does not carry exactly: one tuple per row
+            cols = self._interaction_rows(where, params, platforms is not None, chunk)
+        src, dst, code, ts, w, rowid = cols
+        order = self._key_order(src, dst, code, ts, rowid)
+        ts = ts[order]
+        if undated_as_nan(ts):
+            self._warn_out_of_range("interactions")
+        return src[order], dst[order], code[order].astype(np.int64), ts, w[order]
+
+    def _interaction_sql(self, columns: str, where: list, joined: bool) -> str:
+        sql = f"SELECT {columns} FROM interactions i"
+        if joined:  # CROSS JOIN: interactions stay the outer loop, read in rowid ranges
+            sql += " CROSS JOIN actors a ON a.num = i.src"
+        return sql + (" WHERE " + " AND ".join(where) if where else "")
+
+    def _interaction_rows(self, where, params, joined, chunk):
+        """The columns ``(src, dst, kind code, ts or NO_TS, weight, rowid)`` one ``sqlite3`` tuple
+        per row (the reference the text read falls back to; a kind code is NaN when unknown)."""
+        import numpy as np
+
         from ..records import KINDS
 
-        where, params = self._filters(kinds, since, until, platforms)
         code = "CASE i.kind " + " ".join(f"WHEN '{k}' THEN {j}" for j, k in enumerate(KINDS)) + " END"
-        sql = f"SELECT i.src, i.dst, {code}, ifnull(i.ts, {NO_TS}), i.weight, i.rowid FROM interactions i"
-        if platforms is not None:
-            sql += " JOIN actors a ON a.num = i.src"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        # read in the table's order (sequential) and put in key order here: an ORDER BY walks the
-        # key index and fetches each row from wherever it was written
-        cur = self._conn.execute(sql, params)
+        cur = self._conn.execute(self._interaction_sql(
+            f"i.src, i.dst, {code}, ifnull(i.ts, {NO_TS}), i.weight, i.rowid", where, joined),
+            params)
         parts = []
         while True:
             rows = cur.fetchmany(chunk)
@@ -90,31 +124,99 @@ class GraphQueries:
                 break
             parts.append(np.array(rows, dtype=np.float64))
         data = np.concatenate(parts) if parts else np.zeros((0, 6))
-        data = data[self._key_order(data)]
-        ts = data[:, 3].copy()
-        if undated_as_nan(ts):
-            self._warn_out_of_range("interactions")
-        return (data[:, 0].astype(np.int64), data[:, 1].astype(np.int64), data[:, 2].astype(np.int64),
-                ts, data[:, 4].copy())
+        return (data[:, 0].astype(np.int64), data[:, 1].astype(np.int64), data[:, 2].copy(), data[:, 3].copy(),
+                data[:, 4].copy(), data[:, 5].astype(np.int64))
 
-    def _key_order(self, data):
-        """The order of the interactions' key (source, target, kind name, time, post) over rows
-        ``(src, dst, kind code, ts or NO_TS, weight, rowid)``: as ``ORDER BY`` the key would
-        give. Rows equal on all but the post (rare) are ordered by their posts, read by rowid."""
+    def _interaction_columns(self, where, params, joined, chunk):
+        """The columns of :meth:`_interaction_rows` without a Python object per row: per range of
+        ``chunk`` rowids, SQLite joins each column's integers into one string (``group_concat``),
+        which numpy parses in C. Times and weights go as exact integers: ``ts * 2**30`` (exact
+        for every time of magnitude below 2**32 with at most 30 fraction bits, so for every
+        double from 1970-02-18 on) and whole weights below 2**53; any other value (and NULL
+        time) is flagged, and the flagged rows are read as tuples. ``None`` when a kind is not
+        one of :data:`~influence.records.KINDS` or a column is not the type the schema says."""
+        import warnings
+
+        import numpy as np
+
+        from ..records import KINDS
+
+        if not isinstance(self._conn, sqlite3.Connection):  # group_concat and CROSS JOIN are SQLite's
+            return None
+        lo, hi, total = self._conn.execute("SELECT min(rowid), max(rowid), count(*) FROM interactions").fetchone()
+        if total and hi - lo >= 4 * total + chunk:  # rowids far apart: ranges of them would be mostly empty
+            return None
+        code = ("CASE i.kind " + " ".join(f"WHEN '{k}' THEN {j}" for j, k in enumerate(KINDS))
+                + f" ELSE {_UNKNOWN} END")
+        sql = self._interaction_sql(
+            f"count(*), group_concat(i.src), group_concat(i.dst), group_concat({code}), "
+            f"group_concat({_exact('i.ts', _TS_SCALE, 2.0 ** 32)}), "
+            f"group_concat({_exact('i.weight', 1, 2.0 ** 53, null=_FLAGGED)}), group_concat(i.rowid)",
+            ["i.rowid BETWEEN ? AND ?", *where], joined)
+        parts = []
+        for start in range(lo or 0, (hi or -1) + 1, chunk):
+            count, *texts = self._conn.execute(sql, [start, start + chunk - 1, *params]).fetchone()
+            if not count:
+                continue
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error")
+                    cols = [np.fromstring(t, dtype=np.int64, sep=",") for t in texts]
+            except (ValueError, TypeError, DeprecationWarning):
+                return None
+            if any(len(c) != count for c in cols) or (cols[2] == _UNKNOWN).any():
+                return None
+            parts.append(cols)
+        if not parts:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty, np.zeros(0), np.zeros(0), empty
+        src, dst, code, tsx, wx, rowid = (np.concatenate(c) for c in zip(*parts))
+        ts = tsx.astype(np.float64) / _TS_SCALE  # exact: a power of two
+        ts[tsx == _NULL] = NO_TS
+        w = wx.astype(np.float64)
+        odd = np.flatnonzero((tsx == _FLAGGED) | (wx == _FLAGGED))
+        for i in range(0, len(odd), 500):
+            part = odd[i:i + 500]
+            exact = dict((r, (t, v)) for r, t, v in self._conn.execute(
+                f"SELECT rowid, ifnull(ts, {NO_TS}), weight FROM interactions "
+                f"WHERE rowid IN ({','.join('?' * len(part))})", rowid[part].tolist()))
+            values = np.array([exact[r] for r in rowid[part].tolist()], dtype=np.float64)
+            ts[part], w[part] = values[:, 0], values[:, 1]
+        return src, dst, code, ts, w, rowid
+
+    def _key_order(self, src, dst, code, ts, rowid):
+        """The order of the interactions' key (source, target, kind name, time, post) over the
+        columns ``(src, dst, kind code, ts or NO_TS, rowid)``: as ``ORDER BY`` the key would give
+        (a NaN code, an unknown kind, first). Source, target and kind packed in one integer when
+        they fit: a stable sort of it, then by time within runs of equal keys. Rows equal on all
+        but the post (rare) are ordered by their posts, read by rowid."""
         import numpy as np
 
         from ..records import KINDS
 
         by_name = np.argsort(np.argsort(np.array(KINDS)))  # kind code -> rank of its name
-        codes = data[:, 2]
-        known = ~np.isnan(codes)
-        rank = np.full(len(data), -1.0)
-        rank[known] = by_name[codes[known].astype(np.int64)]
-        order = np.lexsort((data[:, 3], rank, data[:, 1], data[:, 0]))
-        if len(order) < 2:
-            return order
-        key = np.column_stack([data[order, 0], data[order, 1], rank[order], data[order, 3]])
-        tie = np.all(key[1:] == key[:-1], axis=1)
+        n = len(src)
+        if code.dtype.kind == "f":
+            known = ~np.isnan(code)
+            rank = np.full(n, -1, dtype=np.int64)
+            rank[known] = by_name[code[known].astype(np.int64)]
+        else:
+            rank = by_name[code]
+        if n < 2:
+            return np.arange(n)
+        if src.min() >= 0 and dst.min() >= 0 and src.max() < 2 ** 29 and dst.max() < 2 ** 30:
+            packed = (src << 34) | (dst << 4) | (rank + 1)
+            order = np.argsort(packed, kind="stable")
+            same = packed[order[1:]] == packed[order[:-1]]
+            if same.any():  # runs of one source, target and kind: by time, then as read
+                pos = np.flatnonzero(np.concatenate([same, [False]]) | np.concatenate([[False], same]))
+                sub = np.sort(order[pos])
+                order[pos] = sub[np.lexsort((ts[sub], packed[sub]))]
+        else:
+            order = np.lexsort((ts, rank, dst, src))
+            same = ((src[order[1:]] == src[order[:-1]]) & (dst[order[1:]] == dst[order[:-1]])
+                    & (rank[order[1:]] == rank[order[:-1]]))
+        tie = same & (ts[order[1:]] == ts[order[:-1]])
         if not tie.any():
             return order
         # runs of rows with the same key but their post: order each run by ifnull(post, '')
@@ -122,7 +224,7 @@ class GraphQueries:
         in_run = np.zeros(len(order), dtype=bool)
         in_run[1:] |= tie
         in_run[:-1] |= tie
-        rowids = data[order[in_run], 5].astype(np.int64).tolist()
+        rowids = rowid[order[in_run]].tolist()
         post: dict[int, str] = {}
         for i in range(0, len(rowids), 500):
             part = rowids[i:i + 500]
@@ -135,7 +237,7 @@ class GraphQueries:
             while end < len(tie) and tie[end]:
                 end += 1
             run = order[start:end + 1]
-            order[start:end + 1] = sorted(run.tolist(), key=lambda r: post[int(data[r, 5])])
+            order[start:end + 1] = sorted(run.tolist(), key=lambda r: post[int(rowid[r])])
         return order
 
     def actor_ids(self, nums) -> list[str]:
@@ -153,6 +255,45 @@ class GraphQueries:
             q = ",".join("?" * len(wanted))
             lookup = dict(self._conn.execute(f"SELECT num, id FROM actors WHERE num IN ({q})", list(wanted)))
         return [lookup[x] for x in nums]
+
+    def actor_columns(self, nums) -> tuple[list[str], list[list]]:
+        """For actor numbers (a sorted array of distinct ones, as :meth:`interaction_arrays`
+        gives them): their ids, and their ``(name, platform, followers, competitor, language)``
+        as five columns (the values of :meth:`actor_attributes`), in the order of ``nums``.
+        ``KeyError`` for a number no actor has. SQLite hands each column over as one JSON array
+        (no Python object per row on the way); other stores read rows."""
+        import json
+
+        import numpy as np
+
+        names = ("num", "id", "name", "platform", "followers", "competitor", "language")
+        cols = None
+        if isinstance(self._conn, sqlite3.Connection):
+            # JSON carries integers and text exactly; anything else (a real where the schema says
+            # integer, a blob) goes through the rows
+            odd = self._conn.execute(
+                "SELECT count(*) FROM actors WHERE typeof(num) <> 'integer' OR typeof(id) <> 'text' "
+                "OR typeof(platform) <> 'text' OR typeof(followers) NOT IN ('integer', 'null') "
+                "OR typeof(name) NOT IN ('text', 'null') OR typeof(competitor) NOT IN ('text', 'null') "
+                "OR typeof(language) NOT IN ('text', 'null')").fetchone()[0]
+            if not odd:
+                count, *texts = self._conn.execute(
+                    "SELECT count(*), " + ", ".join(f"json_group_array({c})" for c in names) + " FROM actors"
+                ).fetchone()
+                cols = [json.loads(t) for t in texts] if count else [[] for _ in names]
+        if cols is None:
+            rows = self._conn.execute(f"SELECT {', '.join(names)} FROM actors").fetchall()
+            cols = [list(c) for c in zip(*rows)] if rows else [[] for _ in names]
+        have = np.array(cols[0], dtype=np.int64)
+        by_num = np.argsort(have, kind="stable")
+        wanted = np.asarray(nums, dtype=np.int64)
+        at = np.searchsorted(have, wanted, sorter=by_num)
+        found = at < len(have)
+        found[found] = have[by_num[at[found]]] == wanted[found]
+        if not found.all():
+            raise KeyError(int(wanted[~found][0]))
+        pos = by_num[at].tolist()
+        return [cols[1][p] for p in pos], [[col[p] for p in pos] for col in cols[2:]]
 
     def identity_pairs(self) -> list[tuple[int, int]]:
         """Identity links as actor-number pairs (see :meth:`identity_links` for ids)."""
