@@ -541,7 +541,8 @@ class PgStore(SharedCrawl, Store):
                         nums[a] = num
                         fresh.append((num, a))
                         num += 1
-                    s, d = list(map(nums.__getitem__, src)), list(map(nums.__getitem__, dst))
+                    s = [nums[a] if v is None else v for a, v in zip(src, s)]
+                    d = [nums[a] if v is None else v for a, v in zip(dst, d)]
                 block = None
                 if post is None and rel is None:
                     block = copy_binary_interactions(s, d, kind, ts, weight)
