@@ -33,6 +33,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 import numpy as np
 
+from ._arrays import unique_sorted
 from .config import RankingConfig
 from .errors import ConfigError, EmptyGraphError
 from .measures import MEASURE_LABELS, MEASURES, GraphView
@@ -587,8 +588,10 @@ def _giver_communities(view: GraphView, communities: list) -> list[int] | None:
     B = view.B.tocoo()
     if not B.nnz:
         return [0] * view.n
-    pairs = np.unique(np.stack([B.col, lab[B.row]]), axis=1)
-    return np.bincount(pairs[0], minlength=view.n).tolist()
+    # one int64 per (receiver, giver's community): a 1-D unique sorts numbers, where
+    # np.unique(axis=1) sorted 2-column records (30 of the 41 s of the ranking at 1M actors)
+    keys = unique_sorted(B.col.astype(np.int64) * len(codes) + lab[B.row])
+    return np.bincount(keys // len(codes), minlength=view.n).tolist()
 
 
 def _why(n_givers: int, received: dict[str, float], ms: dict[str, MeasureScore],

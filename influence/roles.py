@@ -93,6 +93,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from ._arrays import unique_sorted
 from .errors import ConfigError, EmptyGraphError
 from .validation import check, check_choice, check_whole, invalid, optional, show, whole
 
@@ -635,7 +636,7 @@ def rule_columns(V, *, posts: Iterable | None = None, partition: Mapping | None 
         codes = np.fromiter((values.setdefault(partition.get(v), len(values)) for v in nodes),
                             dtype=np.int64, count=n)
         k = len(values)
-        pairs = np.unique(np.concatenate([src * k + codes[dst], dst * k + codes[src], np.arange(n) * k + codes]))
+        pairs = unique_sorted(np.concatenate([src * k + codes[dst], dst * k + codes[src], np.arange(n) * k + codes]))
         communities = np.bincount(pairs // k, minlength=n).astype(float)
         same = codes[src] == codes[dst]  # tie weight inside its own community, for both ends
         own = np.bincount(src[same], weights=w[same], minlength=n) + np.bincount(dst[same], weights=w[same],

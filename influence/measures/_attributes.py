@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import networkx as nx
 import numpy as np
 
+from .._arrays import unique_sorted
 from ._view import GraphView
 
 __all__ = ["engagement", "engagement_array", "audience", "reach_diversity", "reach_diversity_array"]
@@ -89,5 +90,6 @@ def reach_diversity_array(V: GraphView, communities: Mapping | None, seed: int |
     codes = {c: i for i, c in enumerate(dict.fromkeys(labels))}
     lab = np.array([codes[c] for c in labels], dtype=np.int64)
     B = V.B.tocoo()
-    pairs = np.unique(np.stack([B.col, lab[B.row]]), axis=1) if B.nnz else np.zeros((2, 0), dtype=np.int64)
-    return np.bincount(pairs[0], minlength=n).astype(float)
+    k = max(len(codes), 1)
+    pairs = unique_sorted(B.col.astype(np.int64) * k + lab[B.row])  # one number per (receiver, community)
+    return np.bincount(pairs // k, minlength=n).astype(float)

@@ -10,6 +10,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from .._arrays import unique_sorted
 from ._view import GraphView, row_positions
 
 __all__ = ["harmonic", "harmonic_array", "sample_sources", "betweenness", "betweenness_array",
@@ -161,7 +162,7 @@ def brandes_source(indptr: np.ndarray, indices: np.ndarray, s: int) -> np.ndarra
         sigma += np.bincount(v, weights=sigma[u], minlength=n)
         dag.append((u, v))
         # the next frontier, sorted: a scan of dist is cheaper than sorting a large `fresh`
-        frontier = np.flatnonzero(dist == level + 1) if fresh.size > n // 64 else np.unique(fresh)
+        frontier = np.flatnonzero(dist == level + 1) if fresh.size > n // 64 else unique_sorted(fresh)
         level += 1
     delta = np.zeros(n)
     for u, v in reversed(dag):

@@ -10,6 +10,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     pass
+from .._arrays import unique_sorted
 from ..diffusion import source_index
 from ._common import graph_matrix
 
@@ -72,7 +73,7 @@ def node_index(nodes: list, actors: Iterable) -> np.ndarray:
 def overlap_counts(S, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Jaccard, weighted Jaccard and shared counts between the audiences (rows of S) at ``idx``."""
     sub = S[idx]
-    cols = np.unique(sub.indices)
+    cols = unique_sorted(sub.indices)
     D = sub[:, cols].toarray() if cols.size else np.zeros((len(idx), 0))
     B = (D > 0).astype(float)
     inter = B @ B.T
