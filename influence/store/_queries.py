@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from ..records import TIMESTAMP_MAX, TIMESTAMP_MIN
 from ._schema import NO_TS, TS_OK
@@ -65,6 +66,34 @@ def _exact(column: str, scale: int, bound: float, null: int = _NULL) -> str:
             f"AND {x} = CAST({x} AS INTEGER) THEN CAST({x} AS INTEGER) ELSE {_FLAGGED} END")
 
 
+def _kind_codes(text: str, count: int):
+    """The codes (indices into :data:`~influence.records.KINDS`) of ``count`` kind names joined
+    by commas, matched whole in numpy (each name's first 8 bytes as one integer, its length
+    checked); ``None`` when one is not a kind."""
+    import numpy as np
+
+    from ..records import KINDS
+
+    raw = np.frombuffer(text.encode("utf-8") + bytes(8), dtype=np.uint8)
+    ends = np.flatnonzero(raw == ord(","))
+    if len(ends) != count - 1:
+        return None
+    starts = np.concatenate([[0], ends + 1])
+    lengths = np.concatenate([ends, [len(raw) - 8]]) - starts
+    if (lengths > 8).any() or (lengths < 1).any():
+        return None
+    span = np.arange(8)
+    name = raw[starts[:, None] + span] * (span < lengths[:, None])
+    keys = name.astype(np.uint8).view("<u8").ravel()
+    known = np.array([int.from_bytes(k.encode().ljust(8, b"\0"), "little") for k in KINDS], dtype=np.uint64)
+    size = np.array([len(k.encode()) for k in KINDS])
+    by_key = np.argsort(known)
+    at = np.minimum(np.searchsorted(known[by_key], keys), len(known) - 1)
+    if (known[by_key][at] != keys).any() or (size[by_key][at] != lengths).any():  # "like\0" is no "like"
+        return None
+    return by_key[at].astype(np.int64)
+
+
 class GraphQueries:
     """The read queries of :class:`~influence.store.Store` that feed the graph builder (needs
     ``self._conn`` and ``self._warn_out_of_range``)."""
@@ -90,15 +119,31 @@ class GraphQueries:
         import numpy as np
 
         where, params = self._filters(kinds, since, until, platforms)
-        cols = self._interaction_columns(where, params, platforms is not None, chunk)
-        if cols is None:  # a value the text read does not carry exactly: one tuple per row
-            cols = self._interaction_rows(where, params, platforms is not None, chunk)
-        src, dst, code, ts, w, rowid = cols
-        order = self._key_order(src, dst, code, ts, rowid)
+        with self._snapshot():
+            cols = self._interaction_columns(where, params, platforms is not None, chunk)
+            if cols is None:  # a value the text read does not carry exactly: one tuple per row
+                cols = self._interaction_rows(where, params, platforms is not None, chunk)
+            src, dst, code, ts, w, rowid = cols
+            order = self._key_order(src, dst, code, ts, rowid)
         ts = ts[order]
         if undated_as_nan(ts):
             self._warn_out_of_range("interactions")
         return src[order], dst[order], code[order].astype(np.int64), ts, w[order]
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """One read transaction around several queries of a SQLite store (unless one is open),
+        so they see the same rows while another process writes."""
+        conn = self._conn
+        if not isinstance(conn, sqlite3.Connection) or conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
 
     def _interaction_sql(self, columns: str, where: list, joined: bool) -> str:
         sql = f"SELECT {columns} FROM interactions i"
@@ -129,52 +174,63 @@ class GraphQueries:
 
     def _interaction_columns(self, where, params, joined, chunk):
         """The columns of :meth:`_interaction_rows` without a Python object per row: per range of
-        ``chunk`` rowids, SQLite joins each column's integers into one string (``group_concat``),
-        which numpy parses in C. Times and weights go as exact integers: ``ts * 2**30`` (exact
-        for every time of magnitude below 2**32 with at most 30 fraction bits, so for every
-        double from 1970-02-18 on) and whole weights below 2**53; any other value (and NULL
-        time) is flagged, and the flagged rows are read as tuples. ``None`` when a kind is not
-        one of :data:`~influence.records.KINDS` or a column is not the type the schema says."""
+        ``chunk`` rowids, SQLite joins each column into one string (``group_concat``), which numpy
+        parses in C. Kinds go as their names (matched to :data:`~influence.records.KINDS` in
+        numpy), times and weights as exact integers: ``ts * 2**30`` (exact for every time of
+        magnitude below 2**32 with at most 30 fraction bits, so for every double from 1970-02-18
+        on) and whole weights below 2**53; any other value is flagged, and the flagged rows are
+        read as tuples. The rowids (last column) are a function, read only when needed. ``None``
+        when a kind is not one of KINDS or a column is not the type the schema says."""
         import warnings
 
         import numpy as np
-
-        from ..records import KINDS
 
         if not isinstance(self._conn, sqlite3.Connection):  # group_concat and CROSS JOIN are SQLite's
             return None
         lo, hi, total = self._conn.execute("SELECT min(rowid), max(rowid), count(*) FROM interactions").fetchone()
         if total and hi - lo >= 4 * total + chunk:  # rowids far apart: ranges of them would be mostly empty
             return None
-        code = ("CASE i.kind " + " ".join(f"WHEN '{k}' THEN {j}" for j, k in enumerate(KINDS))
-                + f" ELSE {_UNKNOWN} END")
+        weight = f"CASE WHEN i.weight = 1.0 THEN 1 ELSE {_exact('i.weight', 1, 2.0 ** 53, null=_FLAGGED)} END"
+        where = ["i.rowid BETWEEN ? AND ?", *where]
         sql = self._interaction_sql(
-            f"count(*), group_concat(i.src), group_concat(i.dst), group_concat({code}), "
-            f"group_concat({_exact('i.ts', _TS_SCALE, 2.0 ** 32)}), "
-            f"group_concat({_exact('i.weight', 1, 2.0 ** 53, null=_FLAGGED)}), group_concat(i.rowid)",
-            ["i.rowid BETWEEN ? AND ?", *where], joined)
-        parts = []
+            f"count(*), group_concat(i.src), group_concat(i.dst), group_concat(i.kind), "
+            f"group_concat({_exact('i.ts', _TS_SCALE, 2.0 ** 32)}), group_concat({weight})", where, joined)
+        parts, ranges = [], []
         for start in range(lo or 0, (hi or -1) + 1, chunk):
-            count, *texts = self._conn.execute(sql, [start, start + chunk - 1, *params]).fetchone()
+            count, src, dst, kind, *texts = self._conn.execute(sql, [start, start + chunk - 1, *params]).fetchone()
             if not count:
                 continue
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("error")
-                    cols = [np.fromstring(t, dtype=np.int64, sep=",") for t in texts]
+                    cols = [np.fromstring(t, dtype=np.int64, sep=",") for t in (src, dst, *texts)]
             except (ValueError, TypeError, DeprecationWarning):
                 return None
-            if any(len(c) != count for c in cols) or (cols[2] == _UNKNOWN).any():
+            codes = _kind_codes(kind, count)
+            if codes is None or any(len(c) != count for c in cols):
                 return None
-            parts.append(cols)
+            parts.append((cols[0], cols[1], codes, cols[2], cols[3]))
+            ranges.append((start, count))
         if not parts:
             empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, empty, np.zeros(0), np.zeros(0), empty
-        src, dst, code, tsx, wx, rowid = (np.concatenate(c) for c in zip(*parts))
+            return empty, empty, empty, np.zeros(0), np.zeros(0), lambda: empty
+        src, dst, code, tsx, wx = (np.concatenate(c) for c in zip(*parts))
         ts = tsx.astype(np.float64) / _TS_SCALE  # exact: a power of two
         ts[tsx == _NULL] = NO_TS
         w = wx.astype(np.float64)
+        read = self._interaction_sql("count(*), group_concat(i.rowid)", where, joined)
+
+        def rowids():
+            out = []
+            for start, count in ranges:  # the same scans, in the same order, in the same snapshot
+                n, text = self._conn.execute(read, [start, start + chunk - 1, *params]).fetchone()
+                if n != count:
+                    raise RuntimeError("the interactions changed while they were read")
+                out.append(np.fromstring(text, dtype=np.int64, sep=","))
+            return np.concatenate(out)
+
         odd = np.flatnonzero((tsx == _FLAGGED) | (wx == _FLAGGED))
+        rowid = rowids() if len(odd) else None
         for i in range(0, len(odd), 500):
             part = odd[i:i + 500]
             exact = dict((r, (t, v)) for r, t, v in self._conn.execute(
@@ -182,14 +238,15 @@ class GraphQueries:
                 f"WHERE rowid IN ({','.join('?' * len(part))})", rowid[part].tolist()))
             values = np.array([exact[r] for r in rowid[part].tolist()], dtype=np.float64)
             ts[part], w[part] = values[:, 0], values[:, 1]
-        return src, dst, code, ts, w, rowid
+        return src, dst, code, ts, w, (lambda: rowid) if rowid is not None else rowids
 
     def _key_order(self, src, dst, code, ts, rowid):
         """The order of the interactions' key (source, target, kind name, time, post) over the
         columns ``(src, dst, kind code, ts or NO_TS, rowid)``: as ``ORDER BY`` the key would give
         (a NaN code, an unknown kind, first). Source, target and kind packed in one integer when
         they fit: a stable sort of it, then by time within runs of equal keys. Rows equal on all
-        but the post (rare) are ordered by their posts, read by rowid."""
+        but the post (rare) are ordered by their posts, read by rowid (``rowid`` may be a
+        function that reads them)."""
         import numpy as np
 
         from ..records import KINDS
@@ -224,6 +281,8 @@ class GraphQueries:
         in_run = np.zeros(len(order), dtype=bool)
         in_run[1:] |= tie
         in_run[:-1] |= tie
+        if callable(rowid):
+            rowid = rowid()
         rowids = rowid[order[in_run]].tolist()
         post: dict[int, str] = {}
         for i in range(0, len(rowids), 500):
