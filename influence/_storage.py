@@ -26,6 +26,7 @@ import json
 import os
 import re
 from collections.abc import Container, Iterable
+from itertools import islice
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -125,9 +126,11 @@ def hash_rows(tables: Iterable[Iterable[tuple]]) -> str:
     h = hashlib.sha256()
     for rows in tables:
         h.update(b"\x1e")
-        for row in rows:
-            h.update(repr(tuple(row)).encode("utf-8"))
-            h.update(b"\n")
+        it = iter(rows)
+        # the same bytes as one update per row, hashed 10,000 rows at a time: the reprs are
+        # joined in C instead of three Python calls per row (5M interactions: most of the time)
+        while chunk := list(islice(it, 10_000)):
+            h.update(("\n".join(map(repr, map(tuple, chunk))) + "\n").encode("utf-8"))
     return h.hexdigest()
 
 

@@ -285,3 +285,25 @@ def test_duplicates_summed_in_the_order_given_or_last_kept(first):
         (got,) = [i for i in s.interactions() if i.source == "import:a"]
         assert got.weight == 0.7 and got.rel == "ugc"  # the last row; its rel is None: kept
         assert s._conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_hash_rows_is_the_per_row_definition():
+    """The fingerprint hashes each table as a separator byte then, per row, its ``repr`` and a
+    newline (the definition manifests rely on); hashing in chunks must give those bytes exactly,
+    across chunk boundaries, on both back ends' kinds of rows."""
+    import hashlib
+
+    from influence._storage import hash_rows
+
+    def per_row(tables):
+        h = hashlib.sha256()
+        for rows in tables:
+            h.update(b"\x1e")
+            for row in rows:
+                h.update(repr(tuple(row)).encode("utf-8") + b"\n")
+        return h.hexdigest()
+
+    big = [(f"import:u{i}", f"import:v{i % 7}", "reply", 1.7e9 + i, None, 1.0, None) for i in range(25_003)]
+    odd = [["é😀", None, -0.0, float("inf"), "x\ny", 'q"\''], ("a",)]
+    for tables in ([], [[]], [big, [], odd], [odd, big[:10_000], big[:10_001]]):
+        assert hash_rows(iter(t) for t in tables) == per_row(tables)
