@@ -199,3 +199,15 @@ def test_unique_inverse_equals_numpy_unique_whatever_the_order(adjacent):
                  np.array([5]), np.array([], dtype=np.int64)):
         got, expected = _unique_inverse(keys, adjacent), np.unique(keys, return_inverse=True)
         assert got[0].tolist() == expected[0].tolist() and got[1].tolist() == expected[1].tolist()
+
+
+def test_kind_codes_match_whole_names_only():
+    from influence.store._queries import _kind_codes
+
+    rng = np.random.default_rng(2)
+    codes = rng.integers(0, len(KINDS), 1000)
+    assert _kind_codes(",".join(KINDS[c] for c in codes), 1000).tolist() == codes.tolist()
+    assert _kind_codes("like", 1).tolist() == [KINDS.index("like")]
+    for bad in ("lik", "likes", "réply", "Like", "like ", " like", "like\0", "commentary", "follow,"):
+        assert _kind_codes(f"reply,{bad},like", 3) is None, bad
+    assert _kind_codes("reply,like", 3) is None and _kind_codes("reply,like", 1) is None

@@ -74,7 +74,8 @@ def _kind_codes(text: str, count: int):
 
     from ..records import KINDS
 
-    raw = np.frombuffer(text.encode("utf-8") + bytes(8), dtype=np.uint8)
+    data = text.encode("utf-8") + bytes(8)
+    raw = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(raw == ord(","))
     if len(ends) != count - 1:
         return None
@@ -82,9 +83,10 @@ def _kind_codes(text: str, count: int):
     lengths = np.concatenate([ends, [len(raw) - 8]]) - starts
     if (lengths > 8).any() or (lengths < 1).any():
         return None
-    span = np.arange(8)
-    name = raw[starts[:, None] + span] * (span < lengths[:, None])
-    keys = name.astype(np.uint8).view("<u8").ravel()
+    # the 8 bytes from every offset, as one little-endian integer each (unaligned reads)
+    window = np.ndarray((len(raw) - 7,), dtype="<u8", buffer=data, strides=(1,))
+    keep = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [2 ** 64 - 1], dtype=np.uint64)
+    keys = window[starts] & keep[lengths]
     known = np.array([int.from_bytes(k.encode().ljust(8, b"\0"), "little") for k in KINDS], dtype=np.uint64)
     size = np.array([len(k.encode()) for k in KINDS])
     by_key = np.argsort(known)
@@ -344,7 +346,7 @@ class GraphQueries:
             rows = self._conn.execute(f"SELECT {', '.join(names)} FROM actors").fetchall()
             cols = [list(c) for c in zip(*rows)] if rows else [[] for _ in names]
         have = np.array(cols[0], dtype=np.int64)
-        by_num = np.argsort(have, kind="stable")
+        by_num = np.arange(len(have)) if (have[1:] > have[:-1]).all() else np.argsort(have, kind="stable")
         wanted = np.asarray(nums, dtype=np.int64)
         at = np.searchsorted(have, wanted, sorter=by_num)
         found = at < len(have)
