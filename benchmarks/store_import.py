@@ -73,7 +73,11 @@ def bare(url: str, batches: list[tuple]) -> None:
     import numpy as np
     import psycopg
 
-    from influence.store._postgres import _BINARY_HEADER, _BINARY_TRAILER, copy_binary_interactions
+    from influence.store._pg_connection import (
+        _BINARY_HEADER,
+        _BINARY_TRAILER,
+        copy_binary_interactions,
+    )
 
     nums: dict[str, int] = {}
     blocks = []
