@@ -64,6 +64,8 @@ _DUP_BATCHES = [
     (["x:a", "x:b", "x:d", "x:a"], ["x:b", "x:c", "x:a", "x:b"], ["mention", "reply", "mention", "mention"],
      [1.6e9, None, 1.6e9, 1.6e9], ["p1", None, None, None], [0.3, 4.0, 1.0, 0.7], ["ugc", "sponsored", None, "nofollow"]),
     (["x:c"], ["x:a"], ["like"], [1.7e9], None, None, ["ugc"]),
+    ([], [], [], [], None, None, None),
+    (["x:d", "x:a"], ["x:a", "x:d"], ["mention", "reply"], [1.6e9, None], None, None, None),  # binary again
 ]
 
 
@@ -73,7 +75,7 @@ def test_first_import_with_duplicates_equals_sqlite(pg_store, bulk_calls, sum_du
     got = pg_store.write_interaction_columns(iter(_DUP_BATCHES), sum_duplicates=sum_duplicates)
     assert bulk_calls == [pg_store]
     assert got == lite.write_interaction_columns(iter(_DUP_BATCHES), sum_duplicates=sum_duplicates)
-    assert got == {"actors": 4, "posts": 0, "interactions": 5}
+    assert got == {"actors": 4, "posts": 0, "interactions": 6}
     assert pg_store.fingerprint() == lite.fingerprint()
     weights = {(i.source, i.target, i.kind.value, i.timestamp, i.post): (i.weight, i.rel)
                for i in pg_store.interactions()}
@@ -82,6 +84,7 @@ def test_first_import_with_duplicates_equals_sqlite(pg_store, bulk_calls, sum_du
         assert weights[("x:a", "x:b", "mention", 1.6e9, None)] == (((0.1 + 0.2) + 0.7) + 0.7, "nofollow")
         assert ((0.7 + 0.2) + 0.1) + 0.7 != ((0.1 + 0.2) + 0.7) + 0.7
         assert weights[("x:c", "x:a", "like", 1.7e9, None)] == (2.5 + 1.0, "ugc")
+        assert weights[("x:d", "x:a", "mention", 1.6e9, None)] == (2.0, None)
     else:  # the last row's weight and rel
         assert weights[("x:a", "x:b", "mention", 1.6e9, None)] == (0.7, "nofollow")
         assert weights[("x:b", "x:c", "reply", None, None)] == (4.0, "sponsored")
