@@ -516,3 +516,30 @@ def test_cli_topics_and_sentiment_model_reach_the_competitor_map(tmp_path):
     assert r.exit_code == 0, r.output
     html = out.read_text(encoding="utf-8")
     assert "3 NMF topics (given)" in html and "sentiment: TrainedClassifier" in html
+
+
+def test_large_sectors_estimate_reach_on_rr_sets(monkeypatch):
+    """From RIS_MIN_NODES actors on, the reach section samples RR sets (as `shortlist --strategy
+    reach` does there) instead of 200 live-edge worlds; the estimates agree with the worlds'."""
+    import influence.reach as reach_pkg
+    from influence.reach import _selection
+
+    sector = small_sector(scale=0.12)
+    worlds_data = quick(sector, top=8)
+    assert worlds_data.reach.params["estimate"] == "worlds"
+    assert worlds_data.reach.params["method"] == "celf"
+    n = worlds_data.summary.graph["nodes"]
+    monkeypatch.setattr(reach_pkg, "RIS_MIN_NODES", n)  # the report's switch
+    monkeypatch.setattr(_selection, "RIS_MIN_NODES", n)  # select_reach's own
+    data = quick(sector, top=8)
+    assert data.reach.params["estimate"] == "rr_sets" and data.reach.params["method"] == "ris"
+    assert data.reach.params["estimate_sets"] >= reach_pkg.RIS_MIN_SETS
+    method = dict(data.summary.parameters)["reach"]
+    assert method.startswith("Independent Cascade, weighted cascade, ") and "reverse-reachable sets" in method
+    assert "live-edge worlds" in dict(worlds_data.summary.parameters)["reach"]
+    # the same quantities, estimated two ways: within a few percent (200 worlds vs 100k+ sets)
+    for a, b in zip(worlds_data.shortlist, data.shortlist):
+        assert a.actor == b.actor
+        assert b.expected_reach == pytest.approx(a.expected_reach, rel=0.15, abs=0.5)
+    assert data.reach.shortlist_reach == pytest.approx(worlds_data.reach.shortlist_reach, rel=0.05)
+    assert data.reach.picks_reach >= data.reach.shortlist_reach * 0.97

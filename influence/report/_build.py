@@ -148,7 +148,8 @@ class ReachInfo:
         Expected distinct actors the shortlisted actors reach together (seeds counted).
     picks : tuple of influence.reach.ReachPick
         :func:`influence.reach.select_reach` with as many picks as the shortlist has rows, on the
-        same live-edge worlds.
+        same live-edge worlds (under ``RIS_MIN_NODES`` actors; from there on RR sets, as the
+        selection samples them, and the shortlist's reach on RR sets of its own).
     names : dict
         Actor -> display name, for the picks.
     params : dict
@@ -285,7 +286,9 @@ def build_report(
     title : str, optional
         Default: ``"<sector>: opinion leaders and competitors"``.
     reach_runs : int, default=200
-        Live-edge worlds of the reach estimates.
+        Live-edge worlds of the reach estimates, on graphs under
+        :data:`influence.reach.RIS_MIN_NODES` actors; larger ones are estimated on reverse-reachable
+        sets (RIS), as ``shortlist --strategy reach`` does there.
     competitor_config : CompetitorConfig, optional
         Default: the defaults with the sector's languages.
     analyzer : sentiment analyser, optional
@@ -433,8 +436,7 @@ def build_report(
         ("communities", (f"{partition.method}, resolution {partition.resolution:g}, "
                          f"{partition.runs} consensus runs, seed {partition.seed}")),
         ("roles", roles.describe() if roles else "not assigned"),
-        ("reach", f"Independent Cascade, weighted cascade, {reach_runs} live-edge worlds, seed {seed}"
-         if reach is not None else "not simulated"),
+        ("reach", _reach_method(reach, reach_runs, seed)),
         ("network map", f"top {network.n_shown} of {network.n_actors} actors, seed {seed}"),
     ]
     if cmap is not None:
@@ -480,11 +482,30 @@ def _author_name(names: dict, node_of: dict, account: str) -> str:
     return str(names.get(node) or account)
 
 
+def _reach_method(reach, runs: int, seed: int) -> str:
+    if reach is None:
+        return "not simulated"
+    if reach.params.get("estimate") == "rr_sets":
+        from ..reach import RIS_MIN_NODES
+
+        return (f"Independent Cascade, weighted cascade, {reach.params['estimate_sets']:,} reverse-reachable "
+                f"sets (RIS, used from {RIS_MIN_NODES:,} actors up), seed {seed}")
+    return f"Independent Cascade, weighted cascade, {runs} live-edge worlds, seed {seed}"
+
+
 def _reach(view, result, entries, *, seed: int, runs: int, notes: dict, progress=None):
     """Each shortlisted actor's expected reach alone, the shortlist's together, and the
     reach-aware pick of the same size (all on the same live-edge worlds); ``progress`` sees
     "Simulating reach" and "Selecting reach" from :func:`select_reach`."""
-    from ..reach import sample_worlds, select_reach, spread
+    from ..reach import (
+        RIS_MIN_NODES,
+        RIS_MIN_SETS,
+        relay_blocks,
+        sample_rr_sets,
+        sample_worlds,
+        select_reach,
+        spread,
+    )
 
     if not entries:
         notes["reach"] = "No shortlisted actors: no reach to simulate."
@@ -492,11 +513,25 @@ def _reach(view, result, entries, *, seed: int, runs: int, notes: dict, progress
     if view.n_edges == 0:
         notes["reach"] = "The graph has no interactions: nobody reaches anybody."
         return None, {}
-    worlds = sample_worlds(view, runs=runs, seed=seed)
-    solo = {e.actor: spread(view, [e.actor], worlds=worlds) for e in entries}
-    together = spread(view, [e.actor for e in entries], worlds=worlds)
-    picked = select_reach(view, len(entries), ranking=result, worlds=worlds, progress=progress)
+    if view.n >= RIS_MIN_NODES:
+        # as `shortlist --strategy reach` at this size: RR sets, not live-edge worlds (200 worlds of
+        # a million actors took minutes and gigabytes); the estimates on their own RR sets, with
+        # the same actors blocked from relaying as the selection's
+        picked = select_reach(view, len(entries), ranking=result, seed=seed, progress=progress)
+        blocks = relay_blocks(view, patterns=getattr(result.config, "exclude_patterns", None))
+        R = sample_rr_sets(view, max(int(picked.params.get("theta") or 0), RIS_MIN_SETS), seed=seed,
+                           no_relay=blocks)
+        at = {v: i for i, v in enumerate(R.nodes)}
+        solo = {e.actor: R.spread([at[e.actor]]) for e in entries}
+        together = R.spread([at[e.actor] for e in entries])
+        estimate = {"estimate": "rr_sets", "estimate_sets": len(R)}
+    else:
+        worlds = sample_worlds(view, runs=runs, seed=seed)
+        solo = {e.actor: spread(view, [e.actor], worlds=worlds) for e in entries}
+        together = spread(view, [e.actor for e in entries], worlds=worlds)
+        picked = select_reach(view, len(entries), ranking=result, worlds=worlds, progress=progress)
+        estimate = {"estimate": "worlds", "runs": runs}
     names = view.node_values("name")
     names = {a: str(names.get(a) or a) for a in picked.actors}
-    params = {**picked.params, "shortlist": len(entries)}
+    params = {**picked.params, **estimate, "shortlist": len(entries)}
     return ReachInfo(shortlist_reach=together, picks=picked.picks, names=names, params=params), solo
