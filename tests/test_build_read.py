@@ -152,6 +152,10 @@ def test_actor_columns_equal_actor_attributes(awkward):
     awkward._conn.execute("UPDATE actors SET followers = 2.5 WHERE id = 'import:a'")
     ids, cols = awkward.actor_columns(nums[::2])
     assert list(zip(*cols)) == [awkward.actor_attributes()[a] for a in ids]
+    assert 2.5 in cols[2] or awkward.actor_ids(nums[::2]).count("import:a") == 0
+    awkward._conn.execute("UPDATE actors SET followers = 3, name = x'00ff' WHERE id = 'import:a'")  # a blob
+    ids, cols = awkward.actor_columns(nums)
+    assert list(zip(*cols)) == [awkward.actor_attributes()[a] for a in ids] and b"\x00\xff" in cols[0]
     with pytest.raises(KeyError):
         awkward.actor_columns(np.array([nums[-1] + 1]))
 

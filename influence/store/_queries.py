@@ -330,18 +330,18 @@ class GraphQueries:
         names = ("num", "id", "name", "platform", "followers", "competitor", "language")
         cols = None
         if isinstance(self._conn, sqlite3.Connection):
-            # JSON carries integers and text exactly; anything else (a real where the schema says
-            # integer, a blob) goes through the rows
-            odd = self._conn.execute(
-                "SELECT count(*) FROM actors WHERE typeof(num) <> 'integer' OR typeof(id) <> 'text' "
-                "OR typeof(platform) <> 'text' OR typeof(followers) NOT IN ('integer', 'null') "
-                "OR typeof(name) NOT IN ('text', 'null') OR typeof(competitor) NOT IN ('text', 'null') "
-                "OR typeof(language) NOT IN ('text', 'null')").fetchone()[0]
-            if not odd:
+            # JSON carries integers and text exactly; a real where the schema says integer (written
+            # by an older version) or a blob (json_group_array refuses it) goes through the rows
+            try:
                 count, *texts = self._conn.execute(
                     "SELECT count(*), " + ", ".join(f"json_group_array({c})" for c in names) + " FROM actors"
                 ).fetchone()
+            except sqlite3.OperationalError:
+                texts = None
+            if texts is not None:
                 cols = [json.loads(t) for t in texts] if count else [[] for _ in names]
+                if float in set(map(type, cols[4])) or float in set(map(type, cols[0])):
+                    cols = None
         if cols is None:
             rows = self._conn.execute(f"SELECT {', '.join(names)} FROM actors").fetchall()
             cols = [list(c) for c in zip(*rows)] if rows else [[] for _ in names]
