@@ -170,6 +170,11 @@ def open_sector_arg(spec: str, *, create: bool = False, readonly: bool | None = 
     except UserError:
         sector.close()
         raise
+    if ctx is not None and ctx.params.get("output") and sector.store is not None:
+        # the result's manifest will need the store fingerprint: hashed beside the analysis
+        from influence.manifest import prefetch_fingerprint
+
+        prefetch_fingerprint(sector.store)
     return sector
 
 
