@@ -221,6 +221,65 @@ def test_concurrent_writer_waits_for_a_first_import(pg_url, bulk_calls, other):
         b.close()
 
 
+@pytest.mark.parametrize("how", ["columns", "records"])
+def test_two_first_imports_that_both_saw_an_empty_table(pg_url, bulk_calls, monkeypatch, how):
+    """Two imports both find the table empty before either takes its locks: the first to lock
+    goes on, the other waits, finds rows under its own locks and merges them with ON CONFLICT
+    (no deadlock: the first look holds no lock on the table). Columns take the first-import
+    path; records (``write``) the staging path's own index drop and rebuild."""
+    barrier = threading.Barrier(2, timeout=30)
+    real = PgStore._no_interaction_page
+
+    def both_look_first(self):  # each writer's first look waits for the other's
+        empty = real(self)
+        if not getattr(self, "_looked", False):
+            self._looked = True
+            barrier.wait()
+        return empty
+
+    monkeypatch.setattr(PgStore, "_no_interaction_page", both_look_first)
+    # records: no actor in common, else the second writer already waits for the first one's
+    # new actors (a row lock) before it looks at the table
+    other = ["x:b", "x:a", "x:c", "x:d"] if how == "columns" else ["y:b", "y:a", "y:c", "y:d"]
+    data = [[(["x:a", "x:b"], ["x:b", "x:c"], ["mention"] * 2, [1.0, 2.0], None, None, None)],
+            [(other[:2], other[2:], ["mention"] * 2, [2.0, 3.0], None, [2.0, 1.0], None)]]
+    stores = [open_store(pg_url), open_store(pg_url)]
+    errors, order = [], []
+
+    def records(batches):
+        for src, dst, kind, ts, _post, weight, _rel in batches:
+            for j in range(len(src)):
+                yield Interaction(src[j], dst[j], kind[j], ts[j], weight=1.0 if weight is None else weight[j])
+
+    def write(store, batches):
+        if how == "columns":
+            return store.write_interaction_columns(iter(batches))
+        return store.write(records(batches))
+
+    def run(i):
+        try:
+            write(stores[i], data[i])
+            order.append(i)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in (0, 1)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert not errors and sorted(order) == [0, 1]
+        assert len(bulk_calls) == (1 if how == "columns" else 0)  # the other one: the stage
+        lite = Store(":memory:")
+        for i in order:
+            write(lite, data[i])
+        assert stores[0].fingerprint() == lite.fingerprint()
+    finally:
+        for s in stores:
+            s.close()
+
+
 def test_small_import_keeps_the_staging_path(pg_store, monkeypatch):
     """Below BULK_ROWS rows a write into an empty table takes no lock and copies to the stage."""
     monkeypatch.setattr(PgStore, "_bulk_start", lambda self: pytest.fail("bulk path taken"))

@@ -385,14 +385,18 @@ class PgStore(SharedCrawl, Store):
         between the two locks finishes first instead of deadlocking. Under that lock the actors
         this write does not know are the ones in the table, so it numbers new ones itself. The
         ``TRUNCATE`` of the empty table gives it a new file, which ``COPY`` fills in the order
-        written without the free space map: duplicates of the call merge in that order."""
+        written without the free space map: duplicates of the call merge in that order.
+
+        The first look is at the table's size (a table never written, or emptied by this path's
+        rolled-back attempt, has no page): ``pg_relation_size`` lets go of the table at once,
+        where a ``SELECT`` would keep a lock on it to the end of the transaction, and two
+        importers each keeping one would deadlock, each waiting for the other to let go."""
         pg = self._pg
-        empty = "SELECT NOT EXISTS (SELECT 1 FROM interactions)"
-        if not pg.execute(empty).fetchone()[0]:
+        if not self._no_interaction_page():
             return False
         pg.execute("LOCK TABLE actors IN SHARE ROW EXCLUSIVE MODE")
         pg.execute("LOCK TABLE interactions IN ACCESS EXCLUSIVE MODE")
-        if not pg.execute(empty).fetchone()[0]:
+        if not pg.execute("SELECT NOT EXISTS (SELECT 1 FROM interactions)").fetchone()[0]:
             return False
         self._bulk_indexes = pg.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'interactions' "
@@ -403,6 +407,9 @@ class PgStore(SharedCrawl, Store):
         # a lost commit (server crash right after it) is an import to run again, which is idempotent
         pg.execute("SET LOCAL synchronous_commit = off")
         return True
+
+    def _no_interaction_page(self) -> bool:
+        return self._pg.execute("SELECT pg_relation_size('interactions') = 0").fetchone()[0]
 
     def _bulk_load(self, batches: Iterable[tuple], sum_duplicates: bool, new: dict[str, int]) -> int:
         """COPY interaction columns into the empty ``interactions`` table prepared by
@@ -580,7 +587,7 @@ class PgStore(SharedCrawl, Store):
         pg = self._pg
         bulk = pg.execute(f"SELECT count(*) >= {self.BULK_ROWS} FROM (SELECT 1 FROM _s_int "
                           f"LIMIT {self.BULK_ROWS}) t").fetchone()[0]
-        if bulk and not pg.execute("SELECT EXISTS (SELECT 1 FROM interactions)").fetchone()[0]:
+        if bulk and self._no_interaction_page():  # no lock kept: see _bulk_start
             # a first import: no row can conflict, so insert without the indexes and build them
             # after, one sort each (3.5x faster than 300,000 index insertions); the table lock
             # makes concurrent writers wait, and the emptiness is checked again under it
