@@ -19,7 +19,6 @@ from ..validation import check_number, check_probability
 if TYPE_CHECKING:
     from ..config import RankingConfig
     from ..ranking import RankingResult
-from ._audiences import overlap_counts
 from ._blocks import relay_blocks, relay_mask
 from ._common import (
     DEFAULT_POOL,
@@ -220,10 +219,20 @@ class ReachResult:
 
 
 def _audience_overlap(S, chosen: list[int], i: int) -> float:
+    """The largest audience Jaccard between actor ``i`` and the ``chosen`` ones: the last row of
+    :func:`overlap_counts`' Jaccard, computed on the sparse rows alone (that function also builds
+    dense rows and the weighted Jaccard of every pair: 25 s for 20 picks at 1M actors)."""
     if not chosen:
         return 0.0
-    jac, _, _ = overlap_counts(S, np.array(chosen + [i]))
-    return float(jac[-1, :-1].max())
+    row = S[np.array([i])].tocsr()
+    cols = row.indices[row.data > 0]
+    sub = S[np.asarray(chosen)].tocsr()
+    sub.data = (sub.data > 0).astype(float)
+    sub.eliminate_zeros()
+    inter = np.asarray(sub[:, cols].sum(axis=1)).ravel() if cols.size else np.zeros(len(chosen))
+    union = np.diff(sub.indptr) + cols.size - inter
+    jac = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    return float(jac.max())
 
 
 def _resolve_method(method: str, n: int, worlds) -> str:
