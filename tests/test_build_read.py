@@ -17,7 +17,8 @@ from influence.store import Store
 #: times: unknown, whole, dyadic and decimal fractions, small and negative ones, the edges of the
 #: accepted range, and (written below with SQL, as an older version could) values outside it
 TIMES = (None, 1.7e9, 1.7e9 + 0.25, 1.7e9 + 0.123, 1_600_000_000.000_001, 1.0, 0.1, 1e-7, 0.0,
-         -2_000_000_000.3, -2208988800.0, 4102444799.999)
+         -2_000_000_000.3, -2208988800.0, 4102444799.999, 3.5, -3.75, 4.0, 4.5, -4.0, -4.25, 2.0 ** -30,
+         -1.0, 1_700_000_001.0)
 WEIGHTS = (1.0, 2.0, 3.0, 0.5, 0.1, 1e12, 7.25, 1 / 3)
 
 
