@@ -627,14 +627,21 @@ def rule_columns(V, *, posts: Iterable | None = None, partition: Mapping | None 
     receivers = np.bincount(src, minlength=n).astype(float)
     keys = np.sort(src * n + dst)
     back = dst * n + src
-    pos = np.minimum(np.searchsorted(keys, back), max(len(keys) - 1, 0))
-    mutual = np.bincount(src[keys[pos] == back], minlength=n).astype(float) if len(keys) else np.zeros(n)
+    # is each edge's reverse an edge? The reverse keys are looked up in increasing order: a
+    # binary search from the previous hit, where 5M lookups in random order missed the cache
+    # (37 s at 1M actors)
+    order = np.argsort(back)
+    pos = np.minimum(np.searchsorted(keys, back[order]), max(len(keys) - 1, 0))
+    found = np.zeros(len(back), dtype=bool)
+    if len(keys):
+        found[order] = keys[pos] == back[order]
+    mutual = np.bincount(src[found], minlength=n).astype(float)
     in_s = np.bincount(dst, weights=w, minlength=n)
     out_s = np.bincount(src, weights=w, minlength=n)
     if partition is not None:
-        values: dict = {}
-        codes = np.fromiter((values.setdefault(partition.get(v), len(values)) for v in nodes),
-                            dtype=np.int64, count=n)
+        labels = list(map(partition.get, nodes))
+        values = {c: j for j, c in enumerate(dict.fromkeys(labels))}  # in order of first node
+        codes = np.fromiter(map(values.__getitem__, labels), dtype=np.int64, count=n)
         k = len(values)
         pairs = unique_sorted(np.concatenate([src * k + codes[dst], dst * k + codes[src], np.arange(n) * k + codes]))
         communities = np.bincount(pairs // k, minlength=n).astype(float)

@@ -509,3 +509,11 @@ def _row_batch():
     from influence._storage import RowBatch
 
     return RowBatch(False)
+
+
+def test_actor_urls_reads_only_the_given_actors(store):
+    store.write([Actor(f"web:a{i}.example", url=f"https://a{i}.example/" if i % 3 else None) for i in range(1203)])
+    wanted = [f"web:a{i}.example" for i in range(0, 1203, 2)] + ["web:nobody.example", "web:a2.example"]
+    got = store.actor_urls(wanted)
+    assert got == {f"web:a{i}.example": f"https://a{i}.example/" for i in range(0, 1203, 2) if i % 3}
+    assert store.actor_urls([]) == {}

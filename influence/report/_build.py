@@ -371,8 +371,7 @@ def build_report(
     reach, solo = _reach(ranked_view, result, entries, seed=seed, runs=reach_runs, notes=notes,
                          progress=progress)
 
-    wanted = {str(e.actor) for e in entries}
-    urls = {a.id: a.url for a in store.actors() if a.url and a.id in wanted}
+    urls = store.actor_urls(str(e.actor) for e in entries)
     rows = tuple(
         ShortlistRow(
             rank=e.rank, actor=str(e.actor), name=e.name, platform=e.platform,
