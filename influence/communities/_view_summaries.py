@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -114,9 +115,9 @@ def summarize_view(
     src, dst, w, count = view_edges(V, weight)
 
     # one code per community value (None, outside every group: its own code), per node
-    values: dict = {}
-    codes = np.fromiter((values.setdefault(membership.get(v), len(values)) for v in nodes),
-                        dtype=np.int64, count=n)
+    labels = list(map(membership.get, nodes))  # C-level maps: a million nodes at scale
+    values = {c: j for j, c in enumerate(dict.fromkeys(labels))}  # codes in order of first node
+    codes = np.fromiter(map(values.__getitem__, labels), dtype=np.int64, count=n)
     gcode = {c: values.get(c, -2) for c in groups}  # -2: a group with no member in the graph
     cu, cv = codes[src], codes[dst]
     same = cu == cv
@@ -134,11 +135,11 @@ def summarize_view(
         given = dict(ranking.scores()) if hasattr(ranking, "scores") and callable(ranking.scores) else dict(ranking)
         score = np.full(n, -np.inf)
         scored = np.zeros(n, dtype=bool)
-        for v, s in given.items():
-            i = index.get(v)
-            if i is not None:
-                score[i] = float(s)
-                scored[i] = True
+        at = np.fromiter(map(index.get, given, repeat(-1)), dtype=np.int64, count=len(given))
+        vals = np.fromiter(map(float, given.values()), dtype=float, count=len(given))
+        ok = at >= 0  # actors of the ranking that are in the graph
+        score[at[ok]] = vals[ok]
+        scored[at[ok]] = True
     pc, degree = participation_arrays(n, src, dst, w, codes)
     # rounded: two coefficients equal but for the order of the additions are a tie
     bridge_key = np.where(scored & (degree >= bridge_min_degree) & (pc > 0), np.round(pc, PC_DIGITS), -np.inf)
