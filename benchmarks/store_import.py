@@ -74,8 +74,8 @@ def bare(url: str, batches: list[tuple]) -> None:
     import psycopg
 
     from influence.store._pg_connection import (
-        _BINARY_HEADER,
-        _BINARY_TRAILER,
+        BINARY_HEADER,
+        BINARY_TRAILER,
         copy_binary_interactions,
     )
 
@@ -85,7 +85,7 @@ def bare(url: str, batches: list[tuple]) -> None:
         for a in sorted(set(src) | set(dst)):
             nums.setdefault(a, len(nums) + 1)
         blocks.append(copy_binary_interactions([nums[a] for a in src], [nums[a] for a in dst], kind, ts, weight))
-    data = _BINARY_HEADER + b"".join(blocks) + _BINARY_TRAILER
+    data = BINARY_HEADER + b"".join(blocks) + BINARY_TRAILER
     actors = "".join(f"{k}\t{a}\t{a.partition(':')[0]}\n" for a, k in sorted(nums.items()))
     rows = sum(len(b[0]) for b in batches)
     schema = "bare_" + uuid.uuid4().hex[:10]

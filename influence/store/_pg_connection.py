@@ -12,7 +12,8 @@ from contextlib import ExitStack
 from .._storage import check_url, mask_url, scrub
 from ..errors import StoreError
 
-__all__ = ["CopyStream", "PgConn", "connect", "copy_binary_interactions", "first_line", "psycopg_module"]
+__all__ = ["BINARY_HEADER", "BINARY_TRAILER", "CopyStream", "PgConn", "connect", "copy_binary_interactions", "first_line",
+           "psycopg_module"]
 
 _MISSING = "PostgreSQL stores need psycopg 3: pip install 'influence[postgres]'"
 
@@ -83,8 +84,8 @@ class PgConn:
 
 
 #: The header and trailer of a binary ``COPY`` (signature, flags, header extension; end marker).
-_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
-_BINARY_TRAILER = b"\xff\xff"
+BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+BINARY_TRAILER = b"\xff\xff"
 
 
 def copy_binary_interactions(src: list[int], dst: list[int], kind, ts, weight):
@@ -171,13 +172,13 @@ class CopyStream:
             self._copy = self._stack.enter_context(cur.copy(sql))
             self._sql = sql
             if sql.endswith("(FORMAT BINARY)"):
-                self._copy.write(_BINARY_HEADER)
+                self._copy.write(BINARY_HEADER)
         self._copy.write(data)
 
     def close(self, exc: BaseException | None = None) -> None:
         if self._copy is not None:
             if exc is None and self._sql.endswith("(FORMAT BINARY)"):
-                self._copy.write(_BINARY_TRAILER)
+                self._copy.write(BINARY_TRAILER)
             stack, self._stack, self._copy, self._sql = self._stack, None, None, None
             if exc is None:
                 stack.close()
