@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from influence._arrays import unique_sorted
+from influence._arrays import has_reverse, unique_sorted
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -31,3 +31,14 @@ def test_unique_sorted_flattens_like_numpy():
     x = np.array([[3, 1], [1, 2]])
     assert unique_sorted(x).tolist() == np.unique(x).tolist() == [1, 2, 3]
 
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_has_reverse_equals_a_set_lookup(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 40))
+    src, dst = rng.integers(0, n, 300), rng.integers(0, n, 300)
+    edges = set(zip(src.tolist(), dst.tolist()))
+    want = [(d, s) in edges for s, d in zip(src.tolist(), dst.tolist())]
+    assert has_reverse(src, dst, n).tolist() == want
+    assert has_reverse(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), n).tolist() == []
