@@ -117,7 +117,12 @@ class PgStore(SharedCrawl, Store):
     # -- lifecycle ---------------------------------------------------------------------------------
 
     def _version(self) -> int | None:
-        if self._pg.execute("SELECT to_regclass('influence_schema')").fetchone()[0] is None:
+        # pg_tables, not to_regclass: to_regclass answers from the session's catalog cache, which
+        # can keep "no such table" after another process committed it (a crawl worker started at
+        # the same moment), until the session next takes a lock; a query on the catalog sees
+        # every committed table
+        if not self._pg.execute("SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema() "
+                                "AND tablename = 'influence_schema')").fetchone()[0]:
             return None
         row = self._pg.execute("SELECT max(version) FROM influence_schema").fetchone()
         return int(row[0] or 0)
@@ -134,8 +139,13 @@ class PgStore(SharedCrawl, Store):
             if version is None and self._tables():
                 # another process (a crawl worker started at the same time) may have committed
                 # the new store between the two queries: its tables and influence_schema arrive
-                # in one transaction, so the version read again after the tables tells
-                version = self._version()
+                # in one transaction. It holds the lock below until its commit is announced to
+                # the other sessions, so the version read again under the lock tells
+                self._pg.execute("SELECT pg_advisory_lock(7261530019)")
+                try:
+                    version = self._version()
+                finally:
+                    self._pg.execute("SELECT pg_advisory_unlock(7261530019)")
             if version is not None and version > PG_SCHEMA_VERSION:
                 raise SchemaVersionError(
                     f"{self.path}: store schema version {version} is newer than this influence "
