@@ -213,6 +213,30 @@ def test_pg_store_created_by_another_process_between_two_checks_is_opened(pg_url
     assert len(calls) >= 2
 
 
+def test_pg_store_committed_after_the_table_count_is_opened(pg_url, monkeypatch):
+    # the other order of the same race: a worker reads "no influence_schema" and "no table",
+    # then another worker commits the whole store before the first decides what it found. It
+    # must create nothing and open the store, not refuse it as another program's 12 tables
+    # (seen twice in the clean-clone CI with 3 workers)
+    from influence.store import PgStore
+
+    real = PgStore._tables
+    counted = []
+
+    def tables_then_another_worker_commits(self):
+        n = real(self)
+        if not counted:
+            counted.append(n)
+            with open_store(pg_url) as other:
+                other.write([Actor("web:a.example")])
+        return n
+
+    monkeypatch.setattr(PgStore, "_tables", tables_then_another_worker_commits)
+    with open_store(pg_url) as store:
+        assert store.counts()["actors"] == 1 and not store.created
+    assert counted == [0]
+
+
 def test_password_is_masked(monkeypatch):
     assert mask_url("postgresql://ana:pw@db.example:5/x") == "postgresql://ana:***@db.example:5/x"
     monkeypatch.setenv("PGCONNECT_TIMEOUT", "2")

@@ -135,17 +135,19 @@ class PgStore(SharedCrawl, Store):
         psycopg = psycopg_module()
         self.migrated_from = None
         try:
-            version = self._version()
-            if version is None and self._tables():
-                # another process (a crawl worker started at the same time) may have committed
-                # the new store between the two queries: its tables and influence_schema arrive
-                # in one transaction. It holds the lock below until its commit is announced to
-                # the other sessions, so the version read again under the lock tells
-                self._pg.execute("SELECT pg_advisory_lock(7261530019)")
-                try:
-                    version = self._version()
-                finally:
-                    self._pg.execute("SELECT pg_advisory_unlock(7261530019)")
+            version, others = self._version(), 0
+            if version is None:
+                others = self._tables()
+                if others:
+                    # another process (a crawl worker started at the same time) may have
+                    # committed the new store between the two queries (its tables and
+                    # influence_schema arrive in one transaction); it holds the lock below until
+                    # its commit is announced, so the version read again under the lock tells
+                    self._pg.execute("SELECT pg_advisory_lock(7261530019)")
+                    try:
+                        version = self._version()
+                    finally:
+                        self._pg.execute("SELECT pg_advisory_unlock(7261530019)")
             if version is not None and version > PG_SCHEMA_VERSION:
                 raise SchemaVersionError(
                     f"{self.path}: store schema version {version} is newer than this influence "
@@ -153,7 +155,9 @@ class PgStore(SharedCrawl, Store):
             if version == PG_SCHEMA_VERSION:
                 return
             if version is None:
-                others = self._tables()
+                # the count read before the version, not a new one: a store committed since then
+                # by a worker started at the same moment is not "another program's tables"; the
+                # creation below, under the lock, finds it and leaves it as it is
                 if others:
                     raise StoreError(f"{self.path}: a PostgreSQL database with {others} tables, but "
                                      "not an influence store (use an empty database or schema)")
