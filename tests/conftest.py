@@ -70,6 +70,26 @@ def store():
 
 
 @pytest.fixture
+def pg_url():
+    """A URL of a new, empty PostgreSQL schema, dropped afterwards (skips without a server)."""
+    from tests import _pg
+
+    url, drop = _pg.fresh_url()
+    yield url
+    drop()
+
+
+@pytest.fixture
+def pg_store(pg_url):
+    """An open PostgreSQL store in that schema."""
+    from influence.store import open_store
+
+    s = open_store(pg_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture
 def small_records():
     """A hand-made sector: ana is the clear leader, bob second, a brand, one self-loop."""
     return [

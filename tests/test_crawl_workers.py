@@ -20,12 +20,10 @@ import textwrap
 import time
 from pathlib import Path
 
-import pytest
 
 from influence._storage import open_store
 from influence.crawl.runner import run_crawl
 from influence.sector import open_sector
-from tests import _pg
 from tests.site_server import Site
 
 REPO = Path(__file__).resolve().parents[1]
@@ -57,13 +55,6 @@ def start_worker(toml: Path, pg_url: str, *extra: str) -> subprocess.Popen:
     env = dict(os.environ, INFLUENCE_STORE=pg_url, PYTHONPATH=str(REPO))
     return subprocess.Popen([sys.executable, "-m", "influence", "crawl", str(toml), "-q", *extra],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-@pytest.fixture
-def pg_url():
-    url, drop = _pg.fresh_url()
-    yield url
-    drop()
 
 
 def _sqlite_fingerprint(tmp_path: Path, site: Site) -> str:

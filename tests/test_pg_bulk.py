@@ -21,20 +21,6 @@ from tests import _pg
 
 
 @pytest.fixture
-def pg_url():
-    url, drop = _pg.fresh_url()
-    yield url
-    drop()
-
-
-@pytest.fixture
-def pg_store(pg_url):
-    s = open_store(pg_url)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def bulk_calls(monkeypatch):
     """Small inputs take the first-import path; the list records each call of it."""
     monkeypatch.setattr(PgStore, "BULK_ROWS", 2)

@@ -30,13 +30,6 @@ for _name, _fn in vars(_base).items():
         globals()[_name] = _fn
 
 
-@pytest.fixture
-def pg_url():
-    url, drop = _pg.fresh_url()
-    yield url
-    drop()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request):
     """A fresh store of each back end."""
@@ -50,13 +43,6 @@ def store(request):
     yield s
     s.close()
     drop()
-
-
-@pytest.fixture
-def pg_store(pg_url):
-    s = open_store(pg_url)
-    yield s
-    s.close()
 
 
 # -- the same answers from both back ends -----------------------------------------------------------
