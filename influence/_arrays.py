@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["has_reverse", "unique_sorted"]
+__all__ = ["codes_of", "has_reverse", "unique_sorted"]
 
 
 def unique_sorted(values) -> np.ndarray:
@@ -55,3 +55,15 @@ def has_reverse(src: np.ndarray, dst: np.ndarray, n: int) -> np.ndarray:
     pos = np.minimum(np.searchsorted(keys, back[order]), len(keys) - 1)
     found[order] = keys[pos] == back[order]
     return found
+
+
+def codes_of(labels: list) -> tuple[np.ndarray, dict]:
+    """``(codes, values)``: one int64 per label, numbered in order of first appearance
+    (``values``: label -> code), by C-level passes over a million labels.
+
+    >>> codes, values = codes_of(["b", None, "b", "a"])
+    >>> codes.tolist(), values
+    ([0, 1, 0, 2], {'b': 0, None: 1, 'a': 2})
+    """
+    values = {c: j for j, c in enumerate(dict.fromkeys(labels))}
+    return np.fromiter(map(values.__getitem__, labels), dtype=np.int64, count=len(labels)), values

@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 import numpy as np
 
-from ._arrays import unique_sorted
+from ._arrays import codes_of, unique_sorted
 from .config import RankingConfig
 from .errors import ConfigError, EmptyGraphError
 from .measures import MEASURE_LABELS, MEASURES, GraphView
@@ -583,8 +583,7 @@ def _giver_communities(view: GraphView, communities: list) -> list[int] | None:
     """Per node, how many distinct communities its attention comes from (None without communities)."""
     if all(c is None for c in communities):
         return None
-    codes = {c: j for j, c in enumerate(dict.fromkeys(communities))}
-    lab = np.array([codes[c] for c in communities], dtype=np.int64)
+    lab, codes = codes_of(communities)
     B = view.B.tocoo()
     if not B.nnz:
         return [0] * view.n

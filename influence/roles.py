@@ -93,7 +93,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from ._arrays import has_reverse, unique_sorted
+from ._arrays import codes_of, has_reverse, unique_sorted
 from .errors import ConfigError, EmptyGraphError
 from .validation import check, check_choice, check_whole, invalid, optional, show, whole
 
@@ -629,9 +629,7 @@ def rule_columns(V, *, posts: Iterable | None = None, partition: Mapping | None 
     in_s = np.bincount(dst, weights=w, minlength=n)
     out_s = np.bincount(src, weights=w, minlength=n)
     if partition is not None:
-        labels = list(map(partition.get, nodes))
-        values = {c: j for j, c in enumerate(dict.fromkeys(labels))}  # in order of first node
-        codes = np.fromiter(map(values.__getitem__, labels), dtype=np.int64, count=n)
+        codes, values = codes_of(list(map(partition.get, nodes)))
         k = len(values)
         pairs = unique_sorted(np.concatenate([src * k + codes[dst], dst * k + codes[src], np.arange(n) * k + codes]))
         communities = np.bincount(pairs // k, minlength=n).astype(float)

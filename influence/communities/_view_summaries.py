@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from .._arrays import codes_of
 from ._summaries import (
     PC_DIGITS,
     CommunityMember,
@@ -115,9 +116,7 @@ def summarize_view(
     src, dst, w, count = view_edges(V, weight)
 
     # one code per community value (None, outside every group: its own code), per node
-    labels = list(map(membership.get, nodes))  # C-level maps: a million nodes at scale
-    values = {c: j for j, c in enumerate(dict.fromkeys(labels))}  # codes in order of first node
-    codes = np.fromiter(map(values.__getitem__, labels), dtype=np.int64, count=n)
+    codes, values = codes_of(list(map(membership.get, nodes)))
     gcode = {c: values.get(c, -2) for c in groups}  # -2: a group with no member in the graph
     cu, cv = codes[src], codes[dst]
     same = cu == cv

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import networkx as nx
 import numpy as np
 
-from .._arrays import unique_sorted
+from .._arrays import codes_of, unique_sorted
 from ._view import GraphView
 
 __all__ = ["engagement", "engagement_array", "audience", "reach_diversity", "reach_diversity_array"]
@@ -87,8 +87,7 @@ def reach_diversity_array(V: GraphView, communities: Mapping | None, seed: int |
             labels = [cid[i] for i in range(n)]
     else:
         labels = [communities.get(v) for v in V.nodes]
-    codes = {c: i for i, c in enumerate(dict.fromkeys(labels))}
-    lab = np.array([codes[c] for c in labels], dtype=np.int64)
+    lab, codes = codes_of(labels)
     B = V.B.tocoo()
     k = max(len(codes), 1)
     pairs = unique_sorted(B.col.astype(np.int64) * k + lab[B.row])  # one number per (receiver, community)
