@@ -189,6 +189,22 @@ def test_relay_breakdown_matches_a_networkx_reference(seed):
         assert not blocked & set(dict(got.through))  # a blocked actor relays nothing
 
 
+@pytest.mark.parametrize("top", [1, 2, 3, 5])
+def test_top_relays_are_the_head_of_the_whole_list(top):
+    """``top`` keeps the first ``top`` of the whole breakdown, ties at the cut decided by the same
+    order (by node position), whatever the number of relays tied there."""
+    G = nx.gnp_random_graph(80, 0.05, directed=True, seed=3)
+    W = sample_worlds(G, p=0.7, runs=40, seed=3)
+    checked = 0
+    for actor in range(0, 80, 7):
+        whole = relay_breakdown(G, actor, worlds=W, top=None)
+        head = relay_breakdown(G, actor, worlds=W, top=top)
+        assert head.through == whole.through[:top]
+        assert (head.reach, head.direct, head.top_share) == (whole.reach, whole.direct, whole.top_share)
+        checked += len(whole.through) > top
+    assert checked >= 3  # the cut was exercised
+
+
 def test_worlds_carry_the_relay_mask():
     G = brand_hub()
     W = sample_worlds(G, p=1.0, runs=4)

@@ -28,6 +28,9 @@ RELAY_MIN_RUNS = 20
 RELAY_MAX_PAIRS = 250_000
 #: A pick owing more than this share of its reach to one relay is flagged (:attr:`Relays.dominated`).
 RELAY_MAX_SHARE = 0.5
+#: Relays a pick of :func:`influence.reach.select_reach` keeps in :attr:`Relays.through` (its
+#: explanation names two; all of them are counted in the shares).
+RELAY_TOP = 5
 
 
 @dataclass(frozen=True)
@@ -203,11 +206,16 @@ def relays_of(W: Worlds, i: int, top: int | None = None) -> Relays:
     R = max(done, 1)
     node = np.concatenate(owed_nodes) if owed_nodes else np.zeros(0, dtype=np.int64)
     count = np.concatenate(owed) if owed else np.zeros(0, dtype=np.int64)
-    who, inv = np.unique(node, return_inverse=True)
-    sums = np.bincount(inv, weights=count, minlength=who.size).astype(np.int64)
-    order = np.lexsort((who, -sums))[:top]
+    # per node index, summed in one pass (a node owed nothing sums to 0 and is left out); only
+    # the ``top`` biggest are sorted: a pick's explanation shows two of a million possible relays
+    sums = np.bincount(node, weights=count, minlength=n).astype(np.int64)
+    who = np.flatnonzero(sums)
+    if top is not None and 0 < top < who.size:  # the ties at the cut stay: the order decides them
+        vals = sums[who]
+        who = who[vals >= np.partition(vals, who.size - top)[who.size - top]]
+    order = np.lexsort((who, -sums[who]))[:top]
     return Relays(W.nodes[i], pairs / R, direct / R,
-                  tuple((W.nodes[int(v)], int(c) / R) for v, c in zip(who[order], sums[order])), R)
+                  tuple((W.nodes[int(v)], int(c) / R) for v, c in zip(who[order], sums[who][order])), R)
 
 
 def _search(W: Worlds, indptr, indices, deg, i: int, first: int, b: int):

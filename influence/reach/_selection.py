@@ -31,7 +31,7 @@ from ._common import (
     node_attribute,
 )
 from ._constraints import Quota, QuotaCounter, candidate_pool
-from ._relays import RELAY_RUNS, Relays, relays_of
+from ._relays import RELAY_RUNS, RELAY_TOP, Relays, relays_of
 from ._rrsets import ReverseSampler, RRSets
 from ._worlds import Worlds, edge_probabilities, sample_worlds
 
@@ -198,7 +198,7 @@ class ReachPick:
     audience_overlap: float  #: largest audience Jaccard with a previous pick (0 for the first)
     community: Any = None  #: its community (node attribute ``community``), if known
     reason: str = ""  #: why it was picked
-    relays: Relays | None = None  #: through whom its own reach goes (:func:`relay_breakdown`)
+    relays: Relays | None = None  #: through whom its own reach goes (:func:`relay_breakdown`, top 5)
 
 
 @dataclass(frozen=True)
@@ -306,7 +306,7 @@ def select_reach(
         when ``worlds`` is given (the worlds carry their own).
     explain : bool, default=True
         Measure each pick's :class:`Relays` (on the first :data:`RELAY_RUNS` worlds, or on as
-        many fresh ones with RIS).
+        many fresh ones with RIS), its :data:`RELAY_TOP` biggest relays kept.
     progress : influence.progress.Progress, optional
         Told the steps "Simulating reach" and "Selecting reach" (one unit per pick, ``k`` in all).
 
@@ -407,7 +407,7 @@ def select_reach(
             expected_reach=total * oracle.scale, solo_reach=solo * oracle.scale,
             overlap=float(1.0 - gain / solo) if picks and solo else 0.0,
             audience_overlap=_audience_overlap(S, chosen, i), community=community.get(actor),
-            reason=reason, relays=relays_of(explain_on, i) if explain_on is not None else None,
+            reason=reason, relays=relays_of(explain_on, i, RELAY_TOP) if explain_on is not None else None,
         ))
         chosen.append(i)
         progress.advance(1)
@@ -585,7 +585,7 @@ def select_diverse(
             rank=len(picks) + 1, actor=actor, marginal_gain=gain / W.runs, expected_reach=total / W.runs,
             solo_reach=solo / W.runs, overlap=(1.0 - gain / solo) if picks and solo else 0.0,
             audience_overlap=float(worst[j]), community=comm[j], reason=reason,
-            relays=relays_of(explain_on, int(idx[j])) if explain_on is not None else None,
+            relays=relays_of(explain_on, int(idx[j]), RELAY_TOP) if explain_on is not None else None,
         ))
         chosen.append(int(idx[j]))
         worst = np.maximum(worst, jac[j])
