@@ -32,6 +32,7 @@ __all__ = [
     "inactive_exclusions",
     "overlap_rows",
     "reach_rows",
+    "reach_selection",
     "resolve_actors",
 ]
 
@@ -117,10 +118,26 @@ class OverlapTable:
         return self.rows[self.actors.index(a)]["overlap"][b]
 
 
+def reach_selection(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int = DEFAULT_RUNS,
+                    strategy: str = "reach", model: str = "ic", p: float | None = None,
+                    method: str = "auto", exclude: Mapping | None = None, quotas: Iterable | None = None,
+                    progress=None):
+    """The picks :func:`reach_rows` shows: :func:`influence.reach.select_reach` (or
+    :func:`influence.reach.select_diverse`) with the same arguments, ``seed`` None meaning 0."""
+    from .reach import select_diverse, select_reach
+
+    seed = 0 if seed is None else seed
+    if strategy == "diverse":
+        return select_diverse(view_or_graph, k, ranking=result, runs=runs, seed=seed, model=model, p=p,
+                              exclude=exclude, quotas=quotas, progress=progress)
+    return select_reach(view_or_graph, k, ranking=result, runs=runs, seed=seed, model=model, p=p,
+                        method=method, exclude=exclude, quotas=quotas, progress=progress)
+
+
 def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int = DEFAULT_RUNS,
                strategy: str = "reach", model: str = "ic", p: float | None = None, method: str = "auto",
                exclude: Mapping | None = None, quotas: Iterable | None = None,
-               notes: list | None = None, progress=None) -> list[dict[str, Any]]:
+               notes: list | None = None, progress=None, selection=None) -> list[dict[str, Any]]:
     """The ``k`` picks of the reach (or diverse) strategy as output rows.
 
     Parameters
@@ -148,6 +165,11 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
         reach to one relay, for the person at the terminal.
     progress : influence.progress.Progress, optional
         Passed to the selection (one unit per pick).
+    selection : influence.reach.ReachResult, optional
+        The picks, made already by :func:`reach_selection` (the other selection arguments are
+        then ignored). The selection reads only ``result``'s scores and filters, so it can be
+        made on the ranking of the plain view while the communities are detected, and the rows
+        then show ``result``, the ranking with them (the same configuration: the same scores).
 
     Returns
     -------
@@ -175,15 +197,9 @@ def reach_rows(view_or_graph, result, k: int, *, seed: int | None = 0, runs: int
     >>> rows[0]["why"].split(";")[0]
     'largest marginal gain left: reaches ~4.0 actors alone (3.0 of its audience directly), adds 4.0 new'
     """
-    from .reach import select_diverse, select_reach
-
-    seed = 0 if seed is None else seed
-    if strategy == "diverse":
-        res = select_diverse(view_or_graph, k, ranking=result, runs=runs, seed=seed, model=model, p=p,
-                             exclude=exclude, quotas=quotas, progress=progress)
-    else:
-        res = select_reach(view_or_graph, k, ranking=result, runs=runs, seed=seed, model=model, p=p,
-                           method=method, exclude=exclude, quotas=quotas, progress=progress)
+    res = selection if selection is not None else reach_selection(
+        view_or_graph, result, k, seed=seed, runs=runs, strategy=strategy, model=model, p=p, method=method,
+        exclude=exclude, quotas=quotas, progress=progress)
     if notes is not None:
         prm = res.params
         if "runs_reduced_from" in prm:

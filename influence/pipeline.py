@@ -65,6 +65,7 @@ from .outputs import (  # the output rows: defined in influence.outputs, importa
     inactive_exclusions,
     overlap_rows,
     reach_rows,
+    reach_selection,
     resolve_actors,
 )
 
@@ -90,6 +91,7 @@ __all__ = [
     "inactive_exclusions",
     "overlap_rows",
     "reach_rows",
+    "reach_selection",
     "resolve_actors",
 ]
 
@@ -195,6 +197,7 @@ class Analysis:
         self.progress = as_progress(progress)
         self._owns = owns
         self._partitions: dict = {}
+        self._detecting: dict = {}  # detection key -> (thread, box) of detect_ahead
         self._summaries: dict = {}
         self._roles: dict = {}
         self._rankings: dict = {}
@@ -270,6 +273,8 @@ class Analysis:
         :attr:`seed`); the defaults are the ones every command uses."""
         key = _detection_key(method=method, resolution=resolution, min_size=min_size, runs=runs,
                              projection=projection)
+        if key in self._detecting:
+            self._partitions[key] = self._join_detection(key)
         if key not in self._partitions:
             from .communities import detect_communities
 
@@ -278,6 +283,53 @@ class Analysis:
                 self.view, method=method, resolution=resolution, seed=self.seed, min_size=min_size,
                 runs=runs, projection=projection, progress=self.progress)
         return self._partitions[key]
+
+    def detect_ahead(self) -> bool:
+        """Start detecting the default communities (:meth:`partition`) in a background thread,
+        so that work that does not need them (the ranking's measures, the reach selection) runs
+        meanwhile; :meth:`partition` then waits for it. NetworKit's Louvain runs on one thread
+        (so that its result depends on the seed only) and releases the GIL, which leaves the
+        second core to the caller: the same partition, sooner. Returns whether a detection was
+        started (not when the partition is known or under way, or the graph is empty).
+
+        The thread reports no progress (the caller's steps go on); an error is raised by
+        :meth:`partition`, as if it had been detected there.
+        """
+        import threading
+
+        key = _detection_key()
+        if key in self._partitions or key in self._detecting:
+            return False
+        V = self.view
+        if not V.n:
+            return False
+        V.A  # noqa: B018 (built here, once: the detection and the ranking both read it)
+        from .communities import detect_communities
+
+        box: dict = {}
+
+        def work() -> None:
+            try:
+                box["value"] = detect_communities(V, seed=self.seed)
+            except BaseException as exc:  # noqa: BLE001 (raised by partition(), in the caller's thread)
+                box["error"] = exc
+
+        self.progress.step("Detecting communities (in the background)")
+        thread = threading.Thread(target=work, name="influence-detect-ahead", daemon=True)
+        thread.start()
+        self._detecting[key] = (thread, box)
+        return True
+
+    def _join_detection(self, key):
+        thread, box = self._detecting[key]
+        if thread.is_alive():
+            self.progress.step("Detecting communities (finishing)")
+            while thread.is_alive():  # short waits: Ctrl-C stops the wait at once
+                thread.join(0.05)
+        del self._detecting[key]
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
 
     def summaries(self, *, top: int = 5, n_terms: int = 10, **detection) -> list[CommunitySummary]:
         """Every community described (:func:`influence.summarize_communities`): leaders by
@@ -407,6 +459,7 @@ class Analysis:
         -------
         Shortlist
         """
+        from .ranking import _ANNOTATIONS
         from .reach import Quota, parse_quota
 
         if strategy not in STRATEGIES:
@@ -422,37 +475,45 @@ class Analysis:
         labels = bool(per_community)
         with_roles = bool(per_community or roles)
         community = self.with_communities or labels or with_roles
-        view = self.annotated_view(community=community, labels=labels, roles=with_roles)
-        result = self.ranking_with(community=community, labels=labels, roles=with_roles)
         notes: list[str] = []
-        params: dict = {}
-        if view.n and community:
-            params["communities"] = self.partition().params()
         exclude: dict = {}
         if active_days is not None:
             from .records import format_timestamp
 
-            exclude, reference = inactive_exclusions(self.sector.store, view, active_days)
+            exclude, reference = inactive_exclusions(self.sector.store, self.view, active_days)
             notes.append(f"--active-days {active_days:g}: {len(exclude)} inactive actors left out "
                          + (f"(reference: the latest dated activity, {format_timestamp(reference)})"
                             if reference is not None else "(no dated activity in this sector: none)"))
         constrained = active_days is not None or bool(quotas)
-        if strategy in ("reach", "diverse"):
-            k = top or 20
+        k = (top or 20) if strategy in ("reach", "diverse") else 0 if per_community else top
+
+        def select(view, ranking):
             self.progress.step(f"Selecting the {strategy} set ({model.upper()} reach model, seeded)")
-            rows = reach_rows(view, result, k, seed=self.seed, runs=runs, strategy=strategy, model=model,
-                              p=activation, method=method, notes=notes, progress=self.progress,
-                              **({"exclude": exclude, "quotas": quotas} if constrained else {}))
+            return reach_selection(view, ranking, k, seed=self.seed, runs=runs, strategy=strategy,
+                                   model=model, p=activation, method=method, progress=self.progress,
+                                   **({"exclude": exclude, "quotas": quotas} if constrained else {}))
+
+        selection = None
+        if (strategy == "reach" and community and self.view.n
+                and not any(q.attribute in _ANNOTATIONS for q in quotas) and self.detect_ahead()):
+            # the reach selection reads the scores and the graph, not the communities: it runs
+            # while they are detected, on the ranking of the plain view (the same scores)
+            selection = select(self.view, self.ranking_with(community=False))
+        view = self.annotated_view(community=community, labels=labels, roles=with_roles)
+        result = self.ranking_with(community=community, labels=labels, roles=with_roles)
+        params: dict = {}
+        if view.n and community:
+            params["communities"] = self.partition().params()
+        if strategy in ("reach", "diverse"):
+            rows = reach_rows(view, result, k, notes=notes,
+                              selection=selection if selection is not None else select(view, result))
         elif constrained:
-            k = top
             rows = constrained_top(result, top, view_or_graph=view, exclude=exclude, quotas=quotas)
         elif per_community:
             from .ranking import shortlist
 
-            k = 0
             rows = [e.to_dict() for e in shortlist(result, per_community=per_community)]
         else:
-            k = top
             rows = result.to_records(top)
         return Shortlist(rows=tuple(rows), strategy=strategy, ranking=result, asked=k, notes=tuple(notes),
                          params=params)

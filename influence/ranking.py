@@ -309,24 +309,21 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
     weights = {m: w for m, w in cfg.measures.items() if w > 0}
     total = sum(weights.values())
 
-    raw: dict[str, np.ndarray] = {}
-    norm: dict[str, np.ndarray] = {}
-    toppct: dict[str, np.ndarray] = {}
-    missing: dict[str, int] = {}
-    for m in weights:
-        try:
-            arr = np.asarray(MEASURES[m](view, cfg), dtype=float)
-        except nx.PowerIterationFailedConvergence:
-            section = {"hits_authority": "hits", "hits_hub": "hits"}.get(m, m)
-            raise ConfigError(
-                f"{m} did not converge within {section}.max_iter iterations; raise {section}.max_iter"
-                + (f" or {section}.tol" if section != "katz" else ""),
-                key=f"{section}.max_iter",
-            ) from None
-        missing[m] = int(np.isnan(arr).sum())
-        raw[m] = arr
-        norm[m] = _normalize(arr, cfg.normalization)
-        toppct[m] = _top_percent(arr)
+    # the measures of a view and its annotated copies (GraphView.with_columns) are the same
+    # unless one reads an added column: computed once for a configuration (the CLI ranks the
+    # plain view while the communities are detected, then the view annotated with them)
+    cache = getattr(view, "_scores", None)
+    key = repr(cfg)
+    if cache is None or not set(getattr(view, "_added", {})) <= _ANNOTATIONS or weights.keys() & _READS_ANNOTATIONS:
+        cache = None
+    hit = cache.get(key) if cache is not None else None
+    if hit is not None:
+        raw, norm, toppct, missing = hit
+    else:
+        raw, norm, toppct, missing = _measures(view, cfg, weights)
+        if cache is not None:
+            cache.clear()  # one configuration at a time: a sweep ranks many
+            cache[key] = (raw, norm, toppct, missing)
     # Each actor's weights: with missing="renormalize" an actor is scored on the measures it has
     # (its weights rescaled to sum 1); with "zero" a missing measure counts as normalised 0.
     if cfg.missing == "renormalize":
@@ -568,6 +565,35 @@ def _normalize(arr: np.ndarray, how: str) -> np.ndarray:
     else:  # validated by RankingConfig; a direct caller gets a clear message
         raise ValueError(f"unknown normalization {how!r}")
     return out
+
+
+#: Node columns the analysis adds (GraphView.with_columns) that no measure but those of
+#: :data:`_READS_ANNOTATIONS` reads: ranking a view annotated with them reuses the plain view's measures.
+_ANNOTATIONS = frozenset({"community", "community_label", "role"})
+_READS_ANNOTATIONS = frozenset({"reach_diversity"})
+
+
+def _measures(view, cfg, weights) -> tuple[dict, dict, dict, dict]:
+    """Each weighted measure's raw values, normalised values, top percent and missing count."""
+    raw: dict[str, np.ndarray] = {}
+    norm: dict[str, np.ndarray] = {}
+    toppct: dict[str, np.ndarray] = {}
+    missing: dict[str, int] = {}
+    for m in weights:
+        try:
+            arr = np.asarray(MEASURES[m](view, cfg), dtype=float)
+        except nx.PowerIterationFailedConvergence:
+            section = {"hits_authority": "hits", "hits_hub": "hits"}.get(m, m)
+            raise ConfigError(
+                f"{m} did not converge within {section}.max_iter iterations; raise {section}.max_iter"
+                + (f" or {section}.tol" if section != "katz" else ""),
+                key=f"{section}.max_iter",
+            ) from None
+        missing[m] = int(np.isnan(arr).sum())
+        raw[m] = arr
+        norm[m] = _normalize(arr, cfg.normalization)
+        toppct[m] = _top_percent(arr)
+    return raw, norm, toppct, missing
 
 
 def _top_percent(arr: np.ndarray) -> np.ndarray:

@@ -223,3 +223,31 @@ def test_no_networkx_graph_of_the_sector(monkeypatch):
         assert a.communities(roles=True)[0]["leaders"][0]["role"]
         assert a.roles().counts()["hub"] > 0
         assert a._graph is None
+
+
+@pytest.mark.parametrize("network", NETWORKS)
+def test_reach_shortlist_selected_while_the_communities_are_detected(sectors, network):
+    """The reach selection runs while the communities are detected in the background
+    (Analysis.detect_ahead): the same rows, communities included, as one step after the other."""
+    spec, _ = sectors(network)
+    with influence.analyze(spec) as ahead, influence.analyze(spec) as serial:
+        serial.detect_ahead = lambda: False
+        rows = ahead.shortlist(10, strategy="reach").to_records()
+        assert rows == serial.shortlist(10, strategy="reach").to_records()
+        assert not ahead._detecting and ahead.partition() is ahead.partition()
+        assert all(r["community"] is not None for r in rows)
+        # known or under way: not started twice
+        assert ahead.detect_ahead() is False
+
+
+def test_an_error_of_the_background_detection_is_raised_by_partition(sectors, monkeypatch):
+    import influence.communities as communities
+
+    def broken(*args, **kwargs):
+        raise ConfigError("resolution: broken on purpose", key="resolution")
+
+    monkeypatch.setattr(communities, "detect_communities", broken)
+    with influence.analyze("demo") as a:
+        assert a.detect_ahead() is True
+        with pytest.raises(ConfigError, match="broken on purpose"):
+            a.partition()

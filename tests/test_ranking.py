@@ -222,3 +222,35 @@ def test_tie_ranks_match_scipy():
         x[rng.random(len(x)) < 0.1] = -np.inf
         for method in ("average", "max"):
             assert np.array_equal(_ranks(x, method), rankdata(x, method=method))
+
+
+def test_annotated_views_reuse_the_measures_unless_they_read_the_annotation(monkeypatch):
+    """rank() of a view and of its copy annotated with communities computes the measures once
+    (the CLI ranks both); an added column a measure reads (followers, or the communities of
+    reach_diversity) makes it compute them again."""
+    import influence.ranking as ranking_module
+    from influence.measures import GraphView
+
+    G = nx.DiGraph([("a", "b"), ("c", "b"), ("b", "d"), ("d", "a"), ("e", "d")])
+    calls = []
+    real = dict(ranking_module.MEASURES)
+    monkeypatch.setattr(ranking_module, "MEASURES",
+                        {m: (lambda V, c, m=m: calls.append(m) or real[m](V, c)) for m in real})
+    V = GraphView(G)
+    plain = rank(V)
+    n = len(calls)
+    assert n == 3  # in_degree, katz, hits_authority
+    annotated = rank(V.with_columns(community=[0, 0, 1, 1, 1]))
+    assert len(calls) == n and [e.score for e in annotated] == [e.score for e in plain]
+    assert "across 2 communities" in annotated[0].why and "communities" not in plain[0].why
+    off = {"in_degree": 0.0, "katz": 0.0, "hits_authority": 0.0}
+    cfg = {"measures": {**off, "audience": 1.0}}
+    rank(V, cfg)
+    k = len(calls)
+    scores = rank(V.with_columns(followers=[1, 2, 500, 3, 4]), cfg)
+    assert len(calls) == k + 1 and scores[0].actor == "c"  # recomputed with the new followers
+    cfg = {"measures": {**off, "reach_diversity": 1.0}}
+    rank(V, cfg)
+    k = len(calls)
+    rank(V.with_columns(community=[0, 1, 2, 3, 4]), cfg)
+    assert len(calls) == k + 1

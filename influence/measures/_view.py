@@ -46,6 +46,7 @@ class GraphView:
         self.n = len(self.nodes)
         self.weight = weight
         self._arrays = None
+        self._scores = {}  # influence.rank's measures, shared with the with_columns views
 
     @classmethod
     def from_arrays(cls, arrays) -> GraphView:
@@ -56,6 +57,7 @@ class GraphView:
         V.n = len(V.nodes)
         V.weight = "weight"
         V._arrays = arrays
+        V._scores = {}
         return V
 
     @property
@@ -68,8 +70,9 @@ class GraphView:
     def with_columns(self, **columns) -> GraphView:
         """A view of the same graph with more (or replaced) node attribute columns.
 
-        The new view shares this one's matrices (those computed so far) and arrays; neither
-        this view nor its arrays change. This is how node annotations computed after the graph
+        The new view shares this one's matrices (those computed so far), arrays and the
+        measures :func:`influence.rank` computed on either (those that do not read the added
+        columns); neither this view nor its arrays change. This is how node annotations computed after the graph
         (a ``community`` from :func:`influence.detect_communities`, a ``role``...) reach
         :func:`influence.rank` and the reach selection, which read them as node columns.
 
