@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
+from itertools import compress, repeat
+from operator import is_
 
 from ..records import Interaction
 from ._schema import INTERACTION_MERGE
@@ -64,13 +66,13 @@ class InteractionLoader:
         num = self.num
         out = list(map(num.get, ids))  # one lookup per id: with a million actors, each a cache miss
         if None in out:
-            missing = {ids[j] for j, v in enumerate(out) if v is None}
+            missing = set(compress(ids, map(is_, out, repeat(None))))  # C-level passes, no Python step per id
             if len(num) + len(missing) > self.MAX_CACHED_ACTORS:
                 num.clear()
                 self.all_known = False
                 missing = set(ids)
             self._add_actors(sorted(missing))
-            out = [num[ids[j]] if v is None else v for j, v in enumerate(out)]
+            out = list(map(num.__getitem__, ids))
         return out
 
     def _add_actors(self, ids: list[str]) -> None:
