@@ -642,13 +642,13 @@ def _fingerprint(conn: sqlite3.Connection) -> str:
         h = hashlib.sha256()  # hash_rows: per table a separator, per row its repr and "\n"
         h.update(b"\x1e")
         # the actors, with their numbers (in id order: a.id and b.id order as their positions
-        # here), and "(" then "'id', " of each: how an interaction's repr starts
-        heads, nums, head_lens, row = bytearray(b"("), [], [], itemgetter(slice(0, -1))
+        # here), and "('id', " of each: how an interaction's repr starts
+        heads, nums, head_lens, row = bytearray(), [], [], itemgetter(slice(0, -1))
         cur = conn.execute(actors)
         while rows := cur.fetchmany(_FP_CHUNK):
             h.update(("\n".join(map(repr, map(row, rows))) + "\n").encode("utf-8"))
             nums.append(np.fromiter(map(itemgetter(-1), rows), np.int64, len(rows)))
-            texts = [f"{r[0]!r}, " for r in rows]
+            texts = [f"({r[0]!r}, " for r in rows]
             data = "".join(texts).encode("utf-8")
             lens = map(len, texts) if len(data) == sum(map(len, texts)) else map(len, map(str.encode, texts))
             head_lens.append(np.fromiter(lens, np.int64, len(rows)))
@@ -674,7 +674,7 @@ def _fingerprint(conn: sqlite3.Connection) -> str:
 def _interaction_chunks(conn: sqlite3.Connection, nums, buf: bytearray, head_len) -> Iterator[bytes] | None:
     """The bytes hash_rows hashes for the rows of the interactions query, or None when the store
     lacks the interactions_key index or has a src or dst that is not an integer. ``nums``: the
-    actor numbers in id order; ``buf``: "(" then "'id', " of each, ``head_len`` bytes each."""
+    actor numbers in id order; ``buf``: "('id', " of each, ``head_len`` bytes each."""
     row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' "
                        "AND name = 'interactions_key' AND tbl_name = 'interactions'").fetchone()
     if row is None or " ".join((row[0] or "").split()) != _KEY_INDEX_SQL:
@@ -685,25 +685,29 @@ def _interaction_chunks(conn: sqlite3.Connection, nums, buf: bytearray, head_len
         return iter(())
     import numpy as np
 
-    # the rowids in the index's order (a src or dst that is no integer: see the docstring)
-    rowids = _int_column(conn, f"SELECT rowid FROM interactions INDEXED BY interactions_key WHERE "
-                               f"typeof(src) = 'integer' AND typeof(dst) = 'integer' ORDER BY {_KEY_ORDER}")
-    if len(rowids) != n:
-        return None
-    # in table order, into buf after the heads: the repr of (kind, ts, post, weight, rel) of
-    # each row, one a line; and the positions of both ends
-    lines, src, dst = len(buf), [], []
-    tail, src_of, dst_of = itemgetter(slice(0, 5)), itemgetter(5), itemgetter(6)
-    cur = conn.execute("SELECT kind, ts, post, weight, rel, src, dst FROM interactions ORDER BY rowid")
+    # the rows in the index's order: rowid, src, dst (a src or dst that is no integer: see the
+    # docstring)
+    rowids, src, dst = [], [], []
+    cur = conn.execute(f"SELECT rowid, src, dst FROM interactions INDEXED BY interactions_key WHERE "
+                       f"typeof(src) = 'integer' AND typeof(dst) = 'integer' ORDER BY {_KEY_ORDER}")
     while rows := cur.fetchmany(_FP_CHUNK):
-        buf += ("\n".join(map(repr, map(tail, rows))) + "\n").encode("utf-8")
-        src.append(np.fromiter(map(src_of, rows), np.int64, len(rows)))
-        dst.append(np.fromiter(map(dst_of, rows), np.int64, len(rows)))
+        rowids.append(np.fromiter(map(itemgetter(0), rows), np.int64, len(rows)))
+        src.append(np.fromiter(map(itemgetter(1), rows), np.int64, len(rows)))
+        dst.append(np.fromiter(map(itemgetter(2), rows), np.int64, len(rows)))
+    if sum(map(len, rowids)) != n:
+        return None
+    rowids = np.concatenate(rowids)
     position = _locate(nums)
     ps, found = position(np.concatenate(src))
     pd, found_dst = position(np.concatenate(dst))
     found &= found_dst
     del src, dst, found_dst
+    # in table order, into buf after the heads: the repr of (kind, ts, post, weight, rel) of
+    # each row, one a line
+    lines = len(buf)
+    cur = conn.execute("SELECT kind, ts, post, weight, rel FROM interactions ORDER BY rowid")
+    while rows := cur.fetchmany(_FP_CHUNK):
+        buf += ("\n".join(map(repr, rows)) + "\n").encode("utf-8")
     # no repr holds a newline (repr escapes it; no UTF-8 sequence has its byte): lines split rows
     arr = np.frombuffer(buf, np.uint8)
     ends = np.flatnonzero(arr[lines:] == 10) + lines  # each line's "\n"
@@ -715,12 +719,16 @@ def _interaction_chunks(conn: sqlite3.Connection, nums, buf: bytearray, head_len
         line = rowids - lo
     else:  # rowids with gaps: where each is in the table's order
         line = _locate(_int_column(conn, "SELECT rowid FROM interactions ORDER BY rowid"))(rowids)[0]
+    del rowids, ends
     # the query's order: by a.id, b.id, then as the index (kind, ts, post; no two rows tie); a
     # row with an end that is no actor left out, as the query's join leaves it out
-    line = line[np.argsort(ps[line] * max(len(head_len), 1) + pd[line], kind="stable")]
-    line = line[found[line]]
-    head_start = np.cumsum(head_len) - head_len + 1
-    return _gather(arr, head_start, head_len, ps[line], pd[line], line_start[line], line_len[line])
+    order = np.argsort(ps * max(len(head_len), 1) + pd, kind="stable")
+    order = order[found[order]]
+    ps, pd, line = ps[order], pd[order], line[order]
+    del order, found
+    line_start, line_len = line_start[line], line_len[line]
+    del line
+    return _gather(arr, np.cumsum(head_len) - head_len, head_len, ps, pd, line_start, line_len)
 
 
 def _int_column(conn: sqlite3.Connection, sql: str):
@@ -759,16 +767,14 @@ def _locate(values):
 
 
 def _gather(arr, head_start, head_len, ps, pd, line_start, line_len) -> Iterator[bytes]:
-    """The rows' reprs, _FP_CHUNK rows at a time: "(", the heads of both ends (at positions
-    ``ps`` and ``pd``) and the rest of the row, taken from ``arr``."""
+    """The rows' reprs, _FP_CHUNK rows at a time, from ``arr``: "('id', " of the source (the
+    head at position ``ps``), "'id', " of the target (that at ``pd`` less its "("), the line."""
     import numpy as np
 
     for k in range(0, len(ps), _FP_CHUNK):
         a, b = ps[k:k + _FP_CHUNK], pd[k:k + _FP_CHUNK]
-        start = np.column_stack((np.zeros(len(a), np.int64), head_start[a], head_start[b],
-                                 line_start[k:k + _FP_CHUNK])).ravel()
-        length = np.column_stack((np.ones(len(a), np.int64), head_len[a], head_len[b],
-                                  line_len[k:k + _FP_CHUNK])).ravel()
+        start = np.column_stack((head_start[a], head_start[b] + 1, line_start[k:k + _FP_CHUNK])).ravel()
+        length = np.column_stack((head_len[a], head_len[b] - 1, line_len[k:k + _FP_CHUNK])).ravel()
         end = np.cumsum(length)
         at = np.repeat(start - (end - length), length)
         at += np.arange(int(end[-1]))
