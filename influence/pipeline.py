@@ -459,7 +459,7 @@ class Analysis:
         -------
         Shortlist
         """
-        from .ranking import _ANNOTATIONS
+        from .ranking import ANNOTATION_COLUMNS
         from .reach import Quota, parse_quota
 
         if strategy not in STRATEGIES:
@@ -495,7 +495,7 @@ class Analysis:
 
         selection = None
         if (strategy == "reach" and community and self.view.n
-                and not any(q.attribute in _ANNOTATIONS for q in quotas) and self.detect_ahead()):
+                and not any(q.attribute in ANNOTATION_COLUMNS for q in quotas) and self.detect_ahead()):
             # the reach selection reads the scores and the graph, not the communities: it runs
             # while they are detected, on the ranking of the plain view (the same scores)
             selection = select(self.view, self.ranking_with(community=False))

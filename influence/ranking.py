@@ -314,7 +314,7 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
     # plain view while the communities are detected, then the view annotated with them)
     cache = getattr(view, "_scores", None)
     key = repr(cfg)
-    if cache is None or not set(getattr(view, "_added", {})) <= _ANNOTATIONS or weights.keys() & _READS_ANNOTATIONS:
+    if cache is None or not set(getattr(view, "_added", {})) <= ANNOTATION_COLUMNS or weights.keys() & _READS_ANNOTATIONS:
         cache = None
     hit = cache.get(key) if cache is not None else None
     if hit is not None:
@@ -569,7 +569,7 @@ def _normalize(arr: np.ndarray, how: str) -> np.ndarray:
 
 #: Node columns the analysis adds (GraphView.with_columns) that no measure but those of
 #: :data:`_READS_ANNOTATIONS` reads: ranking a view annotated with them reuses the plain view's measures.
-_ANNOTATIONS = frozenset({"community", "community_label", "role"})
+ANNOTATION_COLUMNS = frozenset({"community", "community_label", "role"})
 _READS_ANNOTATIONS = frozenset({"reach_diversity"})
 
 

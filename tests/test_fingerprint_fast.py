@@ -1,4 +1,4 @@
-"""The SQLite store's fingerprint (influence/store/_sqlite.py, ``_fingerprint``) hashes the
+"""The SQLite store's fingerprint (influence/store/_fingerprint.py, ``fingerprint_sqlite``) hashes the
 interactions without having SQLite sort them: the digest must stay exactly that of hashing the
 rows of FINGERPRINT_QUERIES as SQLite returns them (the PostgreSQL store computes it that way),
 for every content: non-ASCII and mixed-case ids, NULL and non-NULL times and posts, rows that
@@ -15,7 +15,7 @@ import pytest
 from influence._storage import FINGERPRINT_QUERIES, hash_rows
 from influence.records import Actor, Interaction, Kind, Post, SameAs
 from influence.store import Store
-from influence.store import _sqlite
+from influence.store import _fingerprint as _sqlite
 
 IDS = ["x:Zoë", "x:zoe", "x:Zoe", "x:ä", "x:a", "x:A", "x:😀", "x:z", "y:a", "x:a b", "x:'q'",
        'x:"dq"', "x:back\\slash", "x:ß", "x:ａ", "x:\u00e9", "x:e\u0301", "x:\ufb01", "x:\U0001f600x"]
@@ -29,7 +29,7 @@ def _reference(conn: sqlite3.Connection) -> str:
 def _check(store: Store, *, fast: bool = True) -> str:
     conn = store._conn
     expected = _reference(conn)
-    assert _sqlite._fingerprint(conn) == expected
+    assert _sqlite.fingerprint_sqlite(conn) == expected
     # the fast path really ran (or really did not, where it must not)
     chunks = _sqlite._interaction_chunks(conn, *_heads(conn))
     assert (chunks is not None) == fast
@@ -195,7 +195,7 @@ def test_the_check_sees_a_wrong_order(tricky, monkeypatch):
         return real(conn, np.sort(nums), buf, head_len)
 
     monkeypatch.setattr(_sqlite, "_interaction_chunks", by_number)
-    assert _sqlite._fingerprint(tricky._conn) != expected
+    assert _sqlite.fingerprint_sqlite(tricky._conn) != expected
     monkeypatch.setattr(_sqlite, "_interaction_chunks", real)
     monkeypatch.setattr(_sqlite, "_KEY_ORDER", "src, dst, kind DESC, ifnull(ts, -1.0e300), ifnull(post, '')")
-    assert _sqlite._fingerprint(tricky._conn) != expected
+    assert _sqlite.fingerprint_sqlite(tricky._conn) != expected
