@@ -311,6 +311,11 @@ class Analysis:
         def work() -> None:
             try:
                 box["value"] = detect_communities(V, seed=self.seed)
+            except KeyboardInterrupt as exc:  # Ctrl-C caught by NetworKit while it ran
+                box["error"] = exc
+                import _thread
+
+                _thread.interrupt_main()  # the caller's thread stops now, not at partition()
             except BaseException as exc:  # noqa: BLE001 (raised by partition(), in the caller's thread)
                 box["error"] = exc
 

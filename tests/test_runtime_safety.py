@@ -324,3 +324,39 @@ def test_open_sector_is_read_only_unless_create(tmp_path):
     with pytest.raises(StoreError, match="an empty file"):
         Store(empty, readonly=True)
     assert empty.stat().st_size == 0
+
+
+PLM_SCRIPT = textwrap.dedent("""
+    import sys
+    import numpy as np
+    from influence.communities._networkit import run_plm, sum_projection
+    from influence.progress import NULL_PROGRESS
+
+    rng = np.random.default_rng(0)
+    n = 400_000
+    u, v, w = sum_projection(n, rng.integers(0, n, 2_000_000), rng.integers(0, n, 2_000_000),
+                             np.ones(2_000_000))
+    print("ready", flush=True)
+    try:
+        run_plm(n, u, v, w, seed=0, resolution=1.0, runs=1, progress=NULL_PROGRESS)
+    except KeyboardInterrupt:
+        print("interrupted", flush=True)
+        sys.exit(3)
+    print("finished", flush=True)
+""")
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.4, 1.0])
+def test_ctrl_c_during_networkit_louvain_is_never_lost(delay):
+    """NetworKit swaps in its own SIGINT handler while PLM runs and forgets a Ctrl-C that comes
+    after its last check: the run then finished as if nothing happened (the CLI exited 0 after a
+    Ctrl-C). At any moment of the run, the Ctrl-C now interrupts it at once."""
+    proc = subprocess.Popen([sys.executable, "-c", PLM_SCRIPT], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(delay)
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert (proc.returncode, out.strip()) == (3, "interrupted"), err
+    assert time.monotonic() - t0 < 1.0

@@ -159,11 +159,31 @@ def interruptible(fn: Callable[[], Any]) -> Any:
             box["error"] = exc
 
     worker = threading.Thread(target=target, name="influence-communities", daemon=True)
-    worker.start()
-    while worker.is_alive():
-        worker.join(0.05)
+    # NetworKit replaces Python's SIGINT handler while it runs and, when it ends, restores it and
+    # forgets a Ctrl-C that came after its last check: the run finished and the Ctrl-C was lost.
+    # In the main thread SIGINT is blocked instead (the worker inherits the mask), so it stays
+    # pending, where the wait below sees it.
+    import signal
+
+    block = threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask")
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if block else None
+    try:
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.05)
+            if block and signal.SIGINT in signal.sigpending():
+                signal.sigtimedwait([signal.SIGINT], 0)  # taken: it interrupts once, here
+                raise KeyboardInterrupt
+    finally:
+        if block:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
     if "error" in box:
-        raise box["error"]
+        error = box["error"]
+        if isinstance(error, RuntimeError) and "SIGINT" in str(error):
+            # NetworKit catches Ctrl-C itself while it runs and stops with this RuntimeError:
+            # the interruption it is (the CLI then exits with status 130, not a traceback)
+            raise KeyboardInterrupt from None
+        raise error
     return box["value"]
 
 
