@@ -401,7 +401,8 @@ class Analysis:
             V = self.view
             if V.n and key[0]:
                 part = self.partition()
-                columns = {"community": [part.get(v) for v in V.nodes]}
+                # one C-level pass over the membership dict (Partition.get is a Python call per node)
+                columns = {"community": list(map(part.membership.get, V.nodes))}
                 if labels:
                     names = self.labels()
                     columns["community_label"] = [names.get(c) for c in columns["community"]]
