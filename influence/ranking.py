@@ -314,7 +314,8 @@ def rank(G: nx.Graph, config: RankingConfig | None = None) -> RankingResult:
     # plain view while the communities are detected, then the view annotated with them)
     cache = getattr(view, "_scores", None)
     key = repr(cfg)
-    if cache is None or not set(getattr(view, "_added", {})) <= ANNOTATION_COLUMNS or weights.keys() & _READS_ANNOTATIONS:
+    if (cache is None or not set(getattr(view, "_added", {})) <= ANNOTATION_COLUMNS
+            or weights.keys() & _READS_ANNOTATIONS):
         cache = None
     hit = cache.get(key) if cache is not None else None
     if hit is not None:

@@ -197,5 +197,5 @@ def test_the_check_sees_a_wrong_order(tricky, monkeypatch):
     monkeypatch.setattr(_sqlite, "_interaction_chunks", by_number)
     assert _sqlite.fingerprint_sqlite(tricky._conn) != expected
     monkeypatch.setattr(_sqlite, "_interaction_chunks", real)
-    monkeypatch.setattr(_sqlite, "_KEY_ORDER", "src, dst, kind DESC, ifnull(ts, -1.0e300), ifnull(post, '')")
+    monkeypatch.setattr(_sqlite, "INTERACTION_KEY", "src, dst, kind DESC, ifnull(ts, -1.0e300), ifnull(post, '')")
     assert _sqlite.fingerprint_sqlite(tricky._conn) != expected

@@ -72,8 +72,8 @@ class GraphView:
 
         The new view shares this one's matrices (those computed so far), arrays and the
         measures :func:`influence.rank` computed on either (those that do not read the added
-        columns); neither this view nor its arrays change. This is how node annotations computed after the graph
-        (a ``community`` from :func:`influence.detect_communities`, a ``role``...) reach
+        columns); neither this view nor its arrays change. This is how node annotations
+        computed after the graph (a ``community`` from :func:`influence.detect_communities`, a ``role``...) reach
         :func:`influence.rank` and the reach selection, which read them as node columns.
 
         Parameters

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from itertools import chain
 from operator import itemgetter
 
+from ._schema import INTERACTION_KEY
+
 __all__ = ["fingerprint_sqlite"]
 
 
@@ -22,8 +24,7 @@ __all__ = ["fingerprint_sqlite"]
 # the rows' order in the interactions_key index (by src, dst, kind, ts, post), both read from
 # SQLite, so every comparison is still SQLite's own. That unique index is the query's sort key
 # with actor numbers for ids (one number per id): no two rows tie, the order is fully determined.
-_KEY_ORDER = "src, dst, kind, ifnull(ts, -1.0e300), ifnull(post, '')"
-_KEY_INDEX_SQL = f"CREATE UNIQUE INDEX interactions_key ON interactions({_KEY_ORDER})"
+_KEY_INDEX_SQL = f"CREATE UNIQUE INDEX interactions_key ON interactions({INTERACTION_KEY})"
 _FP_CHUNK = 10_000
 
 
@@ -92,7 +93,7 @@ def _interaction_chunks(conn: sqlite3.Connection, nums, buf: bytearray, head_len
     # docstring)
     rowids, src, dst = [], [], []
     cur = conn.execute(f"SELECT rowid, src, dst FROM interactions INDEXED BY interactions_key WHERE "
-                       f"typeof(src) = 'integer' AND typeof(dst) = 'integer' ORDER BY {_KEY_ORDER}")
+                       f"typeof(src) = 'integer' AND typeof(dst) = 'integer' ORDER BY {INTERACTION_KEY}")
     while rows := cur.fetchmany(_FP_CHUNK):
         rowids.append(np.fromiter(map(itemgetter(0), rows), np.int64, len(rows)))
         src.append(np.fromiter(map(itemgetter(1), rows), np.int64, len(rows)))

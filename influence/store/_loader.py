@@ -9,7 +9,7 @@ from itertools import compress, repeat
 from operator import is_
 
 from ..records import Interaction
-from ._schema import INTERACTION_MERGE
+from ._schema import INTERACTION_KEY, INTERACTION_MERGE
 
 __all__ = ["InteractionLoader", "records_of_columns"]
 
@@ -22,10 +22,6 @@ def records_of_columns(batches: Iterable[tuple]) -> Iterator[Interaction]:
         for i in range(n):
             yield Interaction(src[i], dst[i], kind[i], ts[i], None if post is None else post[i],
                               1.0 if weight is None else weight[i], None if rel is None else rel[i])
-
-
-# The interactions' unique key, as in the schema's interactions_key index.
-_KEY = "src, dst, kind, ifnull(ts, -1.0e300), ifnull(post, '')"
 
 
 class InteractionLoader:
@@ -148,15 +144,15 @@ class InteractionLoader:
             for name, sql in self.indexes:
                 self._create_index(sql, "interactions")
             return
-        self._create_index(f"CREATE UNIQUE INDEX temp._bulk_key ON _bulk_interactions({_KEY})",
+        self._create_index(f"CREATE UNIQUE INDEX temp._bulk_key ON _bulk_interactions({INTERACTION_KEY})",
                            "temp._bulk_interactions")
         # "WHERE true" is required: without it SQLite parses ON CONFLICT as a join constraint.
         conn.execute(
             f"""
             INSERT INTO interactions(src, dst, kind, ts, post, weight, rel)
             SELECT src, dst, kind, ts, post, weight, rel FROM temp._bulk_interactions
-            WHERE true ORDER BY {_KEY}
-            ON CONFLICT({_KEY}) DO UPDATE SET {INTERACTION_MERGE}
+            WHERE true ORDER BY {INTERACTION_KEY}
+            ON CONFLICT({INTERACTION_KEY}) DO UPDATE SET {INTERACTION_MERGE}
             """
         )
         conn.execute("DROP TABLE temp._bulk_interactions")
@@ -176,8 +172,9 @@ class InteractionLoader:
         conn = self.conn
         rows = conn.execute(
             f"""
-            SELECT rowid, {_KEY}, weight, rel FROM {table}
-            WHERE ({_KEY}) IN (SELECT {_KEY} FROM {table} GROUP BY {_KEY} HAVING count(*) > 1)
+            SELECT rowid, {INTERACTION_KEY}, weight, rel FROM {table}
+            WHERE ({INTERACTION_KEY}) IN
+                (SELECT {INTERACTION_KEY} FROM {table} GROUP BY {INTERACTION_KEY} HAVING count(*) > 1)
             ORDER BY rowid
             """
         )

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from ..records import TIMESTAMP_MAX, TIMESTAMP_MIN
 
-__all__ = ["ACTOR_MERGE", "INTERACTION_MERGE", "LINK_MERGE", "MIGRATIONS", "NO_TS", "POST_MERGE", "SCHEMA_VERSION",
-           "TS_OK", "ts_ok"]
+__all__ = ["ACTOR_MERGE", "INTERACTION_KEY", "INTERACTION_MERGE", "LINK_MERGE", "MIGRATIONS", "NO_TS",
+           "POST_MERGE", "SCHEMA_VERSION", "TS_OK", "ts_ok"]
 
 # How a write merges a row with the stored one of the same key: the ``DO UPDATE SET`` of both back
 # ends' upserts (SQL both SQLite and PostgreSQL read; ``excluded`` is the row written).
@@ -27,6 +27,8 @@ LINK_MERGE = ("evidence = CASE WHEN excluded.evidence <> '' THEN excluded.eviden
               "ELSE identity_links.evidence END")
 #: Interactions: the weight written replaces the stored one (writing a file again changes
 #: nothing), and so does a ``rel`` given.
+#: The interactions' unique key: the columns of the schema's ``interactions_key`` index.
+INTERACTION_KEY = "src, dst, kind, ifnull(ts, -1.0e300), ifnull(post, '')"
 INTERACTION_MERGE = "weight = excluded.weight, rel = coalesce(excluded.rel, interactions.rel)"
 
 # Unknown timestamps are NULL in the table; the unique key folds them to this sentinel because SQL
