@@ -245,3 +245,66 @@ def test_bad_rows_between_good_ones_keep_their_places(tmp_path):
     columnar, per_record = _both(tmp_path, path)
     assert columnar == per_record
     assert columnar[0][1] == sum(1 for i in range(3000) if i % 97 == 5 or (i % 89 == 3 and i % 97 != 5))
+
+
+@pytest.mark.parametrize("cached", [3, 40])
+def test_id_cache_starting_again_mid_file(tmp_path, block, monkeypatch, cached):
+    """The raw id -> code cache starts again (with a new vocabulary) once it holds more than
+    _MAX_CACHED_IDS values: codes of the old vocabulary never meet the new one's, and refused
+    rows' ids never become actors."""
+    monkeypatch.setattr(importers._columnar, "_MAX_CACHED_IDS", cached)
+    lines = ["source,target,kind,timestamp"]
+    for i in range(400):
+        if i % 37 == 0:  # refused (unknown kind): its ids are coded, never stored
+            lines.append(f"x{i},web:y{i},poke,{1_700_000_000 + i}")
+        else:
+            lines.append(f"u{i % 97},{'web:' if i % 5 == 0 else ''}v{(i * 7) % 61},reply,{1_700_000_000 + i}")
+    path = tmp_path / "ids.csv"
+    path.write_text("\n".join(lines) + "\n")
+    columnar, per_record = _both(tmp_path, path)
+    assert columnar == per_record
+    with Store(tmp_path / "ids.csv.0.db") as s:
+        ids = {a.id for a in s.actors()}
+    expected = ({f"import:u{i % 97}" for i in range(400) if i % 37}
+                | {("web:" if i % 5 == 0 else "import:") + f"v{(i * 7) % 61}" for i in range(400) if i % 37})
+    assert ids == expected
+
+
+def test_a_store_without_coded_ids_gets_lists_of_canonical_ids(tmp_path):
+    """A store of another kind with a write_interaction_columns (duck typing) gets the
+    documented form: lists of canonical actor ids, not the importer's codes."""
+
+    class Recorder:
+        def __init__(self):
+            self.batches = []
+
+        def write_interaction_columns(self, batches):
+            self.batches = list(batches)
+            return {"actors": 0, "posts": 0, "interactions": sum(len(b[0]) for b in self.batches)}
+
+    path = tmp_path / "x.csv"
+    path.write_text("source,target,kind\nana,web:b.example,reply\nbo,ana,like\n")
+    store = Recorder()
+    import_file(store, path)
+    (src, dst, kind, *_), = store.batches
+    assert (src, dst, kind) == (["import:ana", "import:bo"], ["web:b.example", "import:ana"], ["reply", "like"])
+
+
+def test_actor_numbers_do_not_depend_on_the_hash_seed(tmp_path):
+    """Actors are numbered in an order fixed by the file (new ids in the order met, sorted
+    within a column of a block), whatever PYTHONHASHSEED is."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "n.csv"
+    path.write_text("source,target,kind\n" + "".join(f"a{i * 13 % 50},b{i * 7 % 30},reply\n" for i in range(300)))
+    code = ("import sys; from influence import Store, import_file; s = Store(sys.argv[1]); import_file(s, sys.argv[2]);"
+            "print(s._conn.execute('SELECT group_concat(id) FROM (SELECT id FROM actors ORDER BY num)').fetchone()[0])")
+    out = set()
+    for seed in ("1", "2", "3"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        r = subprocess.run([sys.executable, "-c", code, str(tmp_path / f"{seed}.db"), str(path)],
+                           capture_output=True, text=True, env=env, check=True)
+        out.add(r.stdout)
+    assert len(out) == 1

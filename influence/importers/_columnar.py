@@ -12,8 +12,8 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from itertools import compress, repeat
-from operator import is_, not_
 
+from .._columns import CodedIds, IdVocabulary
 from ..errors import InputDataError
 from ..records import (
     PLATFORM_RE,
@@ -100,7 +100,8 @@ class _ColumnReader:
         self.fh, self.path, self.header, self.delim = fh, path, header, delim
         self.platform, self.kind, self.on_bad_row, self.rep = platform, kind, on_bad_row, rep
         self.at = {name: i for i, name in enumerate(header)}  # the last of equal names, as dict(zip())
-        self.ids: dict = {}  # raw value (or (raw, platform)) -> canonical id, "" when refused
+        self.ids: dict = {}  # raw value (or (raw, platform)) -> code in vocab, -1 when refused
+        self.vocab = IdVocabulary()  # the canonical ids the codes stand for
         self.kinds: dict[str, str] = {}
         self.rels: dict[str, str | None] = {}
         self.trusted = True  # false once the columns disagreed with the per-record code
@@ -175,9 +176,13 @@ class _ColumnReader:
             return list(map(str.strip, flat[i::n])) if strip else flat[i::n]
 
         bad: set[int] = set()
+        if len(self.ids) > _MAX_CACHED_IDS:  # memory stays bounded: start again
+            self.ids.clear()
+            self.vocab = IdVocabulary()
+        vocab = self.vocab
         plats = column("platform")
-        src = self._canonical(column("source"), plats, bad)
-        dst = self._canonical(column("target"), plats, bad)
+        src = self._codes(column("source"), plats, bad)
+        dst = self._codes(column("target"), plats, bad)
         kinds = column("kind")
         kinds = self._kinds(kinds, bad) if kinds is not None else [self.kind] * k
         ts = column("timestamp")
@@ -198,9 +203,10 @@ class _ColumnReader:
         sample = None
         if k and 0 not in bad:
             sample = tuple(None if c is None else c[0] for c in cols)
+            sample = (vocab.ids[int(sample[0])], vocab.ids[int(sample[1])], *sample[2:])
             bad.add(0)
         if not bad and not special:
-            return tuple(cols) if k else None
+            return _coded(cols, vocab) if k else None
         # rows the checks could not vouch for, in line order: the per-record code decides
         redo = sorted([index[j] for j in bad] + special)
         got: dict[int, Interaction | None] = {j: self._row(lines[j], first + j) for j in redo}
@@ -210,7 +216,12 @@ class _ColumnReader:
             if sample != tuple(v if c is not None else None for v, c in zip(values, cols)):
                 self.trusted = False
         if self.trusted:
-            out = _splice(cols, k, index if good is not None else None, got)
+            code_of = vocab.code_of
+            cols[:2] = src.tolist(), dst.tolist()  # spliced as lists
+            out = _splice(cols, k, index if good is not None else None, {
+                j: None if r is None else (code_of(r.source), code_of(r.target), r.kind.value, r.timestamp,
+                                           r.post, r.weight, r.rel)
+                for j, r in got.items()})
         else:  # every value from records
             out = [[] for _ in cols]
             for j in sorted(set(index) | set(got)):
@@ -225,8 +236,8 @@ class _ColumnReader:
         src, dst, kinds, ts, post, weight, rel = out
         if not src:
             return None
-        return (src, dst, kinds, ts, post if any(v is not None for v in post) else None,
-                weight if cols[5] is not None else None, rel if cols[6] is not None else None)
+        return _coded((src, dst, kinds, ts, post if any(v is not None for v in post) else None,
+                       weight if cols[5] is not None else None, rel if cols[6] is not None else None), vocab)
 
     def _row(self, line: str, lineno: int) -> Interaction | None:
         """One row through the per-record code: its Interaction, or None when refused (skipped)."""
@@ -242,30 +253,40 @@ class _ColumnReader:
             refuse(bad_row(exc, self.path, lineno), self.on_bad_row)
             return None
 
-    def _canonical(self, raws: list[str], plats: list[str] | None, bad: set[int]) -> list[str]:
-        """Canonical actor ids of a column (as parse_actor_id and Interaction make and check
-        them); rows whose value is refused go to ``bad``."""
+    def _codes(self, raws: list[str], plats: list[str] | None, bad: set[int]):
+        """The codes (an int64 array) in ``self.vocab`` of a column's canonical actor ids (as
+        parse_actor_id and Interaction make and check them); rows whose value is refused (code
+        -1) go to ``bad``."""
+        import numpy as np
+
         ids = self.ids
-        if len(ids) > _MAX_CACHED_IDS:  # memory stays bounded: start again
-            ids.clear()
         keys = raws if plats is None else list(zip(raws, plats))
-        # one dict lookup per value: with a million actors each is a cache miss, the cost here
-        out = list(map(ids.get, keys))
-        if None in out:
-            # C-level passes (map, compress): a Python step per value was a third of an import
-            missing = set(compress(keys, map(is_, out, repeat(None))))
+        n = len(keys)
+        # one dict lookup per value, straight into an array: with a million actors each is a
+        # few cache misses, the cost of an import (the loader maps codes to actor numbers with
+        # numpy); -2: not met before
+        out = np.fromiter(map(ids.get, keys, repeat(-2, n)), dtype=np.int64, count=n)
+        holes = np.flatnonzero(out == -2).tolist()
+        if holes:
+            # New values get codes in the order first met (deterministic).
+            missing = list(dict.fromkeys(map(keys.__getitem__, holes)))
             if plats is None:
-                self._new_ids(missing)
+                canonical = self._new_ids(missing)
             else:
-                for key in missing:
-                    ids[key] = self._actor(key[0], key[1] or self.platform)
-            out = list(map(ids.__getitem__, keys))
-        if "" in out:
-            bad.update(compress(range(len(out)), map(not_, out)))
+                canonical = [self._actor(raw, plat or self.platform) for raw, plat in missing]
+            ok = list(compress(canonical, canonical))
+            codes = iter(self.vocab.add(ok))
+            ids.update(zip(missing, [next(codes) if c else -1 for c in canonical]))
+            out[holes] = np.fromiter(map(ids.__getitem__, map(keys.__getitem__, holes)), dtype=np.int64,
+                                     count=len(holes))
+        refused = out < 0
+        if refused.any():
+            bad.update(np.flatnonzero(refused).tolist())
         return out
 
-    def _new_ids(self, raws: set[str]) -> None:
-        ids, plat = self.ids, self.platform
+    def _new_ids(self, raws: list[str]) -> list[str]:
+        """The canonical ids of new raw values, in order ("" when refused)."""
+        plat = self.platform
         lp = plat.strip().lower()
         if lp not in _NORMALISED and PLATFORM_RE.match(lp):
             # what actor_id makes of a plain handle on such a platform: "platform:handle"
@@ -275,11 +296,11 @@ class _ColumnReader:
             except ValueError:
                 pass
             else:
-                prefix = lp + ":"
-                ids.update(zip(simple, [prefix + r for r in simple]))
-                raws = raws.difference(simple)
-        for raw in raws:
-            ids[raw] = self._actor(raw, plat)
+                if len(simple) == len(raws):
+                    return [lp + ":" + r for r in raws]
+                known = dict(zip(simple, [lp + ":" + r for r in simple]))
+                return [known.get(r) or self._actor(r, plat) for r in raws]
+        return [self._actor(r, plat) for r in raws]
 
     @staticmethod
     def _actor(raw: str, plat: str) -> str:
@@ -346,9 +367,19 @@ class _ColumnReader:
             yield _columns_of(batch)
 
 
+def _coded(cols, vocab: IdVocabulary) -> tuple:
+    """A block's columns with its source and target codes as :class:`CodedIds`."""
+    import numpy as np
+
+    src, dst, *rest = cols
+    return (CodedIds(np.asarray(src, dtype=np.int64), vocab), CodedIds(np.asarray(dst, dtype=np.int64), vocab),
+            *rest)
+
+
 def _splice(cols: list, k: int, index: list[int] | None, got: dict) -> list[list]:
     """The block's rows in line order: the column values, except at the lines in ``got`` (line
-    index -> the per-record code's Interaction, or None when it refused the row), which replace
+    index -> the row's values as the per-record code gives them, source and target as codes,
+    or None when it refused the row), which replace
     the column row of that line or, for a line the columns skipped, come between the rows around
     it. ``index`` maps column row -> line index (None: row r is line r). Slices, not a Python
     step per row: a block of 130,000 rows with a few records costs a few list copies."""
@@ -360,9 +391,9 @@ def _splice(cols: list, k: int, index: list[int] | None, got: dict) -> list[list
         if row > at:
             for o, c in zip(out, full):
                 o.extend(c[at:row])
-        rec = got[j]
-        if rec is not None:
-            for o, v in zip(out, (rec.source, rec.target, rec.kind.value, rec.timestamp, rec.post, rec.weight, rec.rel)):
+        values = got[j]
+        if values is not None:
+            for o, v in zip(out, values):
                 o.append(v)
         # the column row of line j, if it has one, is replaced by the record (or dropped)
         at = row + 1 if row < k and (j if index is None else index[row]) == j else row

@@ -9,6 +9,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from .._columns import plain_columns
 from ..errors import InputDataError
 from ..records import Actor, Interaction, Post
 from ._columnar import interaction_columns
@@ -131,6 +132,8 @@ def import_file(store, path: str | os.PathLike, *, skip_bad_rows: bool = False, 
     if hasattr(store, "write_interaction_columns"):
         batches = interaction_columns(path, on_bad_row, rep, **options)
         if batches is not None:  # a CSV/TSV of interactions: the columnar path
+            if not getattr(store, "takes_coded_ids", False):  # ids as lists of canonical ids
+                batches = map(plain_columns, batches)
             if progress is not None:
                 batches = with_progress(batches, rep, progress)
             rep.new = store.write_interaction_columns(batches)

@@ -3,21 +3,27 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from itertools import compress, repeat
 from operator import is_
 
+from .._arrays import unique_sorted
+from .._columns import CodedIds, plain_columns
 from ..records import Interaction
 from ._schema import INTERACTION_KEY, INTERACTION_MERGE
 
-__all__ = ["InteractionLoader", "records_of_columns"]
+__all__ = ["SORT_CACHE_KIB", "InteractionLoader", "records_of_columns"]
+
+#: Page cache while an index is built (``PRAGMA cache_size``, negative: KiB): SQLite's default.
+SORT_CACHE_KIB = -2000
 
 
 def records_of_columns(batches: Iterable[tuple]) -> Iterator[Interaction]:
     """The :class:`~influence.records.Interaction` records that interaction columns describe
     (see :meth:`influence.store.Store.write_interaction_columns`)."""
-    for src, dst, kind, ts, post, weight, rel in batches:
+    for src, dst, kind, ts, post, weight, rel in map(plain_columns, batches):
         n = len(src)
         for i in range(n):
             yield Interaction(src[i], dst[i], kind[i], ts[i], None if post is None else post[i],
@@ -54,6 +60,8 @@ class InteractionLoader:
         self.table: str | None = None  # where rows go; chosen at the first rows
         self.indexes: list[tuple[str, str]] = []
         self._insert: dict[tuple, str] = {}
+        self._vocab = None  # the IdVocabulary of the last coded column, and its codes' numbers
+        self._code_nums = None
 
     # -- actors --------------------------------------------------------------------------------
 
@@ -70,6 +78,28 @@ class InteractionLoader:
             self._add_actors(sorted(missing))
             out = list(map(num.__getitem__, ids))
         return out
+
+    def column_nums(self, col) -> list[int]:
+        """The actor numbers of a column of ids: a list of canonical ids, or a
+        :class:`~influence._columns.CodedIds` (each code of its vocabulary looked up once, the
+        column mapped with one numpy ``take``)."""
+        if not isinstance(col, CodedIds):
+            return self.actor_nums(col)
+        import numpy as np
+
+        vocab, codes = col.vocab, col.codes
+        if vocab is not self._vocab:
+            self._vocab, self._code_nums = vocab, np.zeros(0, dtype=np.int64)
+        if len(self._code_nums) < len(vocab.ids):  # -1: not looked up yet
+            grow = np.full(len(vocab.ids) - len(self._code_nums), -1, dtype=np.int64)
+            self._code_nums = np.concatenate([self._code_nums, grow])
+        nums = self._code_nums[codes]
+        if nums.size and nums.min() < 0:
+            # only the ids the rows use become actors (a vocabulary also holds refused rows' ids)
+            new = unique_sorted(codes[nums < 0])
+            self._code_nums[new] = self.actor_nums(list(map(vocab.ids.__getitem__, new.tolist())))
+            nums = self._code_nums[codes]
+        return nums.tolist()
 
     def _add_actors(self, ids: list[str]) -> None:
         conn, num = self.conn, self.num
@@ -98,7 +128,7 @@ class InteractionLoader:
         if self.table is None:
             self._start()
         cols = ["src", "dst", "kind", "ts"]
-        values = [self.actor_nums(src), self.actor_nums(dst), kind, ts]
+        values = [self.column_nums(src), self.column_nums(dst), kind, ts]
         for name, col in (("post", post), ("weight", weight), ("rel", rel)):
             if col is not None:
                 cols.append(name)
@@ -158,12 +188,26 @@ class InteractionLoader:
         conn.execute("DROP TABLE temp._bulk_interactions")
 
     def _create_index(self, sql: str, table: str) -> None:
-        """Create an index; a unique one that finds duplicates first merges them."""
+        """Create an index; a unique one that finds duplicates first merges them.
+
+        SQLite builds an index by an external merge sort whose sorted runs are as large as the
+        page cache: the bulk transaction's 64 MiB cache made runs too big for the CPU's caches,
+        and the two index builds of 5,000,000 rows took 17 s; with SQLite's default 2 MiB and
+        its sorter's worker threads (``PRAGMA threads``) they take 5-6 s
+        (``python benchmarks/import_scale.py``)."""
+        conn = self.conn
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute(f"PRAGMA cache_size = {SORT_CACHE_KIB}")
+        conn.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
         try:
-            self.conn.execute(sql)
-        except sqlite3.IntegrityError:
-            self._merge_duplicates(table)
-            self.conn.execute(sql)
+            try:
+                conn.execute(sql)
+            except sqlite3.IntegrityError:
+                self._merge_duplicates(table)
+                conn.execute(sql)
+        finally:
+            conn.execute("PRAGMA threads = 0")
+            conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
     def _merge_duplicates(self, table: str) -> None:
         """Rows of ``table`` with the same key become one: the first (by rowid, that is in the

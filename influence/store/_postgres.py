@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import chain, repeat
 
+from .._columns import plain_columns
 from .._storage import FINGERPRINT_QUERIES, RowBatch, hash_rows, mask_url, scrub
 from ..errors import SchemaVersionError, StoreError
 from ..records import Actor, Interaction, Post, SameAs
@@ -362,7 +363,7 @@ class PgStore(SharedCrawl, Store):
         :data:`BULK_ROWS` rows into an empty table goes straight into it (:meth:`_bulk_load`)."""
 
         def fill(batch: RowBatch, new: dict[str, int]) -> None:
-            rest = iter(batches)
+            rest = map(plain_columns, batches)
             head, rows = [], 0
             for cols in rest:  # enough rows for the first-import path?
                 head.append(cols)

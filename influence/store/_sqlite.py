@@ -386,6 +386,9 @@ class Store(GraphQueries, CrawlState):
             )
         return loader.new
 
+    #: write_interaction_columns accepts source and target columns as CodedIds.
+    takes_coded_ids = True
+
     def write_interaction_columns(self, batches: Iterable[tuple], *, sum_duplicates: bool = True) -> dict[str, int]:
         """Write interactions given as columns, in one transaction: the bulk path of file imports.
 
@@ -400,6 +403,9 @@ class Store(GraphQueries, CrawlState):
             that ``post``, ``weight`` and ``rel`` may be ``None`` for "``None`` on every row"
             (weight: 1.0). Prior validation is assumed: the values must be what the
             corresponding ``Interaction`` records hold. Consumed lazily inside the transaction.
+            Source and target may also come as ``influence._columns.CodedIds`` (codes into a
+            vocabulary of canonical ids), the importer's internal form for stores whose
+            ``takes_coded_ids`` is true.
         sum_duplicates : bool, default=True
             As for :meth:`write`.
 
