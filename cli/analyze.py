@@ -33,6 +33,12 @@ def _excluded_note(excluded: dict) -> str:
     return f" ({', '.join(parts)} excluded)" if "patterns" not in excluded else f" (excluded: {', '.join(parts)})"
 
 
+def _with_role(columns: tuple, *, after: str) -> tuple:
+    """``columns`` with ``role`` right after ``after`` (``--roles``)."""
+    i = columns.index(after) + 1
+    return (*columns[:i], "role", *columns[i:])
+
+
 def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, config_file, assignments,
          seed: int | None, quiet: bool, command: str, detail_columns: bool, communities: bool = True,
          per_community: int | None = None, roles: bool = False, strategy: str = "score",
@@ -66,6 +72,10 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
         columns = SHORT_COLUMNS
         if strategy in ("reach", "diverse"):
             from influence.pipeline import REACH_COLUMNS as columns
+            if roles:  # the ranking the picks come from carries every actor's role
+                columns = _with_role(columns, after="community")
+                rows = [{**{c: result.entry(r["actor"]).role if c == "role" else r[c] for c in columns},
+                         **{k: v for k, v in r.items() if k not in columns}} for r in rows]
         elif per_community:
             columns = ("rank", "community", "community_label", "role", "actor", "name", "score", "why")
         elif detail_columns:
@@ -73,6 +83,8 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
             columns = ("rank", "actor", "name", "platform", "score", *measures, "givers", "why")
             if fmt in ("table", "csv"):  # JSON keeps them nested under "measures"
                 rows = [{**r, **{m: r["measures"][m]["value"] for m in measures}} for r in rows]
+        elif roles:
+            columns = _with_role(columns, after="score")
         manifest = None
         if output is not None:
             manifest = make_manifest(command=command, sector=sector, config=cfg, seed=cfg.seed,
@@ -152,7 +164,8 @@ def rank_cmd(sector, fmt, top, output, config_file, assignments, seed, communiti
               help="Seed for randomised measures (and of the demo sector).")
 @click.option("--per-community", type=click.IntRange(min=1), default=None, metavar="K",
               help="The top K leaders of every community, with the community label and role.")
-@click.option("--roles", is_flag=True, help="Also assign each actor a structural role (slower).")
+@click.option("--roles", is_flag=True,
+              help="Add a role column: each actor's structural role (slower; every strategy).")
 @click.option("--strategy", type=click.Choice(["score", "reach", "diverse"]), default="score", show_default=True,
               help="score: the top actors by score. reach: the set of --top actors that together reach the "
                    "most distinct actors (greedy: CELF on live-edge worlds, or RIS on large sectors), with each "

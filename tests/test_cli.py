@@ -312,3 +312,42 @@ def test_reach_strategy_picks_with_gains_and_overlaps(runner):
     assert all(abs(b - a - g) < 1e-2 for a, b, g in zip(reach, reach[1:], gains[1:]))
     assert rows[0]["overlap"] == 0 and all(0 <= r["overlap"] <= 1 for r in rows)
     assert len({r["community"] for r in rows[:5]}) == 5  # the first picks spread over communities
+
+
+def test_roles_column_in_table_and_csv_holds_each_actors_role(runner, demo_sector):
+    """``--roles`` adds a ``role`` column to every format, the role the analysis assigned."""
+    import csv
+    import io
+
+    from influence.pipeline import analyze
+
+    roles = analyze(demo_sector).roles().roles
+    r = runner.invoke(cli, ["shortlist", "demo", "--roles", "--top", "0", "-q", "-f", "csv"])
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert list(rows[0]) == ["rank", "actor", "name", "platform", "score", "role", "why"]
+    assert all(row["role"] == roles[row["actor"]] for row in rows)
+    assert {"hub", "broadcaster", "lurker"} <= {row["role"] for row in rows}
+    table = runner.invoke(cli, ["shortlist", "demo", "--roles", "--top", "3", "-q", "-f", "table"]).stdout
+    header, _, *lines = table.splitlines()
+    assert header.split()[:6] == ["rank", "actor", "name", "platform", "score", "role"]
+    assert [line.split("  ")[0] for line in lines] == ["1", "2", "3"]
+    assert all(f"  {roles[row['actor']]}  " in line for row, line in zip(rows, lines))
+    plain = runner.invoke(cli, ["shortlist", "demo", "--top", "3", "-q", "-f", "csv"]).stdout
+    assert "role" not in plain.splitlines()[0]
+
+
+@pytest.mark.parametrize("strategy", ["reach", "diverse"])
+def test_roles_with_the_reach_strategies(runner, demo_sector, strategy):
+    from influence.pipeline import analyze
+
+    roles = analyze(demo_sector).roles().roles
+    args = ["shortlist", "demo", "--roles", "--top", "4", "-q", "--strategy", strategy, "--runs", "50"]
+    rows = json.loads(runner.invoke(cli, [*args, "-f", "json"]).stdout)
+    assert len(rows) == 4 and all(row["role"] == roles[row["actor"]] for row in rows)
+    assert list(rows[0])[5:7] == ["community", "role"]
+    r = runner.invoke(cli, [*args, "-f", "csv"])
+    assert r.exit_code == 0, r.output
+    header, *lines = r.stdout.splitlines()
+    assert header.split(",")[5:7] == ["community", "role"]
+    assert [line.split(",")[6] for line in lines] == [row["role"] for row in rows]
