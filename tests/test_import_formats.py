@@ -346,7 +346,43 @@ def test_twarc_csv_early_layout():
     followers = {a.id: a.followers for a in store.actors()}
     for r in rows:
         assert followers["twitter:" + r["author.username"].lower()] == int(r["author.public_metrics.followers_count"])
+    # its text columns are JSON string literals: stored decoded, no quotes, real newlines
+    texts = {p.id: p.text for p in store.posts()}
+    for r in rows:
+        assert r["text"].startswith('"') and texts["twitter:" + r["id"]] == json.loads(r["text"])
+    assert texts["twitter:1169734611666198528"].startswith("Nobody: \n\nLiterally nobody: ")
+    bios = {a.id: a.bio for a in store.actors()}
+    assert bios["twitter:axsnipersc"].startswith("Twitch Affiliate.")
     _check_reimport(store, path)
+
+
+def test_twarc_csv_json_encoded_text_is_decoded(tmp_path):
+    """The early layout's JSON-encoded text is decoded; in the released layout only a file whose
+    every string cell is JSON-encoded (twarc-csv --json-encode-text) is, not a tweet in quotes."""
+    early = tmp_path / "early.csv"
+    with open(early, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([
+            ["id", "text", "author_id", "author.username", "author.description", "author.name",
+             "type", "referenced_tweets", "entities.mentions", "public_metrics.like_count"],
+            ["1", json.dumps("Nobody: \n\ncan\u2019t \"stop\""), "10", "ana", json.dumps("café\nbar"),
+             '"Ana"', "", "", "", "1"],
+            ["2", "not \"json\"", "11", "bo", "", "Bo", "", "", "", ""],
+        ])
+    store, _ = _import(early)
+    texts = {p.id: p.text for p in store.posts()}
+    assert texts == {"twitter:1": 'Nobody: \n\ncan\u2019t "stop"', "twitter:2": 'not "json"'}
+    actors = {a.id: a for a in store.actors()}
+    assert actors["twitter:ana"].bio == "café\nbar" and actors["twitter:ana"].name == '"Ana"'
+    released = tmp_path / "released.csv"
+    header = ["id", "referenced_tweets.replied_to.id", "author_id", "text", "author.username"]
+    with open(released, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, ["1", "", "10", '"a tweet in quotes"', "ana"]])
+    assert {p.text for p in _import(released)[0].posts()} == {'"a tweet in quotes"'}
+    with open(released, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, ['"1"', "", '"10"', json.dumps("hi\n@bo"), '"ana"']])
+    store, _ = _import(released)
+    assert [(p.id, p.text) for p in store.posts()] == [("twitter:1", "hi\n@bo")]
+    assert [(p.author, a.id) for p in store.posts() for a in store.actors()] == [("twitter:ana", "twitter:ana")]
 
 
 def test_twarc_csv_released_layout(tmp_path):

@@ -286,6 +286,47 @@ CSV_USED = ("id", "author_id", "username", "name", "description", "public_metric
              "author.public_metrics.followers_count", "referenced_tweets", "type")
 
 
+#: The early (March 2021) twarc-csv layout writes its free-text columns as JSON string literals
+#: (``"Nobody: \n\nLiterally nobody"``, quotes and escapes included; the shared sample shows it
+#: for these three, and not for ``author.name`` or ``geo.name``).
+_EARLY_JSON_TEXT = ("text", "author.description", "author.location")
+
+
+def _early_layout(header: list[str]) -> bool:
+    """The early twarc-csv layout: ``type`` and ``referenced_tweets`` (a JSON list) columns,
+    none of the released ``referenced_tweets.<type>.id`` ones."""
+    return {"type", "referenced_tweets"} <= set(header) and not any(
+        h.startswith("referenced_tweets.") for h in header)
+
+
+def _json_string(v: str) -> str:
+    r"""``v`` decoded when it is a JSON string literal (``"can\u2019t"`` -> ``can’t``), else ``v``.
+
+    >>> _json_string('"Nobody: \\n\\ncan\\u2019t"')
+    'Nobody: \n\ncan’t'
+    >>> _json_string('plain "quoted" text'), _json_string('"unbalanced')
+    ('plain "quoted" text', '"unbalanced')
+    """
+    s = v.strip()
+    if len(s) >= 2 and s[0] == s[-1] == '"':
+        try:
+            out = json.loads(s)
+        except (ValueError, RecursionError):
+            return v
+        if isinstance(out, str):
+            return out
+    return v
+
+
+def _json_text_columns(header: list[str], row: dict[str, str]) -> tuple[str, ...]:
+    """The columns of ``row`` to decode with :func:`_json_string`: the early layout's free text,
+    or every column when the row's ``id`` is itself a JSON string (twarc-csv's
+    ``--json-encode-text``/``--json-encode-all`` write every string cell that way)."""
+    if (row.get("id") or "").strip().startswith('"'):
+        return tuple(header)
+    return _EARLY_JSON_TEXT if _early_layout(header) else ()
+
+
 def _cell_json(v: str | None) -> Any:
     """A twarc-csv cell that holds a JSON list or object (``["@a", "@b"]``), or the text."""
     if v is None:
@@ -382,6 +423,9 @@ def read_twarc_csv(path: str, on_bad_row, rep, refs: Refs, fields: Fields) -> It
                 if len(cells) != len(header):
                     raise ValueError(f"expected {len(header)} fields as in the header, got {len(cells)}")
                 row = dict(zip(header, cells))
+                for k in _json_text_columns(header, row):
+                    if row.get(k):
+                        row[k] = _json_string(row[k])
                 if user_rows:
                     bump(rep.found, "users")
                     a = _user_actor({"username": row.get("username"), "name": row.get("name") or None,
