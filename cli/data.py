@@ -126,7 +126,8 @@ def _import_one(sec, path: str, *, quiet: bool, progress, label: str, **options)
     progress.done()
     new = rep.new
     export = rep.format in FORMATS[8:]  # the exports of other tools (influence.formats)
-    what = f"{rep.format} export, {rep.rows} {rep.record_type}" if export else f"{rep.rows} {rep.record_type} rows"
+    what = (f"{rep.format} export, {rep.rows} {rep.record_type}" if export
+            else " ".join(filter(None, (str(rep.rows), rep.record_type, "rows"))))
     echo_err(
         f"{path}: {what} read; new in store: "
         f"{new['actors']} actors, {new['posts']} posts, {new['interactions']} interactions"
@@ -139,7 +140,7 @@ def _import_one(sec, path: str, *, quiet: bool, progress, label: str, **options)
     if rep.skipped > 5:
         echo_err(f"  ... and {rep.skipped - 5} more", quiet)
     if export:  # what the file held and what it became
-        echo_err("  found: " + ", ".join(f"{n} {k}" for k, n in rep.found.items()), quiet)
+        echo_err("  found: " + (", ".join(f"{n} {k}" for k, n in rep.found.items()) or "nothing"), quiet)
         if rep.by_kind:
             echo_err("  interactions by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(rep.by_kind.items())),
                      quiet)

@@ -351,3 +351,46 @@ def test_roles_with_the_reach_strategies(runner, demo_sector, strategy):
     header, *lines = r.stdout.splitlines()
     assert header.split(",")[5:7] == ["community", "role"]
     assert [line.split(",")[6] for line in lines] == [row["role"] for row in rows]
+
+
+@pytest.mark.parametrize("name,content,args", [
+    ("empty.jsonl", b"", ()), ("empty.json", b"", ()), ("empty.csv", b"", ()), ("empty.car", b"", ()),
+    ("empty.jsonl", b"", ("--input-format", "twarc2")), ("empty.jsonl", b"", ("--input-format", "reddit")),
+    ("blank.jsonl", b"\n  \n", ()), ("empty.jsonl.gz", b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff\x03\x00"
+                                              b"\x00\x00\x00\x00\x00\x00\x00\x00", ()),
+])
+def test_import_of_an_empty_file_is_refused(runner, tmp_path, name, content, args):
+    path = tmp_path / name
+    path.write_bytes(content)
+    db = tmp_path / "s.db"
+    r = runner.invoke(cli, ["import", str(db), str(path), *args])
+    assert r.exit_code == 2 and r.stderr == f"Error: {path}: empty file, nothing imported\n"
+    assert not db.exists()
+
+
+def test_import_reads_header_names_in_any_letter_case(runner, tmp_path):
+    """Gephi's edge table header (Source,Target,Type,Id,Label,Weight) and a capitalised Kind."""
+    path = tmp_path / "edges.csv"
+    path.write_text("Source,Target,Kind,Type,Id,Weight\na,b,Reply,Directed,0,2\nb,c,mention,Directed,1,1\n")
+    db = tmp_path / "s.db"
+    r = runner.invoke(cli, ["import", str(db), str(path)])
+    assert r.exit_code == 0, r.output
+    assert "2 interactions rows read" in r.stderr and "ignored unknown columns: Id, Type" in r.stderr
+    with Store(db) as store:
+        got = sorted((i.source, i.target, i.kind.value, i.weight) for i in store.interactions())
+    assert got == [("import:a", "import:b", "reply", 2.0), ("import:b", "import:c", "mention", 1.0)]
+    both = tmp_path / "both.csv"  # an exact name wins over another letter case
+    both.write_text("source,target,Kind,kind\na,b,reply,like\n")
+    assert runner.invoke(cli, ["import", str(db), str(both)]).exit_code == 0
+    with Store(db) as store:
+        assert ("import:a", "import:b", "like") in {(i.source, i.target, i.kind.value)
+                                                    for i in store.interactions()}
+
+
+def test_import_error_quotes_a_long_first_line_short(runner, tmp_path):
+    path = tmp_path / "comments.ndjson"
+    path.write_text(json.dumps({"id": "c1", "body": "x" * 2000, "author": "ana"}) + "\n")
+    r = runner.invoke(cli, ["import", str(tmp_path / "s.db"), str(path), "--input-format", "csv"])
+    assert r.exit_code == 2 and len(r.stderr.splitlines()) == 1
+    assert "cannot tell what this file holds" in r.stderr and r.stderr.endswith(" ...\n")
+    assert len(r.stderr.split("; got ", 1)[1]) <= 81
