@@ -24,16 +24,20 @@ from ._common import (
 SECTIONS = ("topics", "cadence", "engagement", "share", "reputation")
 
 COLUMNS = {
-    "topics": ("competitor", "topic", "label", "share", "sector_share", "gap"),
+    # new columns go last, so that CSV read by position keeps working
+    "topics": ("competitor", "topic", "label", "share", "sector_share", "gap", "posts", "note"),
     "cadence": ("competitor", "posts", "posts_per_week", "weekly_sd", "busiest_day", "busiest_hour",
-                "median_gap_hours", "max_gap_hours", "gap_cv", "active_weeks", "formats"),
+                "median_gap_hours", "max_gap_hours", "gap_cv", "active_weeks", "formats",
+                "dated_posts", "note"),
     "engagement": ("competitor", "posts", "measured_posts", "likes", "reshares", "replies",
                    "mean_engagement", "median_engagement", "per_1k_followers", "followers",
                    "top_post"),
     "share": ("competitor", "mentions", "mention_share", "interactions", "interaction_share",
               "mention_trend", "interaction_trend"),
-    "reputation": ("competitor", "mentions", "positive", "negative", "neutral", "net", "trend",
-                   "languages"),
+    # "posts_about", not "mentions": share of voice's mentions count every mention, reputation
+    # only the posts about the brand (no shares of its content): two numbers, two names
+    "reputation": ("competitor", "posts_about", "positive", "negative", "neutral", "net", "trend",
+                   "shares_left_out", "languages"),
 }
 
 
@@ -70,7 +74,7 @@ def competitors_cmd(sector, section, n_topics, max_topics, sentiment_model, seed
       influence competitors demo --format json -o competitors.json
       influence competitors coffee.toml --section reputation --sentiment-model model.npz
     """
-    from influence.competitors import CompetitorConfig
+    from influence.competitors import CompetitorConfig, unmatched_handles
     from influence.errors import ConfigError
     from influence.manifest import make_manifest
     from influence.pipeline import analyze
@@ -87,6 +91,10 @@ def competitors_cmd(sector, section, n_topics, max_topics, sentiment_model, seed
         if not sec.competitors:
             raise UserError(f"sector {sec.name} declares no competitors "
                             "(add [[competitors]] to the sector file)")
+        # a typo in a handle silently does nothing: warn (not an error, a brand may have no
+        # activity in the data yet)
+        for miss in unmatched_handles(sec.competitors, (a.id for a in sec.store.actors())):
+            echo_err(f"Warning: {miss.message()}", quiet)
         cfg_args = {"n_topics": n_topics, "max_topics": max(max_topics, 2)}
         if sec.languages:
             cfg_args["languages"] = tuple(sec.languages)
@@ -119,6 +127,11 @@ def competitors_cmd(sector, section, n_topics, max_topics, sentiment_model, seed
                  f"({tm.chosen_by}); sentiment: {cmap.params['analyzer']}", quiet)
         if tm.note:
             echo_err(f"Topics: {tm.note}", quiet)
+        if "reputation" in sections:
+            left = sum(r.shares_left_out for r in cmap.reputation.values())
+            if left:
+                echo_err(f"Reputation: {left} retweets, reshares, quotes or shared links of the "
+                         "competitors' own content left out (column shares_left_out)", quiet)
         model = cmap.params.get("sentiment_model", {})
         if "reputation" in sections and model.get("hint"):
             echo_err(f"Sentiment: {model['hint']}", quiet)

@@ -337,3 +337,152 @@ def test_small_sector_given_topics_capped_with_note():
 
     tm = map_topics({"Acme": posts}, [], config=CompetitorConfig(n_topics=9, languages=("en",)))
     assert tm.n_topics == 5 and tm.chosen_by == "given" and "5 topics, not 9" in tm.note
+
+
+# -- the audit on real twarc exports (2026-12): hand-made reproductions -------------------------
+
+_AJ = Competitor("Al Jazeera", handles=("twitter:ajenglish", "twitter:ajplus"))
+
+
+def test_retweets_of_the_brands_own_content_are_not_its_reputation():
+    # the audit: Al Jazeera's reputation (4 posts, net +0.25) was 4 retweets "RT @AJEnglish: ..."
+    # by one user, so the sentiment scored Al Jazeera's own words
+    u = "twitter:reader"
+    posts = [Post("r1", u, text="RT @AJEnglish: Terrible floods leave thousands homeless"),
+             Post("r2", u, text="rt @ajplus: a wonderful, inspiring story"),  # no interaction
+             Post("r3", u, text="Great documentary tonight on @AJEnglish"),  # a recorded reshare
+             Post("r4", u, text="So true RT @AJPLUS: what a terrible decision"),
+             Post("o1", u, text="I love the coverage of @AJEnglish"),
+             Post("o2", u, text="RT @bob: @AJEnglish is awful these days"),  # bob's opinion of AJ
+             Post("o3", u, text="Al Jazeera art @ajplus: brilliant")]  # "art", not "RT"
+    inter = [Interaction(u, "twitter:ajenglish", "reshare", 0, "r1"),
+             Interaction(u, "twitter:ajenglish", "reshare", 0, "r3")]
+    tags = tag_posts(posts, inter, [_AJ])
+    assert sorted(tags.mentions) == ["o1", "o2", "o3", "r1", "r2", "r3", "r4"]
+    assert sorted(tags.about) == ["o1", "o2", "o3"]
+    assert sorted(tags.shared) == ["r1", "r2", "r3", "r4"]
+    # recorded as a reshare alone, with no text naming it: not a mention, nothing to leave out
+    bare = tag_posts([Post("b", u, text="")], [Interaction(u, "twitter:ajplus", "reshare", 0, "b")],
+                     [_AJ])
+    assert bare.mentions == {} and bare.about == {} and bare.shared == {}
+    m = map_competitors(posts, inter, [], [_AJ], config=CompetitorConfig(n_topics=1))
+    rep = m.reputation["Al Jazeera"]
+    assert rep.mentions == rep.posts_about == 3 and rep.shares_left_out == 4
+    assert m.share_of_voice.mentions["Al Jazeera"] == 7  # share of voice still counts them all
+    d = m.competitor_dict("Al Jazeera", ["reputation"])["reputation"]
+    assert d["posts_about"] == d["mentions"] == 3 and d["shares_left_out"] == 4
+    row = m.rows("reputation")[0]
+    assert row["posts_about"] == 3 and "mentions" not in row
+
+
+def _one_post_and_six(t0=1767571200.0):
+    """Brand A with one post, brand B with six, and a sector talking about both topics."""
+    a = Competitor("A", handles=("import:a",))
+    b = Competitor("B", handles=("import:b",))
+    words = _SMALL_VOCAB
+    posts = [Post("a0", "import:a", timestamp=t0 + 22 * 3600 + 3 * 86400,
+                  text="children military israel protests energy white")]
+    posts += [Post(f"b{i}", "import:b", timestamp=t0 + i * 86400 + 9 * 3600,
+                   text=" ".join(words[(2 * i + j) % 12] for j in range(4))) for i in range(6)]
+    posts += [Post(f"s{i}", "import:u", timestamp=t0 + i * 3600,
+                   text=" ".join(words[(3 * i + j) % len(words)] for j in range(4))
+                   + ("", " children military israel", " protests energy white")[i % 5 % 3])
+              for i in range(30)]
+    return posts, [a, b]
+
+
+def test_one_post_gives_no_topics_nor_calendar_claims():
+    # the audit: a brand with 1 post got "40% children / military / israel, 60% protests / energy
+    # / white", 10 content gaps, and in the report "mostly Thursdays at 22h UTC"
+    posts, comps = _one_post_and_six()
+    m = map_competitors(posts, [], [], comps, config=CompetitorConfig(n_topics=3, languages=("en",)))
+    tm = m.topics
+    assert tm.withheld == {"A": "too few posts (n=1); at least 5 needed"}
+    assert tm.posts["A"] == 1 and tm.posts["B"] == 6
+    assert tm.shares["A"] == () and tm.gaps["A"] == () and tm.distinctive_terms["A"] == []
+    assert tm.top_topic("A") is None and sum(tm.shares["B"]) == pytest.approx(1)
+    ca, cb = m.cadence["A"], m.cadence["B"]
+    assert (ca.busiest_day, ca.busiest_hour, ca.median_gap_hours, ca.gap_cv) == (None,) * 4
+    assert ca.note == "too few posts (n=1); at least 5 needed" and ca.dated_posts == 1
+    assert ca.posts == 1 and sum(map(sum, ca.calendar)) == 1  # the counts are still given
+    assert cb.busiest_hour == 9 and cb.note is None and cb.dated_posts == 6
+    # JSON: the same keys for both, empty values and a note saying why
+    da, db = (m.competitor_dict(n)["topics"] for n in ("A", "B"))
+    assert set(da) == set(db)
+    assert da["top_topic"] is None and da["shares"] == da["gaps"] == da["distinctive_terms"] == []
+    assert da["note"].startswith("too few posts (n=1)") and da["posts"] == 1
+    assert db["note"] is None and db["posts"] == 6 and db["top_topic"] is not None
+    rows = [r for r in m.rows("topics") if r["competitor"] == "A"]
+    assert len(rows) == 1 and rows[0]["note"].startswith("too few posts (n=1)")
+    # the minimum is a parameter
+    low = map_competitors(posts, [], [], comps,
+                          config=CompetitorConfig(n_topics=3, languages=("en",), min_posts=1))
+    assert low.topics.withheld == {} and low.cadence["A"].busiest_day == "Thursday"
+    with pytest.raises(ConfigError, match="min_posts"):
+        CompetitorConfig(min_posts=0)
+
+
+def _export_sector(tmp_path, handles='"import:acme"'):
+    sector = tmp_path / "s.toml"
+    sector.write_text(f'name = "s"\nlanguages = ["en"]\n[[competitors]]\nname = "Acme"\n'
+                      f'handles = [{handles}]\n', encoding="utf-8")
+    (tmp_path / "posts.csv").write_text(
+        "id,author,timestamp,text\n"
+        "p1,acme,2025-01-02T22:00:00Z,coffee roast espresso beans\n"
+        "p2,bob,2025-01-03T10:00:00Z,RT @acme: coffee roast espresso beans\n"
+        "p3,bob,2025-01-04T10:00:00Z,@acme makes terrible coffee\n", encoding="utf-8")
+    (tmp_path / "inter.csv").write_text(
+        "source,target,kind,timestamp,post_id\n"
+        "bob,acme,reshare,2025-01-03T10:00:00Z,p2\n"
+        "bob,acme,mention,2025-01-04T10:00:00Z,p3\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["import", str(sector), str(tmp_path / "inter.csv"),
+                                 str(tmp_path / "posts.csv"), "-q"])
+    assert r.exit_code == 0, r.output
+    return sector
+
+
+def test_cli_says_too_few_posts_and_what_was_left_out(tmp_path):
+    sector = _export_sector(tmp_path)
+    r = CliRunner().invoke(cli, ["competitors", str(sector), "-f", "table"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.count("too few posts (n=1)") == 2  # topics and cadence
+    assert "Thursday" not in r.stdout
+    rep = r.stdout.split("# reputation")[1].splitlines()
+    assert rep[1].split()[:2] == ["competitor", "posts_about"] and "shares_left_out" in rep[1]
+    assert rep[3].split()[:2] == ["Acme", "1"]  # p3 only: p2 is Acme's words
+    share = r.stdout.split("# share")[1].splitlines()
+    assert share[1].split()[:2] == ["competitor", "mentions"]
+    assert share[3].split()[:2] == ["Acme", "2"]
+    assert "1 retweets, reshares, quotes or shared links" in r.stderr
+    r = CliRunner().invoke(cli, ["competitors", str(sector), "-f", "json", "--section", "cadence"])
+    cad = json.loads(r.stdout)["competitors"][0]["cadence"]
+    assert cad["busiest_day"] is None and cad["note"].startswith("too few posts (n=1)")
+    out = tmp_path / "r.html"
+    r = CliRunner().invoke(cli, ["report", str(sector), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "mostly Thursdays" not in out.read_text(encoding="utf-8")
+
+
+def test_unmatched_handles_library_and_cli_warning(tmp_path):
+    from influence.competitors import unmatched_handles
+
+    gs = Competitor("GameStop", handles=("twitter:gamestopp", "twitter:ebgames", "twitter:zzz"))
+    ids = ["twitter:gamestop", "twitter:ebgames", "mastodon:@gamestopp@x.example"]
+    found = unmatched_handles([gs], ids)
+    assert [(u.handle, u.suggestions) for u in found] == [("twitter:gamestopp", ("twitter:gamestop",)),
+                                                          ("twitter:zzz", ())]
+    assert "did you mean twitter:gamestop?" in found[0].message()
+    assert unmatched_handles([gs], ids + ["twitter:gamestopp", "twitter:zzz"]) == []
+    sector = _export_sector(tmp_path, '"import:acmee", "import:nobody"')
+    r = CliRunner().invoke(cli, ["competitors", str(sector), "--section", "share", "-f", "csv"])
+    assert r.exit_code == 0, r.output  # a warning, not an error
+    warnings = [line for line in r.stderr.splitlines() if line.startswith("Warning:")]
+    assert warnings == [
+        ("Warning: competitor Acme: handle import:acmee matches no actor in the store "
+         "(did you mean import:acme?)"),
+        "Warning: competitor Acme: handle import:nobody matches no actor in the store"]
+    assert "Warning" not in r.stdout
+    (tmp_path / "ok").mkdir()
+    ok = _export_sector(tmp_path / "ok")
+    r = CliRunner().invoke(cli, ["competitors", str(ok), "--section", "share", "-f", "csv"])
+    assert r.exit_code == 0 and "Warning" not in r.stderr

@@ -17,7 +17,7 @@ section             what it answers
 ``share``           share of voice: each competitor's share of the sector's mentions and of the
                     interactions it receives, week by week, with a trend
 ``reputation``      what the sector says about each competitor: positive / negative / neutral
-                    mentions, net sentiment and its weekly trend
+                    posts about it, net sentiment and its weekly trend
 =================== ==========================================================================
 
 Tagging
@@ -31,9 +31,18 @@ accounts, or when its text or title names it: the competitor's name, its ``keywo
 (``"cafe aurora"`` finds "Café Aurora" and "CAFÉ AURORA", not "cafeauroras"). Every mention
 counts in share of voice. Reputation reads only the mentions that speak **about** the
 competitor (:attr:`Tags.about`): they name it (name, keywords, ``@handle``) or carry a
-``mention`` interaction to it, and do not just share or quote its content (``link`` and
-``quote`` interactions): "Worth reading: @brand on kettles" is a share of the brand's article
-and a reply "Totally agree." to its post a reaction to that post, not an opinion of the brand.
+``mention`` interaction to it, and do not just pass on its content (``link``, ``quote`` and
+``reshare`` interactions to it, or a retweet written "RT @handle"; :attr:`Tags.shared`, counted
+in ``Reputation.shares_left_out``): "Worth reading: @brand on kettles" is a share of the
+brand's article, "RT @brand: new kettles" the brand's own words and a reply "Totally agree."
+to its post a reaction to that post, not an opinion of the brand.
+
+Too few posts
+-------------
+Topics (shares, distinctive terms, gaps) and the publishing pattern (busiest day and hour,
+gaps between posts) of a competitor with fewer than ``CompetitorConfig.min_posts`` (5) posts
+are left empty, with a note "too few posts (n=1); at least 5 needed": one post would decide
+them. :func:`unmatched_handles` lists declared handles that no stored actor has (typos).
 
 Examples
 --------
@@ -54,6 +63,7 @@ from ._cadence import Cadence, cadence
 from ._common import SECTIONS
 from ._config import CompetitorConfig
 from ._engagement import Engagement, PostEngagement, engagement
+from ._handles import UnmatchedHandle, unmatched_handles
 from ._map import CompetitorMap, map_competitors, map_sector
 from ._reputation import Reputation, reputation
 from ._tagging import Tags, tag_posts
@@ -72,6 +82,7 @@ __all__ = [
     "Tags",
     "Topic",
     "TopicMap",
+    "UnmatchedHandle",
     "cadence",
     "engagement",
     "map_competitors",
@@ -80,4 +91,5 @@ __all__ = [
     "reputation",
     "share_of_voice",
     "tag_posts",
+    "unmatched_handles",
 ]

@@ -13,6 +13,19 @@ SECTIONS: tuple[str, ...] = ("topics", "cadence", "engagement", "share", "reputa
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEK = 7 * 86400.0
 _MONDAY0 = 4 * 86400.0  # 1970-01-05 00:00 UTC, the first Monday of the epoch: weeks start Monday
+#: Fewest posts topics and publishing patterns are claimed on (``CompetitorConfig.min_posts``).
+MIN_POSTS = 5
+
+
+def too_few(n: int, minimum: int) -> str:
+    """The note that replaces a figure resting on ``n`` posts, fewer than ``minimum``.
+
+    >>> too_few(1, 5)
+    'too few posts (n=1); at least 5 needed'
+    """
+    return f"too few posts (n={n}); at least {minimum} needed"
+
+
 #: Interaction kinds whose ``post`` is the source's own new post (so it mentions the target).
 CARRIED_KINDS = frozenset({Kind.MENTION, Kind.LINK, Kind.QUOTE, Kind.REPLY, Kind.COMMENT})
 

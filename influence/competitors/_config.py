@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from ..validation import check, invalid, number, optional, whole
+from ._common import MIN_POSTS
 
 # -- configuration --------------------------------------------------------------------------------
 
@@ -37,6 +38,12 @@ class CompetitorConfig:
         Also find mentions by name / handle / domain in text (not only by interactions).
     languages : tuple of str, default=("es", "en")
         Stop-word languages of the topic model and distinctive terms.
+    min_posts : int, default=5
+        Fewest posts a competitor's topics (shares, top topic, distinctive terms, content gaps)
+        and its publishing pattern (busiest day and hour, gaps between posts) are claimed on;
+        below it they are left empty with a note "too few posts (n=...)". Under five posts a
+        single post is over a fifth of every share, so one post decides the top topic and the
+        busiest day. See :data:`MIN_POSTS`.
     """
 
     n_topics: int | None = None
@@ -50,6 +57,7 @@ class CompetitorConfig:
     top_posts: int = 5
     match_text: bool = True
     languages: tuple[str, ...] = ("es", "en")
+    min_posts: int = MIN_POSTS
 
     def __post_init__(self) -> None:
         for name, checker in _CONSTRAINTS.items():
@@ -74,4 +82,5 @@ _CONSTRAINTS = {
     "sector_posts": optional(whole(0)),
     "gap_sector_share": number(0, 1),
     "gap_max_share": number(0, 1),
+    "min_posts": whole(1),
 }

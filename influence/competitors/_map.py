@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +62,9 @@ class CompetitorMap:
                 "gaps": [{"topic": i, "label": tm.topics[i].label,
                           "sector_share": round(tm.topics[i].sector_share, 6)}
                          for i in tm.gaps.get(name, ())],
+                # the posts these figures rest on, and why they are empty when withheld
+                "posts": tm.posts.get(name),
+                "note": tm.withheld.get(name),
             }
         if "cadence" in sections:
             out["cadence"] = self.cadence[name].to_dict()
@@ -202,14 +206,16 @@ def map_competitors(posts: Iterable[Post], interactions: Iterable[Interaction],
     labels = sentiment.predict([f"{p.title or ''} {p.text or ''}".strip() for p in mention_posts],
                                [p.language for p in mention_posts]) if mention_posts else []
     label_of = dict(zip((p.id for p in mention_posts), labels))
+    left_out = Counter(n for cs in tags.shared.values() for n in cs)
     rep = {}
     for n in names:
         ms = sorted(speaking[n], key=lambda p: (p.timestamp or 0.0, p.id))
-        rep[n] = reputation(n, ms, [label_of[p.id] for p in ms], weeks)
+        rep[n] = reputation(n, ms, [label_of[p.id] for p in ms], weeks,
+                            shares_left_out=left_out.get(n, 0))
     return CompetitorMap(
         competitors=tuple(names),
         topics=topics,
-        cadence={n: cadence(n, own[n], weeks) for n in names},
+        cadence={n: cadence(n, own[n], weeks, min_posts=cfg.min_posts) for n in names},
         engagement={n: engagement(n, own[n], followers, top=cfg.top_posts) for n in names},
         share_of_voice=share_of_voice(names, {n: [p.timestamp for p in mentioning[n]]
                                               for n in names}, received, weeks),

@@ -22,7 +22,8 @@ class Reputation:
     competitor : str
     mentions : int
         Posts by others that speak about it (:attr:`Tags.about`): share of voice counts every
-        mention, reputation only these.
+        mention, reputation only these. Shown as ``posts_about`` in tables and JSON (the JSON
+        keeps ``mentions`` too), so as not to be read as share of voice's ``mentions``.
     positive, negative, neutral : int
     net : float or None
         ``(positive - negative) / mentions``, in [-1, 1].
@@ -33,6 +34,9 @@ class Reputation:
     trend : float or None
         Least-squares slope of the weekly net, weighted by each week's mentions (net points per
         week).
+    shares_left_out : int
+        Mentions left out because they only pass on its own content: retweets ("RT @brand"),
+        reshares, quotes and shared links (:attr:`Tags.shared`).
     """
 
     competitor: str
@@ -44,18 +48,29 @@ class Reputation:
     by_language: dict[str, dict]
     weekly: tuple[tuple[str, int, float | None], ...]
     trend: float | None
+    shares_left_out: int = 0
+
+    @property
+    def posts_about(self) -> int:
+        """:attr:`mentions` under the name tables and JSON give it."""
+        return self.mentions
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        d["weekly"] = [{"week": w, "mentions": n, "net": rounded(net, 6)}
+        # "mentions" is kept for readers of earlier output; "posts_about" is the same number
+        d["posts_about"] = self.mentions
+        d["by_language"] = {k: {"posts_about": v["mentions"], **v}
+                            for k, v in self.by_language.items()}
+        d["weekly"] = [{"week": w, "posts_about": n, "mentions": n, "net": rounded(net, 6)}
                        for w, n, net in self.weekly]
         d["net"], d["trend"] = rounded(self.net, 6), rounded(self.trend, 6)
         return d
 
     def row(self) -> dict:
-        return {"competitor": self.competitor, "mentions": self.mentions,
+        return {"competitor": self.competitor, "posts_about": self.mentions,
                 "positive": self.positive, "negative": self.negative, "neutral": self.neutral,
                 "net": rounded(self.net), "trend": rounded(self.trend, 5),
+                "shares_left_out": self.shares_left_out,
                 "languages": ", ".join(f"{k} {v['mentions']}" for k, v in self.by_language.items())}
 
 
@@ -68,8 +83,11 @@ def _counts(labels: Sequence[str]) -> dict:
 
 
 def reputation(name: str, mentions: Sequence[Post], labels: Sequence[str],
-               weeks: range) -> Reputation:
-    """Reputation of one competitor from the sentiment ``labels`` of the posts mentioning it.
+               weeks: range, *, shares_left_out: int = 0) -> Reputation:
+    """Reputation of one competitor from the sentiment ``labels`` of the posts about it.
+
+    ``shares_left_out`` is the number of its mentions already left out of ``mentions`` because
+    they pass on its own content (reported, not used).
 
     Examples
     --------
@@ -96,4 +114,5 @@ def reputation(name: str, mentions: Sequence[Post], labels: Sequence[str],
         by_language={k: _counts(v) for k, v in sorted(by_lang.items())},
         weekly=tuple(weekly),
         trend=trend_slope([net for _, _, net in weekly], [n for _, n, _ in weekly]),
+        shares_left_out=shares_left_out,
     )

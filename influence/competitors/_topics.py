@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..records import Post
 from ..text import tokenize, top_terms
-from ._common import dataframe
+from ._common import dataframe, too_few
 from ._config import CompetitorConfig
 
 # -- topics ---------------------------------------------------------------------------------------
@@ -64,6 +64,12 @@ class TopicMap:
         of the model.
     note : str
         Why there are no topics, or fewer than asked, in plain words ("" otherwise).
+    posts : dict of str to int
+        Competitor -> the posts its shares and gaps rest on: its posts that the model gives a
+        topic mix (its posts with text when there is no model).
+    withheld : dict of str to str
+        Competitor -> why its shares, distinctive terms and gaps are left empty: fewer than
+        ``config.min_posts`` posts ("too few posts (n=1); at least 5 needed").
     """
 
     topics: tuple[Topic, ...]
@@ -74,6 +80,8 @@ class TopicMap:
     candidates: tuple[tuple[int, float], ...] = ()
     post_topics: dict[str, int] = field(default_factory=dict, repr=False)
     note: str = ""
+    posts: dict[str, int] = field(default_factory=dict)
+    withheld: dict[str, str] = field(default_factory=dict)
 
     @property
     def n_topics(self) -> int:
@@ -87,14 +95,21 @@ class TopicMap:
         return self.topics[max(range(len(s)), key=s.__getitem__)]
 
     def rows(self) -> list[dict]:
-        """One row per (competitor, topic) with a share > 0, plus the sector's row per topic."""
+        """One row per (competitor, topic) with a share > 0; one row with the ``note`` for a
+        competitor whose topics are withheld."""
         out = []
         for name, s in self.shares.items():
+            n = self.posts.get(name)
+            if name in self.withheld:
+                out.append({"competitor": name, "posts": n, "topic": None, "label": None,
+                            "share": None, "sector_share": None, "gap": None,
+                            "note": self.withheld[name]})
+                continue
             for t, share in zip(self.topics, s):
                 if share > 0:
-                    out.append({"competitor": name, "topic": t.id, "label": t.label,
+                    out.append({"competitor": name, "posts": n, "topic": t.id, "label": t.label,
                                 "share": round(share, 6), "sector_share": round(t.sector_share, 6),
-                                "gap": t.id in self.gaps.get(name, ())})
+                                "gap": t.id in self.gaps.get(name, ()), "note": ""})
         return out
 
     def to_dataframe(self):
@@ -211,6 +226,11 @@ def map_topics(own: Mapping[str, Sequence[Post]], sector: Sequence[Post], *,
     topic explains (its terms are in no topic) adds little to any share, instead of adding a
     full post's weight spread over whichever topics happen to touch it.
 
+    **Too few posts.** A competitor with fewer than ``config.min_posts`` posts in the model
+    (posts given a topic mix) still enters the model, but its shares, distinctive terms and
+    gaps are left empty and :attr:`TopicMap.withheld` says why: from one post NMF would give
+    it confident shares of whatever topics that post touches.
+
     References
     ----------
     D. D. Lee and H. S. Seung, "Learning the parts of objects by non-negative matrix
@@ -244,10 +264,18 @@ def map_topics(own: Mapping[str, Sequence[Post]], sector: Sequence[Post], *,
                          top=cfg.distinctive_terms, languages=langs)
     distinctive = {n: distinct.get(n, []) for n in names}
 
+    def withheld(posts: Mapping[str, int]) -> dict[str, str]:
+        # below min_posts one post makes most of every share: say so instead (see config)
+        return {n: too_few(posts[n], cfg.min_posts) for n in names if posts[n] < cfg.min_posts}
+
     def empty(why: str) -> TopicMap:
-        return TopicMap(topics=(), shares={n: () for n in names}, distinctive_terms=distinctive,
+        with_text = {n: sum(1 for p in own[n] if analyse(f"{p.title or ''} {p.text or ''}"))
+                     for n in names}
+        held = withheld(with_text)
+        return TopicMap(topics=(), shares={n: () for n in names},
+                        distinctive_terms={n: [] if n in held else distinctive[n] for n in names},
                         gaps={n: () for n in names}, chosen_by="none",
-                        note=f"no topics: {why}")
+                        note=f"no topics: {why}", posts=with_text, withheld=held)
 
     if len(docs) < 2:
         return empty(f"{len(docs)} post{'s' * (len(docs) != 1)} with text, too few to model")
@@ -326,7 +354,12 @@ def map_topics(own: Mapping[str, Sequence[Post]], sector: Sequence[Post], *,
     shares: dict[str, tuple[float, ...]] = {}
     gaps: dict[str, tuple[int, ...]] = {}
     owner = np.array([n if n is not None else "" for n, _ in docs], dtype=object)
+    counts = {n: int(((owner == n) & has_mix).sum()) for n in names}
+    held = withheld(counts)
     for n in names:
+        if n in held:
+            shares[n], gaps[n], distinctive[n] = (), (), []
+            continue
         rows = (owner == n) & has_mix
         s = share(rows)
         shares[n] = tuple(float(x) for x in s)
@@ -335,7 +368,7 @@ def map_topics(own: Mapping[str, Sequence[Post]], sector: Sequence[Post], *,
     post_topics = {p.id: int(np.argmax(mix[i])) for i, (_, p) in enumerate(docs) if has_mix[i]}
     return TopicMap(topics=tuple(topics), shares=shares, distinctive_terms=distinctive, gaps=gaps,
                     chosen_by=chosen_by, candidates=tuple(candidates), post_topics=post_topics,
-                    note=note)
+                    note=note, posts=counts, withheld=held)
 
 
 def _forms(texts: Sequence[str], langs) -> dict[str, str]:
