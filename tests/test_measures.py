@@ -33,6 +33,52 @@ def test_hits_matches_networkx(G):
     assert close(auth, ref_a, 1e-6) and close(hubs, ref_h, 1e-6)
 
 
+def test_hits_on_several_blocks_has_no_iteration_noise():
+    """Separate blocks (two collections side by side, lone pairs): networkx's HITS leaves every
+    block but the dominant one with leftovers of the power iteration (1e-11, 1e-28...), which
+    ranked identical actors apart. Ours: networkx's HITS inside each block, each block weighted
+    by its share of the edges and (its eigenvalue / the largest) ** HITS_BLOCK_POWER."""
+    from influence.measures import HITS_BLOCK_POWER
+
+    big = nx.gnp_random_graph(60, 0.08, seed=3, directed=True)
+    small = nx.DiGraph([("s1", "hub"), ("s2", "hub"), ("s3", "hub"), ("s3", "x")])
+    pairs = nx.DiGraph([(f"p{i}", f"q{i}") for i in range(5)])  # five identical lone pairs
+    chain = nx.DiGraph([("c1", "c2"), ("c2", "c3"), ("c3", "c4")])  # three blocks of one edge
+    G = nx.union_all([big, small, pairs, chain])
+    for u, v in G.edges:
+        G.edges[u, v]["weight"] = 1.0
+    ref_h, ref_a = nx.hits(G, max_iter=10_000, tol=1e-12)
+    noise = [ref_a[v] for v in ("hub", "x", "q0", "q1", "c2", "c3")]
+    assert 0 < max(noise) < 1e-9 and len(set(noise)) > 1  # the noise this fixes
+    hubs, auth = M.hits(G)
+    m = G.number_of_edges()
+    lam = {}
+    for name, part in (("big", big), ("small", small), ("pair", nx.DiGraph([("p0", "q0")]))):
+        sub_h, sub_a = nx.hits(G.subgraph(part.nodes), max_iter=10_000, tol=1e-12)
+        A = nx.to_numpy_array(G.subgraph(part.nodes))
+        lam[name] = np.linalg.eigvalsh(A.T @ A).max()
+        top = max(sub_a, key=sub_a.get)
+        ratio = {k: v / sub_a[top] for k, v in sub_a.items()}
+        assert close({k: auth[k] / auth[top] for k in ratio}, ratio, 1e-6)  # networkx inside
+    assert lam["big"] > lam["small"] > lam["pair"] == pytest.approx(1.0)
+    f = {k: (v / lam["big"]) ** HITS_BLOCK_POWER for k, v in lam.items()}
+    total_big = sum(auth[v] for v in big)
+    assert sum(auth[v] for v in small) / total_big == pytest.approx(4 * f["small"] / big.number_of_edges())
+    assert auth["q0"] / total_big == pytest.approx(f["pair"] / big.number_of_edges())
+    assert len({auth[f"q{i}"] for i in range(5)} | {auth["c2"], auth["c3"], auth["c4"]}) == 1  # identical
+    assert auth["hub"] > auth["x"] > auth["q0"] > 0 and hubs["s3"] > hubs["p0"] > 0
+    assert sum(auth.values()) == pytest.approx(1.0) and sum(hubs.values()) == pytest.approx(1.0)
+    assert m == big.number_of_edges() + 4 + 5 + 3
+
+
+def test_hits_blocks_with_the_same_eigenvalue_share_the_mass():
+    """Identical blocks (here three lone pairs, each with eigenvalue 1): identical values."""
+    G = nx.DiGraph([(f"p{i}", f"q{i}") for i in range(3)])
+    hubs, auth = M.hits(G)
+    assert [auth[f"q{i}"] for i in range(3)] == [auth["q0"]] * 3
+    assert auth["q0"] == pytest.approx(1 / 3) and hubs["p0"] == pytest.approx(1 / 3)
+
+
 def test_katz_matches_networkx(G):
     ours = M.katz(G, alpha=0.5)
     A = nx.to_scipy_sparse_array(G, weight="weight")

@@ -40,7 +40,7 @@ from ._attributes import audience, engagement, reach_diversity
 from ._degree import coreness, in_degree, in_strength
 from ._paths import BLOCK_MAX_NODES, betweenness, harmonic  # noqa: F401  (BLOCK_MAX_NODES: its old path)
 from ._registry import MEASURE_LABELS, MEASURES
-from ._spectral import hits, katz, pagerank
+from ._spectral import HITS_BLOCK_POWER, hits, katz, pagerank
 from ._view import GraphView
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "in_degree",
     "pagerank",
     "hits",
+    "HITS_BLOCK_POWER",
     "katz",
     "harmonic",
     "betweenness",
