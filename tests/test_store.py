@@ -137,6 +137,27 @@ def test_not_a_database(tmp_path):
         Store(path)
 
 
+@pytest.mark.parametrize("readonly", [False, True])
+def test_a_folder_is_not_a_store(tmp_path, readonly):
+    folder = tmp_path / "outdir"
+    folder.mkdir()
+    with pytest.raises(StoreError, match="outdir: is a folder, not a store file"):
+        Store(folder, readonly=readonly)
+    assert list(folder.iterdir()) == []  # nothing written into it
+
+
+def test_a_folder_as_the_sector_store_exits_2(tmp_path):
+    from click.testing import CliRunner
+
+    from influence_cli import cli
+
+    (tmp_path / "outdir").mkdir()
+    (tmp_path / "s.toml").write_text('name = "s"\nstore = "outdir"\n')
+    r = CliRunner().invoke(cli, ["rank", str(tmp_path / "s.toml")])
+    assert r.exit_code == 2, r.output
+    assert "is a folder, not a store file" in r.output and "Traceback" not in r.output
+
+
 def test_readonly_store(tmp_path, small_records):
     path = tmp_path / "r.db"
     with Store(path) as s:

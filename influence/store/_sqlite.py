@@ -116,6 +116,9 @@ class Store(GraphQueries, CrawlState):
         memory = self.path == ":memory:"
         if not memory:
             p = Path(self.path)
+            if p.is_dir():
+                raise StoreError(f"{self.path}: is a folder, not a store file (give the path of a "
+                                 "file, e.g. store = \"sector.db\")")
             if p.exists() and p.stat().st_size > 0 and not is_store_file(p):
                 raise StoreError(f"{self.path}: not a SQLite database (is it the right file?)")
             if readonly and not p.exists():
