@@ -513,6 +513,8 @@ class Analysis:
         if strategy in ("reach", "diverse"):
             rows = reach_rows(view, result, k, notes=notes,
                               selection=selection if selection is not None else select(view, result))
+            if roles:  # the ranking the picks come from carries every actor's role
+                rows = [{**r, "role": result.entry(r["actor"]).role} for r in rows]
         elif constrained:
             rows = constrained_top(result, top, view_or_graph=view, exclude=exclude, quotas=quotas)
         elif per_community:

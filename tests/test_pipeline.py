@@ -77,6 +77,18 @@ def test_shortlist_strategy_reach(sectors, network):
     assert reach == sorted(reach) and reach[0] > 1
 
 
+def test_reach_shortlist_with_roles_gives_each_pick_its_role(sectors):
+    """Analysis.shortlist(roles=True) with the reach strategy: each pick's role is the one the
+    roles assignment gives it, the same as the CLI's --roles (before, the library dropped it)."""
+    spec, a = sectors("demo")
+    rows = a.shortlist(5, strategy="reach", roles=True).to_records()
+    assigned = a.roles()
+    assert [r["role"] for r in rows] == [assigned.roles.get(r["actor"]) for r in rows]
+    assert all(r["role"] for r in rows)
+    cli_rows = _cli("shortlist", spec, "--strategy", "reach", "--top", "5", "--roles")
+    assert [(r["actor"], r["role"]) for r in cli_rows] == [(r["actor"], r["role"]) for r in rows]
+
+
 @pytest.mark.parametrize("network", NETWORKS)
 def test_shortlist_per_community_with_the_communities_labels(sectors, network):
     spec, a = sectors(network)
