@@ -72,6 +72,22 @@ def echo_err(message: str, ctx_quiet: bool = False) -> None:
         click.echo(message, err=True)
 
 
+def warn_unmatched_handles(sector, node_ids, quiet: bool) -> None:
+    """One ``Warning:`` line on stderr per declared competitor handle that no stored actor has
+    (a typo silently does nothing: the brand's real account would be ranked as anyone else).
+    ``node_ids`` (the graph's nodes) settles the usual case without reading the store; only a
+    handle missing from them (a typo, or an account merged into another node) is looked up in
+    the store's actors."""
+    if not sector.competitors:
+        return
+    from influence.competitors import unmatched_handles
+
+    if not unmatched_handles(sector.competitors, map(str, node_ids)):
+        return
+    for miss in unmatched_handles(sector.competitors, (a.id for a in sector.store.actors())):
+        echo_err(f"Warning: {miss.message()}", quiet)
+
+
 # -- options ---------------------------------------------------------------------------------------
 
 

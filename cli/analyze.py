@@ -19,6 +19,7 @@ from ._common import (
     render,
     resolve_config,
     translate_errors,
+    warn_unmatched_handles,
 )
 from ._progress import progress_for
 
@@ -57,6 +58,7 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
             quiet,
         )
         analysis = analyze(sector, cfg, communities=communities, progress=progress)
+        warn_unmatched_handles(sector, analysis.view.nodes, quiet)
         picked = translate_errors(lambda: analysis.shortlist(
             top, strategy=strategy, per_community=per_community, roles=roles,
             **{k: v for k, v in opts.items() if v is not None}))

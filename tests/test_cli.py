@@ -394,3 +394,28 @@ def test_import_error_quotes_a_long_first_line_short(runner, tmp_path):
     assert r.exit_code == 2 and len(r.stderr.splitlines()) == 1
     assert "cannot tell what this file holds" in r.stderr and r.stderr.endswith(" ...\n")
     assert len(r.stderr.split("; got ", 1)[1]) <= 81
+
+
+def test_a_competitor_handle_nobody_has_is_warned_about_by_rank_and_shortlist(runner, tmp_path):
+    """A typo in a competitor's handle silently did nothing: the brand's real account was ranked
+    as anyone else's. rank and shortlist now say so on stderr (not an error: exit 0)."""
+    (tmp_path / "i.csv").write_text("source,target,kind\n" + "".join(
+        f"u{i},{t},mention\n" for i in range(6) for t in ("brandco", "ana")))
+
+    def sector(handle):
+        p = tmp_path / f"{handle}.toml"
+        p.write_text(f'name = "s"\nstore = "s.db"\n[[competitors]]\nname = "Brand"\n'
+                     f'handles = ["import:{handle}"]\n')
+        return str(p)
+
+    r = runner.invoke(cli, ["import", sector("brandco"), str(tmp_path / "i.csv"), "-q"])
+    assert r.exit_code == 0, r.output
+    for command in ("rank", "shortlist"):
+        typo = runner.invoke(cli, [command, sector("brandcoo"), "-f", "json"])
+        assert typo.exit_code == 0, typo.output
+        assert ("Warning: competitor Brand: handle import:brandcoo matches no actor in the store "
+                "(did you mean import:brandco?)") in typo.stderr
+        assert "import:brandco" in [row["actor"] for row in json.loads(typo.stdout)]  # not excluded
+        right = runner.invoke(cli, [command, sector("brandco"), "-f", "json"])
+        assert right.exit_code == 0 and "Warning" not in right.stderr
+        assert "import:brandco" not in [row["actor"] for row in json.loads(right.stdout)]
