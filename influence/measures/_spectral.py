@@ -178,7 +178,7 @@ def _per_block(x: np.ndarray, block: np.ndarray, mass: np.ndarray) -> np.ndarray
 #: of its share of the edge weight (see :func:`hits`). Measured against SIR on the real networks
 #: (docs/evaluation.md, "HITS on graphs of several blocks"): 1 and 2 cost the default composite
 #: 0.06 and 0.02 of Kendall tau on the higgs reply layer; 3 matches the plain power iteration
-#: within 0.005 on every network, without its noise.
+#: within 0.005 on every network as imported, without its noise.
 HITS_BLOCK_POWER = 3
 
 
