@@ -75,13 +75,15 @@ def echo_err(message: str, ctx_quiet: bool = False) -> None:
 def warn_unmatched_handles(sector, node_ids, quiet: bool) -> None:
     """One ``Warning:`` line on stderr per declared competitor handle that no stored actor has
     (a typo silently does nothing: the brand's real account would be ranked as anyone else).
-    ``node_ids`` (the graph's nodes) settles the usual case without reading the store; only a
-    handle missing from them (a typo, or an account merged into another node) is looked up in
-    the store's actors."""
+    ``node_ids`` (the graph's nodes; None: the store is asked for the declared handles) settles
+    the usual case; only a handle missing from them (a typo, or an account merged into another
+    node) has every stored actor read, for the near matches."""
     if not sector.competitors:
         return
     from influence.competitors import unmatched_handles
 
+    if node_ids is None:  # no graph at hand: the declared handles that are stored
+        node_ids = sector.store.actor_attributes([h for c in sector.competitors for h in c.handles])
     if not unmatched_handles(sector.competitors, map(str, node_ids)):
         return
     for miss in unmatched_handles(sector.competitors, (a.id for a in sector.store.actors())):

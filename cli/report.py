@@ -14,6 +14,7 @@ from ._common import (
     quiet_option,
     resolve_config,
     translate_errors,
+    warn_unmatched_handles,
 )
 from ._progress import progress_for
 
@@ -76,6 +77,7 @@ def report_cmd(sector, output, top, map_nodes, seed, title, n_topics, sentiment_
     with progress_for(quiet) as progress:
         with open_sector_arg(sector, seed=seed) as sec:
             cfg = resolve_config(sec.ranking, config_file, assignments, seed)
+            warn_unmatched_handles(sec, None, quiet)
             competitor_config = None
             if n_topics is not None:
                 competitor_config = CompetitorConfig(

@@ -419,3 +419,7 @@ def test_a_competitor_handle_nobody_has_is_warned_about_by_rank_and_shortlist(ru
         right = runner.invoke(cli, [command, sector("brandco"), "-f", "json"])
         assert right.exit_code == 0 and "Warning" not in right.stderr
         assert "import:brandco" not in [row["actor"] for row in json.loads(right.stdout)]
+    for handle, warned in (("brandcoo", True), ("brandco", False)):
+        r = runner.invoke(cli, ["report", sector(handle), "-o", str(tmp_path / f"{handle}.html")])
+        assert r.exit_code == 0, r.output
+        assert ("did you mean import:brandco?" in r.stderr) is warned
