@@ -169,11 +169,35 @@ def _flatten_table(table) -> dict:
     return flatten(table)
 
 
+def start_threads_without_sigint() -> None:
+    """Import numpy and scipy's graph routines with SIGINT blocked, so that the threads their
+    BLAS libraries start (one per extra core, for the life of the process) never take a Ctrl-C.
+
+    A Ctrl-C is sent to the process, and the kernel hands it to any thread that does not block
+    it. While NetworKit's Louvain runs, influence blocks SIGINT in its own threads and reads it
+    from the pending set (influence.communities._networkit.interruptible); a BLAS thread that
+    took the signal instead ran NetworKit's handler, which forgets a Ctrl-C that comes after its
+    last check: the command went on to the end (exit 0), or died of the signal (exit -2). Threads
+    inherit the mask of the thread that starts them."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        import numpy  # noqa: F401  (OpenBLAS's threads)
+        import scipy.sparse.csgraph  # noqa: F401  (scipy's own OpenBLAS threads)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def open_sector_arg(spec: str, *, create: bool = False, readonly: bool | None = None, seed: int = 0):
     """Open a SECTOR argument; read-only unless ``create`` or ``readonly=False`` (see
     :func:`influence.sector.open_sector`): read commands never write to the store."""
     from influence.sector import open_sector
 
+    start_threads_without_sigint()
     sector = translate_errors(lambda: open_sector(spec, create=create, readonly=readonly, seed=seed))
     # -o onto the store or the sector file would destroy weeks of crawling: refuse it now,
     # before the work (emit and the other writers check again when they write)

@@ -365,3 +365,27 @@ def test_ctrl_c_during_networkit_louvain_is_never_lost(delay):
     out, err = proc.communicate(timeout=60)
     assert (proc.returncode, out.strip()) == (3, "interrupted"), err
     assert time.monotonic() - t0 < 1.0
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task") or not hasattr(signal, "pthread_sigmask"),
+                    reason="needs Linux's /proc/<pid>/task and pthread_sigmask")
+def test_library_threads_never_take_a_ctrl_c():
+    """The threads numpy's and scipy's BLAS libraries start block SIGINT (the CLI imports them
+    with SIGINT blocked), so a Ctrl-C goes to the main thread: a BLAS thread that took it while
+    NetworKit's handler was installed lost it (exit 0) or died of it (exit -2, seen in CI)."""
+    code = textwrap.dedent("""
+        import os
+        from influence_cli._common import start_threads_without_sigint
+        start_threads_without_sigint()
+        import networkit  # noqa: F401  (if installed: its threads too)
+        main = str(os.getpid())
+        for t in sorted(os.listdir("/proc/self/task")):
+            status = open(f"/proc/self/task/{t}/status").read()
+            mask = int(next(l for l in status.splitlines() if l.startswith("SigBlk")).split()[1], 16)
+            print(t == main, bool(mask & (1 << (2 - 1))))  # SIGINT is signal 2
+    """)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    rows = [line.split() for line in r.stdout.splitlines()]
+    assert ["True", "False"] in rows  # the main thread takes Ctrl-C
+    others = [blocked for is_main, blocked in rows if is_main == "False"]
+    assert others and all(b == "True" for b in others), r.stdout
