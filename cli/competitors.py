@@ -51,6 +51,9 @@ COLUMNS = {
                    "docs/competitors.md).")
 @click.option("--max-topics", type=click.IntRange(min=1), default=40, show_default=True,
               help="Largest number of topics tried when --topics is not given.")
+@click.option("--min-posts", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Fewest posts a competitor's topics and publishing pattern are claimed on "
+                   "(below: 'too few posts').")
 @click.option("--sentiment-model", type=click.Path(dir_okay=False), default=None,
               help="A model from `influence sentiment train` (default: the lexicon analyser).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
@@ -60,7 +63,8 @@ COLUMNS = {
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of stdout (a FILE.manifest.json is written beside it).")
 @quiet_option
-def competitors_cmd(sector, section, n_topics, max_topics, sentiment_model, seed, fmt, output, quiet):
+def competitors_cmd(sector, section, n_topics, max_topics, min_posts, sentiment_model, seed, fmt, output,
+                    quiet):
     """Map the competitors of SECTOR: topics, cadence, engagement, share of voice, reputation.
 
     Competitors are the sector file's [[competitors]]. Their own posts give the topics, cadence
@@ -95,7 +99,7 @@ def competitors_cmd(sector, section, n_topics, max_topics, sentiment_model, seed
         # activity in the data yet)
         for miss in unmatched_handles(sec.competitors, (a.id for a in sec.store.actors())):
             echo_err(f"Warning: {miss.message()}", quiet)
-        cfg_args = {"n_topics": n_topics, "max_topics": max(max_topics, 2)}
+        cfg_args = {"n_topics": n_topics, "max_topics": max(max_topics, 2), "min_posts": min_posts}
         if sec.languages:
             cfg_args["languages"] = tuple(sec.languages)
         try:

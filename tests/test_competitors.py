@@ -486,3 +486,25 @@ def test_unmatched_handles_library_and_cli_warning(tmp_path):
     ok = _export_sector(tmp_path / "ok")
     r = CliRunner().invoke(cli, ["competitors", str(ok), "--section", "share", "-f", "csv"])
     assert r.exit_code == 0 and "Warning" not in r.stderr
+
+
+def test_cli_min_posts_sets_the_minimum():
+    """influence competitors --min-posts N: topics and cadence are withheld below N posts."""
+    import json
+
+    from click.testing import CliRunner
+
+    from influence_cli import cli
+
+    def topics(*extra):
+        r = CliRunner().invoke(cli, ["competitors", "demo", "-f", "json", "-q", "--section", "topics", *extra])
+        assert r.exit_code == 0, r.output
+        return {c["competitor"]: c["topics"] for c in json.loads(r.stdout)["competitors"]}
+
+    default, strict = topics(), topics("--min-posts", "100000")
+    assert all(t["note"] is None and t["top_topic"] is not None for t in default.values())
+    for name, t in strict.items():
+        assert t["note"] == f"too few posts (n={default[name]['posts']}); at least 100000 needed"
+        assert t["top_topic"] is None and t["shares"] == []
+    bad = CliRunner().invoke(cli, ["competitors", "demo", "--min-posts", "0"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
