@@ -74,10 +74,10 @@ def _run(sector_spec: str, *, top: int, fmt: str | None, output: str | None, con
         columns = SHORT_COLUMNS
         if strategy in ("reach", "diverse"):
             from influence.pipeline import REACH_COLUMNS as columns
-            if roles:  # the ranking the picks come from carries every actor's role
+            if roles:  # Analysis.shortlist gave every pick its role: shown after its community
                 columns = _with_role(columns, after="community")
-                rows = [{**{c: result.entry(r["actor"]).role if c == "role" else r[c] for c in columns},
-                         **{k: v for k, v in r.items() if k not in columns}} for r in rows]
+                rows = [{**{c: r[c] for c in columns}, **{k: v for k, v in r.items() if k not in columns}}
+                        for r in rows]
         elif per_community:
             columns = ("rank", "community", "community_label", "role", "actor", "name", "score", "why")
         elif detail_columns:

@@ -17,6 +17,7 @@ from ._common import (
     refuse_output,
     render,
     translate_errors,
+    warn_unmatched_handles,
 )
 
 # Restated from influence.competitors (importing it would load scikit-learn for --help); a test
@@ -78,7 +79,7 @@ def competitors_cmd(sector, section, n_topics, max_topics, min_posts, sentiment_
       influence competitors demo --format json -o competitors.json
       influence competitors coffee.toml --section reputation --sentiment-model model.npz
     """
-    from influence.competitors import CompetitorConfig, unmatched_handles
+    from influence.competitors import CompetitorConfig
     from influence.errors import ConfigError
     from influence.manifest import make_manifest
     from influence.pipeline import analyze
@@ -97,8 +98,7 @@ def competitors_cmd(sector, section, n_topics, max_topics, min_posts, sentiment_
                             "(add [[competitors]] to the sector file)")
         # a typo in a handle silently does nothing: warn (not an error, a brand may have no
         # activity in the data yet)
-        for miss in unmatched_handles(sec.competitors, (a.id for a in sec.store.actors())):
-            echo_err(f"Warning: {miss.message()}", quiet)
+        warn_unmatched_handles(sec, None, quiet)
         cfg_args = {"n_topics": n_topics, "max_topics": max(max_topics, 2), "min_posts": min_posts}
         if sec.languages:
             cfg_args["languages"] = tuple(sec.languages)
